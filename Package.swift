@@ -1,0 +1,140 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every target is compiled in Swift 6 language mode (strict concurrency) with existential `any` required.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "SeedGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "seedgate", targets: ["seedgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // The domain: jobs, catalogue, validation, routing, adapter and store protocols. No server, network or database.
+        .target(
+            name: "SeedGateCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // One folder per provider; adapters build UpstreamRequests and parse UpstreamResponses, no I/O library.
+        .target(
+            name: "SeedGateProviders",
+            dependencies: ["SeedGateCore"],
+            swiftSettings: strict
+        ),
+        // Faithful HTTP imitations of the providers, for tests, benchmarks and the zero-credential demo.
+        .target(
+            name: "SeedGateEmulators",
+            dependencies: [
+                "SeedGateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SeedGateStoreSQLite",
+            dependencies: ["SeedGateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Wiring that touches the outside world: HTTP transport, background services, configuration files.
+        .target(
+            name: "SeedGateRuntime",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // Code generated from openapi/seedgate.yaml (see scripts/generate-openapi.sh); never edited by hand.
+        .target(
+            name: "SeedGateAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml"]
+        ),
+        // The unified REST API: thin handlers over JobService, one error-to-HTTP table.
+        .target(
+            name: "SeedGateHTTP",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // Composition root: builds the server from configuration and runs it.
+        .target(
+            name: "SeedGateServer",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateProviders",
+                "SeedGateEmulators",
+                "SeedGateStoreSQLite",
+                "SeedGateRuntime",
+                "SeedGateHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "seedgate",
+            dependencies: [
+                "SeedGateServer",
+                "SeedGateEmulators",
+                "SeedGateCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SeedGateCoreTests",
+            dependencies: ["SeedGateCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SeedGateProvidersTests",
+            dependencies: ["SeedGateCore", "SeedGateProviders", "SeedGateRuntime"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SeedGateStoreTests",
+            dependencies: ["SeedGateCore", "SeedGateStoreSQLite"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SeedGateEndToEndTests",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateServer",
+                "SeedGateEmulators",
+                "SeedGateRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,172 @@
+/// The declarative description of one provider, read from `Providers/<id>/manifest.yaml`:
+/// which models it serves under which upstream ids, what it can do with each, its limits and polling cadence.
+public struct ProviderManifest: Sendable, Codable, Equatable {
+    public var id: ProviderID
+    public var displayName: String
+    /// The provider's production base URL (configuration may override it).
+    public var baseURL: String
+    /// Credential name → environment variable SeedGate reads it from by default.
+    public var credentials: [String: String]
+    /// Whether the provider POSTs status changes to a `callback_url`.
+    public var callbacks: Bool
+    /// Which upstream states a task can be cancelled in.
+    public var cancellableStatuses: [JobStatus]
+    public var polling: PollingPolicy
+    public var limits: Limits
+    /// Inclusive seed range the provider accepts.
+    public var seedRange: ClosedRangeValue
+    public var models: [ModelOffering]
+
+    enum CodingKeys: String, CodingKey {
+        case id, credentials, callbacks, polling, limits, models
+        case displayName = "display_name"
+        case baseURL = "base_url"
+        case cancellableStatuses = "cancellable_statuses"
+        case seedRange = "seed_range"
+    }
+
+    public func offering(for model: String) -> ModelOffering? { models.first { $0.name == model } }
+}
+
+/// How often to ask a provider about a task: soon for young tasks, slower as they age, never faster than `minInterval`.
+public struct PollingPolicy: Sendable, Codable, Equatable {
+    /// Seconds after acceptance before the first check.
+    public var firstCheckAfter: Double
+    public var minInterval: Double
+    public var maxInterval: Double
+    /// The interval grows as this fraction of the job's age, between the two bounds.
+    public var ageFactor: Double
+    /// Upstream status calls per minute this provider may receive from SeedGate.
+    public var maxRequestsPerMinute: Int
+
+    enum CodingKeys: String, CodingKey {
+        case firstCheckAfter = "first_check_after"
+        case minInterval = "min_interval"
+        case maxInterval = "max_interval"
+        case ageFactor = "age_factor"
+        case maxRequestsPerMinute = "max_requests_per_minute"
+    }
+
+    public init(firstCheckAfter: Double, minInterval: Double, maxInterval: Double, ageFactor: Double, maxRequestsPerMinute: Int) {
+        self.firstCheckAfter = firstCheckAfter
+        self.minInterval = minInterval
+        self.maxInterval = maxInterval
+        self.ageFactor = ageFactor
+        self.maxRequestsPerMinute = maxRequestsPerMinute
+    }
+
+    /// Seconds until the next check of a task that has been upstream for `age` seconds.
+    public func interval(forAge age: Double) -> Double {
+        min(maxInterval, max(minInterval, age * ageFactor))
+    }
+}
+
+public struct Limits: Sendable, Codable, Equatable {
+    /// Tasks created per minute.
+    public var rpm: Int?
+    /// Tasks in flight at once.
+    public var concurrency: Int?
+
+    public init(rpm: Int? = nil, concurrency: Int? = nil) {
+        self.rpm = rpm
+        self.concurrency = concurrency
+    }
+}
+
+public struct ClosedRangeValue: Sendable, Codable, Equatable {
+    public var min: Int64
+    public var max: Int64
+
+    public init(min: Int64, max: Int64) {
+        self.min = min
+        self.max = max
+    }
+
+    public func contains(_ value: Int64) -> Bool { value >= min && value <= max }
+}
+
+/// One model as one provider serves it.
+public struct ModelOffering: Sendable, Codable, Equatable {
+    /// SeedGate's canonical model name, e.g. `seedance-1.5-pro`.
+    public var name: String
+    /// The provider's id for the model.
+    public var upstream: String
+    public var capabilities: [Capability]
+    public var resolutions: [String]
+    public var defaultResolution: String
+    public var ratios: [String]
+    public var defaultRatio: DefaultRatio
+    /// Whether `adaptive` is allowed without images.
+    public var adaptiveTextToVideo: Bool
+    public var durations: DurationRule
+    public var referenceImages: Int?
+    /// The value SeedGate sends for `generate_audio` when the client says nothing (audio-capable models only).
+    public var defaultGenerateAudio: Bool?
+    public var limits: Limits?
+
+    enum CodingKeys: String, CodingKey {
+        case name, upstream, capabilities, resolutions, ratios, durations, limits
+        case defaultResolution = "default_resolution"
+        case defaultRatio = "default_ratio"
+        case adaptiveTextToVideo = "adaptive_text_to_video"
+        case referenceImages = "reference_images"
+        case defaultGenerateAudio = "default_generate_audio"
+    }
+
+    public func supports(_ capability: Capability) -> Bool { capabilities.contains(capability) }
+}
+
+public struct DefaultRatio: Sendable, Codable, Equatable {
+    public var textToVideo: String
+    public var image: String
+    public var referenceImages: String?
+
+    enum CodingKeys: String, CodingKey {
+        case textToVideo = "text_to_video"
+        case image
+        case referenceImages = "reference_images"
+    }
+
+    public init(textToVideo: String, image: String, referenceImages: String? = nil) {
+        self.textToVideo = textToVideo
+        self.image = image
+        self.referenceImages = referenceImages
+    }
+
+    public func value(for scenario: Scenario) -> String {
+        switch scenario {
+        case .textToVideo: textToVideo
+        case .firstFrame, .firstLastFrame: image
+        case .referenceImages: referenceImages ?? textToVideo
+        }
+    }
+}
+
+/// Allowed durations in seconds: a range, or a list of values; `auto` allows `-1` (the model chooses).
+public struct DurationRule: Sendable, Codable, Equatable {
+    public var min: Int?
+    public var max: Int?
+    public var values: [Int]?
+    public var auto: Bool?
+    public var `default`: Int
+
+    public init(min: Int? = nil, max: Int? = nil, values: [Int]? = nil, auto: Bool? = nil, default: Int) {
+        self.min = min
+        self.max = max
+        self.values = values
+        self.auto = auto
+        self.default = `default`
+    }
+
+    public func allows(_ duration: Int) -> Bool {
+        if duration == -1 { return auto ?? false }
+        if let values { return values.contains(duration) }
+        return duration >= (min ?? Int.min) && duration <= (max ?? Int.max)
+    }
+
+    public var summary: String {
+        var text = values.map { "one of \($0.map(String.init).joined(separator: ", "))" } ?? "\(min ?? 0)–\(max ?? 0)"
+        if auto == true { text += ", or -1 (the model chooses)" }
+        return text
+    }
+}

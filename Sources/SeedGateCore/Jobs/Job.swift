@@ -1,0 +1,156 @@
+import Foundation
+
+/// A video generation job as SeedGate stores it. `JobService` is the only code that changes one.
+public struct Job: Sendable, Codable, Equatable {
+    public var id: JobID
+    public var tenant: String
+    public var status: JobStatus
+    /// The normalised request.
+    public var spec: JobSpec
+    /// Providers to try, in order, chosen at creation from the route then in force.
+    public var route: [ProviderID]
+    /// The provider that accepted the task, or the one being tried.
+    public var provider: ProviderID?
+    public var submission: SubmissionState
+    public var upstream: UpstreamRef?
+    public var output: JobOutput?
+    public var usage: JobUsage?
+    public var error: JobError?
+    public var attempts: [Attempt]
+    public var metadata: [String: String]
+    public var callbackURL: String?
+    public var idempotencyKey: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// When the poller should next ask the provider about this job.
+    public var nextCheckAt: Date?
+    /// Compare-and-set version; the store bumps it on every write.
+    public var version: Int
+
+    public init(
+        id: JobID, tenant: String, spec: JobSpec, route: [ProviderID], metadata: [String: String],
+        callbackURL: String?, idempotencyKey: String?, createdAt: Date
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.status = .queued
+        self.spec = spec
+        self.route = route
+        self.provider = nil
+        self.submission = .pending
+        self.upstream = nil
+        self.output = nil
+        self.usage = nil
+        self.error = nil
+        self.attempts = []
+        self.metadata = metadata
+        self.callbackURL = callbackURL
+        self.idempotencyKey = idempotencyKey
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.startedAt = nil
+        self.finishedAt = nil
+        self.nextCheckAt = nil
+        self.version = 0
+    }
+
+    public var model: String { spec.model }
+}
+
+/// Where a job stands with respect to paying a provider.
+public enum SubmissionState: String, Sendable, Codable {
+    /// Nothing has been sent upstream.
+    case pending
+    /// A create request is in flight; its outcome is not yet recorded.
+    case submitting
+    /// A provider accepted the task; the job never moves to another provider after this.
+    case accepted
+    /// The job ended before any provider accepted it.
+    case abandoned
+}
+
+public struct UpstreamRef: Sendable, Codable, Equatable {
+    public var taskID: String
+    /// The provider's own status word, exactly as last seen.
+    public var status: String?
+
+    public init(taskID: String, status: String?) {
+        self.taskID = taskID
+        self.status = status
+    }
+}
+
+public struct JobOutput: Sendable, Codable, Equatable {
+    public var videoURL: String?
+    public var lastFrameURL: String?
+    public var duration: Int?
+    public var frames: Int?
+    public var resolution: String?
+    public var ratio: String?
+    public var fps: Int?
+    public var seed: Int64?
+    public var expiresAt: Date?
+
+    public init(
+        videoURL: String? = nil, lastFrameURL: String? = nil, duration: Int? = nil, frames: Int? = nil,
+        resolution: String? = nil, ratio: String? = nil, fps: Int? = nil, seed: Int64? = nil, expiresAt: Date? = nil
+    ) {
+        self.videoURL = videoURL
+        self.lastFrameURL = lastFrameURL
+        self.duration = duration
+        self.frames = frames
+        self.resolution = resolution
+        self.ratio = ratio
+        self.fps = fps
+        self.seed = seed
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct JobUsage: Sendable, Codable, Equatable {
+    public var completionTokens: Int?
+    public var totalTokens: Int?
+
+    public init(completionTokens: Int?, totalTokens: Int?) {
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+    }
+}
+
+public struct JobError: Sendable, Codable, Equatable {
+    public var code: JobErrorCode
+    public var message: String
+    public var providerCode: String?
+    public var providerMessage: String?
+
+    public init(code: JobErrorCode, message: String, providerCode: String? = nil, providerMessage: String? = nil) {
+        self.code = code
+        self.message = message
+        self.providerCode = providerCode
+        self.providerMessage = providerMessage
+    }
+}
+
+/// One try at handing the job to a provider.
+public struct Attempt: Sendable, Codable, Equatable {
+    public enum Outcome: String, Sendable, Codable {
+        case accepted
+        case rejected
+        case retryable
+        case unknown
+    }
+
+    public var provider: ProviderID
+    public var outcome: Outcome
+    public var error: JobError?
+    public var at: Date
+
+    public init(provider: ProviderID, outcome: Outcome, error: JobError?, at: Date) {
+        self.provider = provider
+        self.outcome = outcome
+        self.error = error
+        self.at = at
+    }
+}

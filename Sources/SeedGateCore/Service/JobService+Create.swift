@@ -1,0 +1,124 @@
+import Foundation
+
+/// A create request as the HTTP layer hands it over.
+public struct CreateJob: Sendable {
+    public var spec: JobSpec
+    public var metadata: [String: String]
+    public var callbackURL: String?
+    public var idempotencyKey: String?
+
+    public init(spec: JobSpec, metadata: [String: String] = [:], callbackURL: String? = nil, idempotencyKey: String? = nil) {
+        self.spec = spec
+        self.metadata = metadata
+        self.callbackURL = callbackURL
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+extension JobService {
+    /// Validates the request against the model and the providers that could serve it, then stores it as `queued`.
+    /// Nothing is sent upstream here: the dispatcher does that.
+    public func create(_ request: CreateJob, tenant: String) async throws -> Job {
+        let spec = request.spec
+        do {
+            try JobValidator.checkShape(spec, callbackURL: request.callbackURL, metadata: request.metadata)
+        } catch {
+            throw JobServiceError.validation(error, considered: [])
+        }
+        var candidates = try candidates(for: spec)
+        if let draftID = spec.draftJobID {
+            let draft = try await draftJob(draftID, tenant: tenant, model: spec.model)
+            candidates = candidates.filter { $0 == draft.provider }
+            if candidates.isEmpty {
+                throw JobServiceError.validation(
+                    .unsupported("draft_job_id", "the draft was made on \(draft.provider?.rawValue ?? "-"), which this route does not use"),
+                    considered: []
+                )
+            }
+        }
+        let (normalised, route) = try validate(spec, on: candidates)
+        let date = now()
+        let job = Job(
+            id: .generate(at: date), tenant: tenant, spec: normalised, route: route, metadata: request.metadata,
+            callbackURL: request.callbackURL, idempotencyKey: request.idempotencyKey, createdAt: date
+        )
+        let stored = try await store.insert(job, events: [.statusChanged(job, at: date)])
+        logger.info("job queued", metadata: ["job.id": "\(job.id)", "model": "\(spec.model)", "route": "\(route.map(\.rawValue))"])
+        signals.submissions.ring()
+        return stored
+    }
+
+    /// The configured providers that may take a job for this model, best first.
+    func candidates(for spec: JobSpec) throws -> [ProviderID] {
+        guard catalogue.knows(model: spec.model) else {
+            throw JobServiceError.validation(
+                .invalid("model", "unknown model \(spec.model); known: \(catalogue.modelNames.joined(separator: ", "))"),
+                considered: []
+            )
+        }
+        let serving = Set(catalogue.providers(serving: spec.model))
+        if let requested = spec.provider.map({ ProviderID($0) }) {
+            guard routing.allowRequestProvider else {
+                throw JobServiceError.validation(.invalid("provider", "choosing a provider per request is disabled by configuration"), considered: [])
+            }
+            guard providers[requested] != nil else {
+                throw JobServiceError.validation(
+                    .invalid("provider", "\(requested) is not configured; configured: \(providers.ids.map(\.rawValue).joined(separator: ", "))"),
+                    considered: []
+                )
+            }
+            guard serving.contains(requested) else {
+                throw JobServiceError.validation(.unsupported("provider", "\(requested) does not serve \(spec.model)"), considered: [])
+            }
+            return [requested]
+        }
+        var generator = SystemRandomNumberGenerator()
+        let routed = routing.candidates(for: spec.model, serving: serving, using: &generator)
+        if routed.isEmpty {
+            throw JobServiceError.validation(
+                .unsupported("model", "no provider on the route for \(spec.model) is configured (configured providers serving it: \(serving.sorted().map(\.rawValue).joined(separator: ", ")))"),
+                considered: []
+            )
+        }
+        return routed
+    }
+
+    /// Normalises the spec on the first candidate that accepts it; the route keeps every candidate that also
+    /// accepts the normalised spec, so a failover sends exactly the same request elsewhere.
+    func validate(_ spec: JobSpec, on candidates: [ProviderID]) throws -> (JobSpec, [ProviderID]) {
+        var rejections: [ProviderRejection] = []
+        var failures: [ValidationFailure] = []
+        var normalised: JobSpec?
+        var route: [ProviderID] = []
+        for id in candidates {
+            guard let provider = providers[id], let offering = provider.manifest.offering(for: spec.model) else { continue }
+            do {
+                let result = try JobValidator.normalise(normalised ?? spec, offering: offering, manifest: provider.manifest)
+                normalised = normalised ?? result
+                route.append(id)
+            } catch {
+                failures.append(error)
+                rejections.append(ProviderRejection(provider: id, reason: error.description))
+            }
+        }
+        guard let normalised, !route.isEmpty else {
+            throw JobServiceError.validation(failures.first ?? .unsupported("model", "no provider can serve this request"), considered: rejections)
+        }
+        return (normalised, route)
+    }
+
+    private func draftJob(_ rawID: String, tenant: String, model: String) async throws -> Job {
+        let draft: Job
+        do {
+            draft = try await job(id: rawID, tenant: tenant)
+        } catch {
+            throw JobServiceError.validation(.invalid("draft_job_id", "no job \(rawID)"), considered: [])
+        }
+        guard draft.spec.draft == true else { throw JobServiceError.validation(.invalid("draft_job_id", "job \(rawID) is not a draft"), considered: []) }
+        guard draft.status == .succeeded else {
+            throw JobServiceError.validation(.invalid("draft_job_id", "the draft has not succeeded (it is \(draft.status.rawValue))"), considered: [])
+        }
+        guard draft.model == model else { throw JobServiceError.validation(.invalid("model", "must be the draft's model, \(draft.model)"), considered: []) }
+        return draft
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Submission policy (used by the dispatcher). A job moves `pending → submitting → accepted`; once a provider
+/// accepted a task the job never moves and is never submitted again. A create whose outcome is unknown (sent,
+/// then no readable answer) ends the job as `failed` with `submit_outcome_unknown` instead of risking a second
+/// paid task.
+extension JobService {
+    /// How long a job may wait for a provider to accept it before it fails as `provider_unavailable`.
+    public static let submissionGiveUpAfter: TimeInterval = 900
+
+    /// The provider the next attempt should go to: the route, in order, round after round.
+    public func nextProvider(for job: Job) -> ProviderID? {
+        guard !job.route.isEmpty else { return nil }
+        let tried = job.attempts.filter { $0.outcome == .retryable }.count
+        return job.route[tried % job.route.count]
+    }
+
+    /// Claims a pending job for a create call to `provider`; nil if it is no longer pending.
+    public func beginSubmission(_ job: Job, to provider: ProviderID) async throws -> Job? {
+        var claimed = false
+        let saved = try await write(job) { job in
+            claimed = job.status == .queued && job.submission == .pending
+            guard claimed else { return false }
+            job.submission = .submitting
+            job.provider = provider
+            return true
+        }
+        return claimed ? saved : nil
+    }
+
+    /// Records that `provider` accepted the task; applies the result too if the create already carried one.
+    @discardableResult
+    public func recordAccepted(_ job: Job, by provider: ProviderID, submission: Submission) async throws -> Job {
+        let date = now()
+        let firstCheck = providers[provider]?.manifest.polling.firstCheckAfter ?? 5
+        let saved = try await write(job) { job in
+            guard job.submission == .submitting else { return false }
+            job.submission = .accepted
+            job.provider = provider
+            job.upstream = UpstreamRef(taskID: submission.taskID, status: nil)
+            job.attempts.append(Attempt(provider: provider, outcome: .accepted, error: nil, at: date))
+            job.nextCheckAt = date.addingTimeInterval(firstCheck)
+            return true
+        }
+        logger.info("job accepted upstream", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "upstream.task_id": "\(submission.taskID)"])
+        if let snapshot = submission.snapshot { return try await apply(snapshot, to: saved) }
+        return saved
+    }
+
+    /// Records a failed create call and decides what happens next: another provider, a later retry, or failure.
+    @discardableResult
+    public func recordSubmitFailure(_ job: Job, provider: ProviderID, error: ProviderError) async throws -> Job {
+        let date = now()
+        let jobError = error.jobError(provider: provider)
+        let unknown = error.outcomeUnknown || (error.kind == .malformedResponse && (200..<300).contains(error.httpStatus ?? 0))
+        let switchable = error.isTransient || error.kind == .unauthorized || error.kind == .quotaExceeded
+        logger.warning("submit failed", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "error": "\(error.kind.rawValue)"])
+        return try await write(job) { job in
+            guard job.submission == .submitting else { return false }
+            if unknown {
+                job.attempts.append(Attempt(provider: provider, outcome: .unknown, error: jobError, at: date))
+                job.fail(JobError(
+                    code: .submitOutcomeUnknown,
+                    message: "\(provider) received the create request but its answer was lost (\(error.summary)); it may have created a task. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
+                    providerCode: error.providerCode, providerMessage: error.providerMessage
+                ), at: date)
+            } else if switchable {
+                job.attempts.append(Attempt(provider: provider, outcome: .retryable, error: jobError, at: date))
+                job.submission = .pending
+                job.provider = nil
+                let tried = job.attempts.filter { $0.outcome == .retryable }.count
+                if date.timeIntervalSince(job.createdAt) > Self.submissionGiveUpAfter {
+                    job.fail(JobError(code: .providerUnavailable, message: "no provider accepted the job within \(Int(Self.submissionGiveUpAfter)) s; last: \(jobError.message)", providerCode: error.providerCode, providerMessage: error.providerMessage), at: date)
+                } else if tried % max(1, job.route.count) == 0 {
+                    // Every provider of the route failed in this round: back off before the next round.
+                    let rounds = tried / max(1, job.route.count)
+                    let delay = max(error.retryAfter ?? 0, min(60, pow(2, Double(rounds))))
+                    job.nextCheckAt = date.addingTimeInterval(delay)
+                } else {
+                    job.nextCheckAt = nil
+                }
+            } else {
+                job.attempts.append(Attempt(provider: provider, outcome: .rejected, error: jobError, at: date))
+                job.fail(jobError, at: date)
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Following accepted tasks (used by the poller and by cancel): what a provider says becomes job state here.
+extension JobService {
+    /// Seconds of slack past `expires_after` before a job the provider still reports as unfinished is expired.
+    public static let deadlineGrace: TimeInterval = 300
+
+    /// Applies what the provider reported. Unrecognised statuses keep the job's state (and stay visible in
+    /// `upstream.status`); illegal moves (e.g. back to queued) are ignored; a job past its deadline is expired
+    /// only after this fresh report still shows it unfinished.
+    @discardableResult
+    public func apply(_ snapshot: UpstreamSnapshot, to job: Job) async throws -> Job {
+        if case .unrecognised(let raw) = snapshot.status {
+            logger.warning("unrecognised upstream status; job keeps its state", metadata: [
+                "job.id": "\(job.id)", "provider": "\(job.provider?.rawValue ?? "-")", "upstream.status": "\(raw)",
+            ])
+        }
+        let date = now()
+        return try await write(job) { job in
+            guard !job.status.isTerminal, job.upstream?.taskID == snapshot.taskID else { return false }
+            job.upstream?.status = snapshot.rawStatus
+            if case .mapped(let status) = snapshot.status, status != job.status, job.transition(to: status, at: date) {
+                switch status {
+                case .failed:
+                    job.error = snapshot.error ?? JobError(code: .generationFailed, message: "the provider reported the task failed without a reason")
+                case .expired:
+                    job.error = snapshot.error ?? JobError(code: .expired, message: "the provider expired the task before it finished")
+                default: break
+                }
+            }
+            if let output = snapshot.output, job.status == .succeeded { job.output = output }
+            if let usage = snapshot.usage { job.usage = usage }
+            if !job.status.isTerminal, isPastDeadline(job, at: date) {
+                job.transition(to: .expired, at: date)
+                job.error = JobError(code: .expired, message: "the job did not finish within expires_after (\(job.spec.expiresAfter ?? 0) s)")
+            }
+            if !job.status.isTerminal { job.nextCheckAt = nextCheck(for: job, at: date) }
+            return true
+        }
+    }
+
+    /// The provider no longer knows the task: the job fails instead of waiting forever.
+    @discardableResult
+    public func recordTaskLost(_ job: Job) async throws -> Job {
+        let date = now()
+        logger.warning("upstream task not found", metadata: ["job.id": "\(job.id)", "upstream.task_id": "\(job.upstream?.taskID ?? "-")"])
+        return try await write(job) { job in
+            guard !job.status.isTerminal else { return false }
+            job.fail(JobError(
+                code: .upstreamTaskNotFound,
+                message: "\(job.provider?.rawValue ?? "the provider") no longer knows task \(job.upstream?.taskID ?? "-") (deleted or past its retention)"
+            ), at: date)
+            return true
+        }
+    }
+
+    /// A status check failed; try again later, no sooner than the provider asked.
+    @discardableResult
+    public func recordCheckFailure(_ job: Job, error: ProviderError) async throws -> Job {
+        let date = now()
+        logger.warning("status check failed", metadata: ["job.id": "\(job.id)", "error": "\(error.kind.rawValue)"])
+        return try await write(job) { job in
+            guard !job.status.isTerminal else { return false }
+            let delay = max(error.retryAfter ?? 0, nextCheck(for: job, at: date).timeIntervalSince(date))
+            job.nextCheckAt = date.addingTimeInterval(delay)
+            return true
+        }
+    }
+
+    /// Asks for a check as soon as possible (a provider callback arrived, or a client is waiting).
+    public func requestCheck(_ job: Job) async throws {
+        guard !job.status.isTerminal, job.submission == .accepted else { return }
+        let date = now()
+        try await write(job) { job in
+            guard let next = job.nextCheckAt, next > date else { return false }
+            job.nextCheckAt = date
+            return true
+        }
+        signals.checks.ring()
+    }
+
+    func nextCheck(for job: Job, at date: Date) -> Date {
+        let policy = job.provider.flatMap { providers[$0]?.manifest.polling }
+            ?? PollingPolicy(firstCheckAfter: 5, minInterval: 5, maxInterval: 60, ageFactor: 0.2, maxRequestsPerMinute: 60)
+        let age = date.timeIntervalSince(job.acceptedAt ?? job.createdAt)
+        return date.addingTimeInterval(policy.interval(forAge: age))
+    }
+
+    func isPastDeadline(_ job: Job, at date: Date) -> Bool {
+        guard let accepted = job.acceptedAt else { return false }
+        let allowed = TimeInterval(job.spec.expiresAfter ?? RequestLimits.defaultExpiresAfter) + Self.deadlineGrace
+        return date.timeIntervalSince(accepted) > allowed
+    }
+}

@@ -1,0 +1,100 @@
+extension JobValidator {
+    /// Checks a shape-checked spec against one provider's offering of its model and returns it normalised:
+    /// every default SeedGate applies is written in, so adapters send explicit values to every provider.
+    public static func normalise(
+        _ spec: JobSpec, offering: ModelOffering, manifest: ProviderManifest
+    ) throws(ValidationFailure) -> JobSpec {
+        var spec = spec
+        let model = offering.name
+        let fromDraft = spec.draftJobID != nil
+        let scenario = spec.scenario
+
+        func require(_ capability: Capability, _ field: String, _ what: String) throws(ValidationFailure) {
+            guard offering.supports(capability) else {
+                throw .unsupported(field, "\(what) is not offered for \(model) by \(manifest.id)")
+            }
+        }
+
+        if fromDraft {
+            try require(.draft, "draft_job_id", "making a video from a draft")
+        } else {
+            try require(Capability(scenario), scenario == .textToVideo ? "images" : "images", scenarioPhrase(scenario))
+        }
+        if scenario == .referenceImages, let limit = offering.referenceImages, spec.images.count > limit {
+            throw .invalid("images", "\(model) takes at most \(limit) reference images")
+        }
+
+        if spec.draft == true {
+            try require(.draft, "draft", "draft mode")
+            if let resolution = spec.resolution, resolution != "480p" { throw .invalid("resolution", "draft mode is 480p only") }
+            if spec.returnLastFrame == true { throw .invalid("return_last_frame", "is not available in draft mode") }
+            if spec.serviceTier == .flex { throw .invalid("service_tier", "flex is not available in draft mode") }
+            spec.resolution = "480p"
+        }
+
+        let resolution = spec.resolution ?? offering.defaultResolution
+        guard offering.resolutions.contains(resolution) else {
+            throw .invalid("resolution", "must be one of \(offering.resolutions.joined(separator: ", ")) for \(model)")
+        }
+        if scenario == .referenceImages, resolution == "1080p" { throw .invalid("resolution", "1080p is not available with reference images") }
+        spec.resolution = resolution
+
+        if !fromDraft {
+            let ratio = spec.ratio ?? offering.defaultRatio.value(for: scenario)
+            guard offering.ratios.contains(ratio) else {
+                throw .invalid("ratio", "must be one of \(offering.ratios.joined(separator: ", ")) for \(model)")
+            }
+            if ratio == "adaptive", scenario == .textToVideo, !offering.adaptiveTextToVideo {
+                throw .invalid("ratio", "adaptive needs an image on \(model); pick a fixed ratio for text-to-video")
+            }
+            if ratio == "adaptive", scenario == .referenceImages { throw .invalid("ratio", "adaptive is not available with reference images") }
+            spec.ratio = ratio
+        }
+
+        if let frames = spec.frames {
+            try require(.frames, "frames", "frames (instead of duration)")
+            _ = frames
+        } else if !fromDraft {
+            let duration = spec.duration ?? offering.durations.default
+            guard offering.durations.allows(duration) else {
+                throw .invalid("duration", "must be \(offering.durations.summary) seconds for \(model)")
+            }
+            spec.duration = duration
+        }
+
+        if let seed = spec.seed {
+            try require(.seed, "seed", "seed")
+            guard manifest.seedRange.contains(seed) else {
+                throw .invalid("seed", "must be between \(manifest.seedRange.min) and \(manifest.seedRange.max) on \(manifest.id)")
+            }
+        }
+        if spec.cameraFixed == true {
+            try require(.cameraFixed, "camera_fixed", "camera_fixed")
+            if scenario == .referenceImages { throw .invalid("camera_fixed", "is not available with reference images") }
+        }
+        if spec.watermark == true { try require(.watermark, "watermark", "watermark") }
+        if spec.generateAudio == true { try require(.audio, "generate_audio", "audio generation") }
+        if spec.returnLastFrame == true { try require(.lastFrame, "return_last_frame", "returning the last frame") }
+        if spec.serviceTier == .flex { try require(.flex, "service_tier", "the flex tier") }
+
+        if !fromDraft, offering.supports(.audio), spec.generateAudio == nil {
+            spec.generateAudio = offering.defaultGenerateAudio ?? true
+        }
+        if offering.supports(.cameraFixed), spec.cameraFixed == nil, !fromDraft { spec.cameraFixed = false }
+        if offering.supports(.watermark), spec.watermark == nil { spec.watermark = false }
+        if offering.supports(.lastFrame), spec.returnLastFrame == nil { spec.returnLastFrame = false }
+        if offering.supports(.draft), spec.draft == nil { spec.draft = false }
+        spec.serviceTier = spec.serviceTier ?? .default
+        spec.expiresAfter = spec.expiresAfter ?? RequestLimits.defaultExpiresAfter
+        return spec
+    }
+
+    static func scenarioPhrase(_ scenario: Scenario) -> String {
+        switch scenario {
+        case .textToVideo: "text-to-video (a prompt without images)"
+        case .firstFrame: "image-to-video from a first frame"
+        case .firstLastFrame: "first + last frame"
+        case .referenceImages: "reference images"
+        }
+    }
+}
