@@ -119,6 +119,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SeedGateEmulatorsTests",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateEmulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SeedGateStoreTests",
             dependencies: ["SeedGateCore", "SeedGateStoreSQLite"],
             swiftSettings: strict
