@@ -43,6 +43,8 @@ let package = Package(
                 "SeedGateCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -94,6 +96,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -115,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedGateProvidersTests",
-            dependencies: ["SeedGateCore", "SeedGateProviders", "SeedGateRuntime"],
+            dependencies: ["SeedGateCore", "SeedGateProviders", "SeedGateRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -125,6 +129,8 @@ let package = Package(
                 "SeedGateEmulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -137,6 +143,7 @@ let package = Package(
             name: "SeedGateEndToEndTests",
             dependencies: [
                 "SeedGateCore",
+                "SeedGateAPI",
                 "SeedGateServer",
                 "SeedGateEmulators",
                 "SeedGateRuntime",

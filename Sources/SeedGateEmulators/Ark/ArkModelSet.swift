@@ -1,0 +1,93 @@
+/// What one Ark model accepts, from the Ark API reference (see `shared/providers/models.md`).
+public struct ArkModelRules: Sendable, Equatable {
+    /// Which pixel table and defaults apply.
+    public enum Generation: Sendable, Equatable {
+        case seedance1_0
+        case seedance1_5
+    }
+
+    public var id: String
+    public var generation: Generation
+    public var textToVideo: Bool
+    public var firstFrame: Bool
+    public var firstLastFrame: Bool
+    /// How many `reference_image` items the model takes, if any.
+    public var referenceImages: ClosedRange<Int>?
+    public var durations: ClosedRange<Int>
+    /// Whether `duration: -1` (the model chooses) is accepted.
+    public var autoDuration: Bool
+    public var frames: Bool
+    /// Whether `generate_audio` applies (and is echoed in the task).
+    public var audio: Bool
+    public var draft: Bool
+    /// Whether `ratio: adaptive` is allowed without an image.
+    public var adaptiveTextToVideo: Bool
+    public var defaultResolution: String
+
+    public init(
+        id: String, generation: Generation, textToVideo: Bool, firstFrame: Bool, firstLastFrame: Bool,
+        referenceImages: ClosedRange<Int>?, durations: ClosedRange<Int>, autoDuration: Bool, frames: Bool,
+        audio: Bool, draft: Bool, adaptiveTextToVideo: Bool, defaultResolution: String
+    ) {
+        self.id = id
+        self.generation = generation
+        self.textToVideo = textToVideo
+        self.firstFrame = firstFrame
+        self.firstLastFrame = firstLastFrame
+        self.referenceImages = referenceImages
+        self.durations = durations
+        self.autoDuration = autoDuration
+        self.frames = frames
+        self.audio = audio
+        self.draft = draft
+        self.adaptiveTextToVideo = adaptiveTextToVideo
+        self.defaultResolution = defaultResolution
+    }
+
+    /// Seedance 1.5 pro: text or images (first, first+last), 4–12 s or -1, audio, draft, no `frames`.
+    public static func seedance15Pro(id: String) -> ArkModelRules {
+        ArkModelRules(
+            id: id, generation: .seedance1_5, textToVideo: true, firstFrame: true, firstLastFrame: true,
+            referenceImages: nil, durations: 4...12, autoDuration: true, frames: false, audio: true, draft: true,
+            adaptiveTextToVideo: true, defaultResolution: "720p"
+        )
+    }
+
+    /// A Seedance 1.0 model: 2–12 s, `frames` allowed, no audio, no draft, no adaptive ratio for text-to-video.
+    public static func seedance10(
+        id: String, textToVideo: Bool, firstFrame: Bool, firstLastFrame: Bool,
+        referenceImages: ClosedRange<Int>? = nil, defaultResolution: String
+    ) -> ArkModelRules {
+        ArkModelRules(
+            id: id, generation: .seedance1_0, textToVideo: textToVideo, firstFrame: firstFrame,
+            firstLastFrame: firstLastFrame, referenceImages: referenceImages, durations: 2...12, autoDuration: false,
+            frames: true, audio: false, draft: false, adaptiveTextToVideo: false, defaultResolution: defaultResolution
+        )
+    }
+}
+
+/// The models an Ark-dialect emulator knows. Volcengine and BytePlus share the rules and differ in ids.
+public struct ArkModelSet: Sendable {
+    public var models: [ArkModelRules]
+
+    public init(_ models: [ArkModelRules]) { self.models = models }
+
+    public func rules(for id: String) -> ArkModelRules? { models.first { $0.id == id } }
+
+    /// The same rules under other ids (e.g. BytePlus drops the `doubao-` prefix).
+    public func renamed(_ rename: (String) -> String) -> ArkModelSet {
+        ArkModelSet(models.map { var rules = $0; rules.id = rename($0.id); return rules })
+    }
+
+    /// Volcengine Ark's Seedance 1.x model ids.
+    public static let volcengine = ArkModelSet([
+        .seedance15Pro(id: "doubao-seedance-1-5-pro-251215"),
+        .seedance10(id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, defaultResolution: "1080p"),
+        .seedance10(id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, defaultResolution: "1080p"),
+        .seedance10(id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, defaultResolution: "720p"),
+        .seedance10(id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, referenceImages: 1...4, defaultResolution: "720p"),
+    ])
+
+    /// BytePlus ModelArk's ids for the same models (`seedance-1-5-pro-251215`, …).
+    public static let byteplus = volcengine.renamed { $0.hasPrefix("doubao-") ? String($0.dropFirst(7)) : $0 }
+}

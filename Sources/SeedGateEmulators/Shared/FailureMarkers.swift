@@ -1,0 +1,95 @@
+import Foundation
+
+/// Behaviour a client can inject into any emulator by writing a marker in the prompt text.
+///
+/// | Marker | Effect |
+/// |---|---|
+/// | `[[fail:moderation]]` | the task is accepted, then ends `failed` with the provider's output-moderation error (Ark: `OutputVideoSensitiveContentDetected`) |
+/// | `[[reject:moderation]]` | the create is refused with the provider's input-moderation error (Ark: 400 `InputTextSensitiveContentDetected`) |
+/// | `[[reject:ratelimit]]` | the create is refused as rate limited (Ark: 429 `ModelAccountRpmRateLimitExceeded`, `Retry-After: 1`) |
+/// | `[[reject:500]]` | the create is refused with an internal error (Ark: 500 `InternalServiceError`) |
+/// | `[[expire]]` | the task is accepted, then ends `expired` when it would have finished |
+/// | `[[slow:N]]` | the task runs for N seconds (a decimal number) instead of the configured run time |
+///
+/// Markers are case-sensitive, may appear anywhere in the text and are not removed from it. Unknown
+/// `[[…]]` markers are ignored. Each emulator maps the neutral cases to its own provider's codes.
+public enum FailureMarker: Sendable, Equatable {
+    case failModeration
+    case rejectModeration
+    case rejectRateLimit
+    case rejectServerError
+    case expire
+    case slow(seconds: Double)
+
+    /// The markers in `text`, in the order they appear.
+    public static func parse(_ text: String) -> [FailureMarker] {
+        var markers: [FailureMarker] = []
+        var rest = text[...]
+        while let open = rest.range(of: "[["), let close = rest[open.upperBound...].range(of: "]]") {
+            let body = rest[open.upperBound..<close.lowerBound]
+            if let marker = FailureMarker(body: body) { markers.append(marker) }
+            rest = rest[close.upperBound...]
+        }
+        return markers
+    }
+
+    private init?(body: Substring) {
+        switch body {
+        case "fail:moderation": self = .failModeration
+        case "reject:moderation": self = .rejectModeration
+        case "reject:ratelimit": self = .rejectRateLimit
+        case "reject:500": self = .rejectServerError
+        case "expire": self = .expire
+        default:
+            guard body.hasPrefix("slow:"), let seconds = Double(body.dropFirst(5)), seconds.isFinite, seconds >= 0 else {
+                return nil
+            }
+            self = .slow(seconds: seconds)
+        }
+    }
+}
+
+/// The markers of one request, summarised: whether the create is refused, how the task ends, how long it runs.
+public struct FailurePlan: Sendable, Equatable {
+    public enum Rejection: Sendable, Equatable {
+        case moderation
+        case rateLimit
+        case serverError
+    }
+
+    public enum Ending: Sendable, Equatable {
+        case succeed
+        case failModeration
+        case expire
+    }
+
+    /// The first rejection marker in the text, if any.
+    public var rejection: Rejection?
+    /// The first ending marker in the text, else `.succeed`.
+    public var ending: Ending
+    /// The first `[[slow:N]]` value, if any.
+    public var runSeconds: Double?
+
+    public init(rejection: Rejection? = nil, ending: Ending = .succeed, runSeconds: Double? = nil) {
+        self.rejection = rejection
+        self.ending = ending
+        self.runSeconds = runSeconds
+    }
+
+    /// Summarises the markers found in every text (prompts, in request order).
+    public init(texts: [String]) {
+        self.init()
+        var endingSet = false
+        for marker in texts.flatMap(FailureMarker.parse) {
+            switch marker {
+            case .rejectModeration where rejection == nil: rejection = .moderation
+            case .rejectRateLimit where rejection == nil: rejection = .rateLimit
+            case .rejectServerError where rejection == nil: rejection = .serverError
+            case .failModeration where !endingSet: (ending, endingSet) = (.failModeration, true)
+            case .expire where !endingSet: (ending, endingSet) = (.expire, true)
+            case .slow(let seconds) where runSeconds == nil: runSeconds = seconds
+            default: break
+            }
+        }
+    }
+}

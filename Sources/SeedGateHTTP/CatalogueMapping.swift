@@ -1,0 +1,47 @@
+import Foundation
+import SeedGateAPI
+import SeedGateCore
+
+extension Components.Schemas.ModelList {
+    /// Each canonical model with what the configured providers offer for it.
+    init(_ providers: ProviderDirectory) {
+        let catalogue = providers.catalogue
+        let models = catalogue.modelNames.map { name -> Components.Schemas.Model in
+            let offerings = catalogue.providers(serving: name).compactMap { id in
+                catalogue.offering(model: name, provider: id).map { (id, $0) }
+            }
+            let capabilities = Set(offerings.flatMap(\.1.capabilities)).sorted().map(\.rawValue)
+            return .init(
+                id: name, object: .model, capabilities: capabilities,
+                providers: offerings.map { id, offering in
+                    .init(
+                        provider: id.rawValue, upstreamModel: offering.upstream, capabilities: offering.capabilities.map(\.rawValue),
+                        resolutions: offering.resolutions, defaultResolution: offering.defaultResolution, ratios: offering.ratios,
+                        durations: .init(
+                            min: offering.durations.min, max: offering.durations.max, values: offering.durations.values,
+                            auto: offering.durations.auto, _default: offering.durations.default
+                        ),
+                        referenceImages: offering.referenceImages
+                    )
+                }
+            )
+        }
+        self.init(object: .list, data: models)
+    }
+}
+
+extension Components.Schemas.ProviderList {
+    /// The configured providers; credentials are never part of this.
+    init(_ providers: ProviderDirectory, emulated: Set<ProviderID>) {
+        self.init(object: .list, data: providers.all.map { provider in
+            let manifest = provider.manifest
+            return .init(
+                id: manifest.id.rawValue, displayName: manifest.displayName,
+                baseUrlHost: URL(string: provider.context.baseURL)?.host ?? provider.context.baseURL,
+                emulated: emulated.contains(manifest.id), models: manifest.models.map(\.name), callbacks: manifest.callbacks,
+                cancellableStatuses: manifest.cancellableStatuses.map { .init($0) },
+                limits: .init(rpm: manifest.limits.rpm, concurrency: manifest.limits.concurrency)
+            )
+        })
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import SeedGateAPI
+import SeedGateCore
+
+// Conversions between the generated wire types and SeedGateCore. Generated types stop in this module.
+
+extension CreateJob {
+    init(_ body: Components.Schemas.CreateJobRequest) throws {
+        var tier: ServiceTier?
+        if let raw = body.serviceTier {
+            guard let value = ServiceTier(rawValue: raw) else {
+                throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "service_tier must be default or flex", field: "service_tier")
+            }
+            tier = value
+        }
+        let spec = JobSpec(
+            model: body.model, prompt: body.prompt,
+            images: (body.images ?? []).map { ImageInput(url: $0.url, role: ImageRole(rawValue: $0.role?.rawValue ?? "") ?? .firstFrame) },
+            resolution: body.resolution, ratio: body.ratio, duration: body.duration, frames: body.frames, seed: body.seed,
+            cameraFixed: body.cameraFixed, watermark: body.watermark, generateAudio: body.generateAudio,
+            returnLastFrame: body.returnLastFrame, draft: body.draft, draftJobID: body.draftJobId,
+            serviceTier: tier, expiresAfter: body.expiresAfter,
+            provider: body.provider
+        )
+        self.init(spec: spec, metadata: body.metadata?.additionalProperties ?? [:], callbackURL: body.callbackUrl)
+    }
+}
+
+extension Components.Schemas.Job {
+    init(_ job: Job) {
+        self.init(
+            id: job.id.rawValue, object: .job, status: .init(job.status), model: job.model,
+            provider: job.provider?.rawValue, request: .init(job.spec), output: job.output.map { .init($0) },
+            usage: job.usage.map { .init(completionTokens: $0.completionTokens, totalTokens: $0.totalTokens) },
+            error: job.error.map { .init($0) },
+            upstream: job.upstream.map { .init(taskId: $0.taskID, status: $0.status) },
+            attempts: job.attempts.map {
+                .init(provider: $0.provider.rawValue, outcome: .init(rawValue: $0.outcome.rawValue) ?? .unknown, error: $0.error.map { .init($0) }, at: $0.at)
+            },
+            metadata: .init(additionalProperties: job.metadata), callbackUrl: job.callbackURL,
+            createdAt: job.createdAt, updatedAt: job.updatedAt, startedAt: job.startedAt, finishedAt: job.finishedAt
+        )
+    }
+}
+
+extension Components.Schemas.JobStatus {
+    init(_ status: JobStatus) { self = .init(rawValue: status.rawValue)! }
+}
+
+extension Components.Schemas.JobRequest {
+    init(_ spec: JobSpec) {
+        self.init(
+            prompt: spec.prompt,
+            images: spec.images.isEmpty ? nil : spec.images.map { .init(url: $0.url, role: .init(rawValue: $0.role.rawValue)!) },
+            model: spec.model, resolution: spec.resolution, ratio: spec.ratio, duration: spec.duration, frames: spec.frames,
+            seed: spec.seed, cameraFixed: spec.cameraFixed, watermark: spec.watermark, generateAudio: spec.generateAudio,
+            returnLastFrame: spec.returnLastFrame, draft: spec.draft, draftJobId: spec.draftJobID,
+            serviceTier: spec.serviceTier.flatMap { .init(rawValue: $0.rawValue) }, expiresAfter: spec.expiresAfter,
+            provider: spec.provider
+        )
+    }
+}
+
+extension Components.Schemas.JobOutput {
+    init(_ output: JobOutput) {
+        self.init(
+            videoUrl: output.videoURL, lastFrameUrl: output.lastFrameURL, duration: output.duration, frames: output.frames,
+            resolution: output.resolution, ratio: output.ratio, fps: output.fps, seed: output.seed, expiresAt: output.expiresAt
+        )
+    }
+}
+
+extension Components.Schemas.JobError {
+    init(_ error: JobError) {
+        self.init(code: error.code.rawValue, message: error.message, providerCode: error.providerCode, providerMessage: error.providerMessage)
+    }
+}
+
+extension Components.Schemas.JobList {
+    init(_ page: JobPage) {
+        self.init(object: .list, data: page.jobs.map { .init($0) }, hasMore: page.next != nil, nextCursor: page.next.map(JobCursor.encode))
+    }
+}

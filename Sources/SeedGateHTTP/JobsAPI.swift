@@ -1,0 +1,83 @@
+import Foundation
+import OpenAPIRuntime
+import SeedGateAPI
+import SeedGateCore
+
+/// The unified API's handlers: decode → JobService → encode. Errors are thrown as domain errors and turned into
+/// `application/problem+json` by `ProblemMiddleware`, so every handler only builds its success case.
+struct JobsAPI: APIProtocol {
+    let jobs: JobService
+    let emulated: Set<ProviderID>
+    /// The tenant requests act for (client keys arrive with multi-tenancy).
+    let tenant = "default"
+
+    func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
+        guard case .json(let body) = input.body else { throw ProblemDetails.unsupportedMediaType }
+        let job = try await jobs.create(try CreateJob(body), tenant: tenant)
+        return .accepted(.init(body: .json(.init(job))))
+    }
+
+    func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
+        .ok(.init(body: .json(.init(try await jobs.job(id: input.path.jobId, tenant: tenant)))))
+    }
+
+    func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
+        let query = input.query
+        let limit = query.limit ?? 20
+        guard (1...100).contains(limit) else {
+            throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "limit must be between 1 and 100", field: "limit")
+        }
+        let page = try await jobs.list(JobQuery(
+            tenant: tenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
+            provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
+        ))
+        return .ok(.init(body: .json(.init(page))))
+    }
+
+    func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
+        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: tenant)))))
+    }
+
+    func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
+        .ok(.init(body: .json(.init(jobs.providers))))
+    }
+
+    func listProviders(_ input: Operations.ListProviders.Input) async throws -> Operations.ListProviders.Output {
+        .ok(.init(body: .json(.init(jobs.providers, emulated: emulated))))
+    }
+
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        do {
+            try await jobs.store.ping()
+        } catch {
+            throw ProblemDetails(status: 503, code: "unavailable", title: "Not ready", detail: "the job store cannot be reached")
+        }
+        return .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output {
+        .ok(.init(body: .yaml(HTTPBody(openAPIDocument))))
+    }
+}
+
+/// The opaque list cursor: the last job of the previous page, base64url-encoded.
+enum JobCursor {
+    static func encode(_ id: JobID) -> String {
+        Data(id.rawValue.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String?) throws -> JobID? {
+        guard let cursor else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let id = JobID(String(decoding: data, as: UTF8.self)) else {
+            throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "cursor is not one this API returned", field: "cursor")
+        }
+        return id
+    }
+}

@@ -1,0 +1,25 @@
+import Hummingbird
+import OpenAPIHummingbird
+import SeedGateAPI
+import SeedGateCore
+
+/// Settings of the HTTP layer.
+public struct HTTPSettings: Sendable {
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes: Int
+
+    public init(maxBodyBytes: Int = 20 * 1024 * 1024) {
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Builds the router for the unified API: middleware first, then the handlers generated from openapi/seedgate.yaml.
+public func buildRouter(
+    jobs: JobService, emulated: Set<ProviderID> = [], settings: HTTPSettings = HTTPSettings()
+) throws -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(on: router)
+    return router
+}

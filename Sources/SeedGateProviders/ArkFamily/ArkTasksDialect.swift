@@ -1,0 +1,153 @@
+import Foundation
+import SeedGateCore
+
+/// The Ark content-generation task API, shared by every provider that speaks it (Volcengine Ark, BytePlus
+/// ModelArk): the same paths, bodies, statuses and errors, at another base URL with other model ids, both of
+/// which come from the provider's manifest. An adapter for such a provider only names itself and delegates here.
+///
+/// Calls (paths under the configured base URL; facts: shared/providers/volcengine-ark.md):
+/// - create: `POST /api/v3/contents/generations/tasks` → `{"id"}`;
+/// - one task: `GET …/tasks/{id}`;
+/// - several tasks: `GET …/tasks?page_num=1&page_size=n&filter.task_ids=a&filter.task_ids=b`, once per service tier
+///   (`filter.service_tier=flex` for flex tasks); an asked id missing from the list is confirmed with a `GET`;
+/// - cancel: `DELETE …/tasks/{id}`;
+/// - callbacks: Ark POSTs the task object to the task's `callback_url`.
+public struct ArkTasksDialect: Sendable {
+    /// The collection every call works on, relative to the provider's base URL.
+    public static let tasksPath = "/api/v3/contents/generations/tasks"
+
+    /// The provider speaking the dialect, named in job error messages.
+    public let provider: ProviderID
+    /// Ids per list call: Ark allows `page_size` up to 500, 100 keeps the query string short.
+    public let maxBatchSize = 100
+
+    /// A dialect speaking for `provider` (the id only labels job errors; the base URL comes with each call's context).
+    public init(provider: ProviderID) {
+        self.provider = provider
+    }
+
+    /// Creates a task; Ark answers with its id only.
+    public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
+        let body = try ArkMapping.createBody(for: request)
+        let data: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            data = try encoder.encode(body)
+        } catch {
+            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the create body: \(error)", requestSent: false)
+        }
+        let response = try await send("POST", Self.tasksPath, body: data, call: .create, context: context)
+        let created = try decode(ArkTaskReference.self, from: response, expected: "a task id")
+        guard !created.id.isEmpty else { throw ArkErrors.malformed(response, expected: "a non-empty task id") }
+        return Submission(taskID: created.id)
+    }
+
+    /// Looks up tasks: a single one with `GET`, several with list calls grouped by service tier.
+    public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+        var seen = Set<String>()
+        let unique = targets.filter { seen.insert($0.taskID).inserted }
+        if unique.count == 1 { return [unique[0].taskID: try await task(unique[0].taskID, context: context)] }
+
+        var results: [String: FetchResult] = [:]
+        for tier in ServiceTier.allCases {
+            let ids = unique.filter { $0.serviceTier == tier }.map(\.taskID)
+            for start in stride(from: 0, to: ids.count, by: maxBatchSize) {
+                let chunk = Array(ids[start..<min(start + maxBatchSize, ids.count)])
+                let listed = try await list(chunk, tier: tier, context: context)
+                for id in chunk {
+                    results[id] = if let snapshot = listed[id] { .found(snapshot) } else { try await task(id, context: context) }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Cancels a queued task. (On a finished task the same call deletes its record; the service re-reads the task
+    /// first and only cancels in the manifest's `cancellable_statuses`.)
+    public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
+        _ = try await send("DELETE", taskPath(taskID), call: .task, context: context)
+        return .cancelled
+    }
+
+    /// Reads a callback body: the task object, as `GET` returns it.
+    public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
+        guard let task = try? JSONDecoder().decode(ArkTask.self, from: body) else {
+            throw ProviderError(
+                .malformedResponse, providerMessage: "expected an Ark task object, got: \(ArkErrors.bodySnippet(body) ?? "an empty body")"
+            )
+        }
+        return ArkMapping.snapshot(task, provider: provider)
+    }
+
+    // MARK: calls
+
+    /// `GET …/tasks/{id}`; a 404 means Ark no longer knows the task (deleted, or older than its 7-day window).
+    private func task(_ taskID: String, context: ProviderContext) async throws(ProviderError) -> FetchResult {
+        let response: UpstreamResponse
+        do {
+            response = try await send("GET", taskPath(taskID), call: .task, context: context)
+        } catch where error.kind == .notFound {
+            return .notFound
+        }
+        let task = try decode(ArkTask.self, from: response, expected: "a task object")
+        guard task.id == taskID else { throw ArkErrors.malformed(response, expected: "task \(taskID), not \(task.id)") }
+        return .found(ArkMapping.snapshot(task, provider: provider))
+    }
+
+    /// One list call for tasks of one tier; returns the snapshots of the asked ids that the list contains.
+    private func list(_ ids: [String], tier: ServiceTier, context: ProviderContext) async throws(ProviderError) -> [String: UpstreamSnapshot] {
+        var query = [QueryItem("page_num", "1"), QueryItem("page_size", String(ids.count))]
+        query += ids.map { QueryItem("filter.task_ids", $0) }
+        if tier != .default { query.append(QueryItem("filter.service_tier", tier.rawValue)) }
+        let response = try await send("GET", Self.tasksPath, query: query, call: .task, context: context)
+        let page = try decode(ArkTaskList.self, from: response, expected: "a task list")
+        let asked = Set(ids)
+        var snapshots: [String: UpstreamSnapshot] = [:]
+        for task in page.items ?? [] where asked.contains(task.id) {
+            snapshots[task.id] = ArkMapping.snapshot(task, provider: provider)
+        }
+        return snapshots
+    }
+
+    // MARK: plumbing
+
+    /// Sends one request; transport failures and non-2xx answers become `ProviderError`s.
+    private func send(
+        _ method: String, _ path: String, query: [QueryItem] = [], body: Data? = nil, call: ArkErrors.Call,
+        context: ProviderContext
+    ) async throws(ProviderError) -> UpstreamResponse {
+        var headers = [
+            "authorization": "Bearer \(try context.credentials.required("api_key"))",
+            "accept": "application/json",
+        ]
+        if body != nil { headers["content-type"] = "application/json" }
+        let request = UpstreamRequest(
+            method: method, baseURL: context.baseURL, path: path, query: query, headers: headers, body: body
+        )
+        let response: UpstreamResponse
+        do throws(TransportFailure) {
+            response = try await context.transport.send(request)
+        } catch {
+            throw ProviderError(error)
+        }
+        guard (200..<300).contains(response.status) else { throw ArkErrors.error(for: response, call: call) }
+        return response
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
+        guard let value = try? JSONDecoder().decode(type, from: response.body) else {
+            throw ArkErrors.malformed(response, expected: expected)
+        }
+        return value
+    }
+
+    private func taskPath(_ taskID: String) -> String {
+        Self.tasksPath + "/" + (taskID.addingPercentEncoding(withAllowedCharacters: Self.idCharacters) ?? taskID)
+    }
+
+    /// Characters a task id may carry unescaped in a path segment (RFC 3986 unreserved).
+    private static let idCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
+}

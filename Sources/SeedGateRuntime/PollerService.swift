@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import SeedGateCore
+import ServiceLifecycle
+
+/// Follows accepted jobs upstream: takes the jobs whose next check is due, asks each provider about many at
+/// once where its API allows (batches of `maxBatchSize`), and applies the answers through `JobService`.
+/// Each job's next check time grows with its age (see `PollingPolicy`), so young jobs are seen soon and old
+/// ones cost little.
+public struct PollerService: Service {
+    let jobs: JobService
+    let logger: Logger
+    let batchLimit: Int
+    let parallelCalls: Int
+    let tick: Duration
+
+    public init(
+        jobs: JobService, logger: Logger = Logger(label: "seedgate.poller"), batchLimit: Int = 500, parallelCalls: Int = 8,
+        tick: Duration = .milliseconds(250)
+    ) {
+        self.jobs = jobs
+        self.logger = logger
+        self.batchLimit = batchLimit
+        self.parallelCalls = parallelCalls
+        self.tick = tick
+    }
+
+    public func run() async throws {
+        logger.info("poller started")
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var checked = 0
+            do {
+                checked = try await checkDueJobs()
+            } catch {
+                logger.error("poll round failed", metadata: ["error": "\(error)"])
+            }
+            if checked < batchLimit {
+                await cancelWhenGracefulShutdown { await jobs.signals.checks.wait(upTo: tick) }
+            }
+        }
+        logger.info("poller stopped")
+    }
+
+    /// Checks every due job once; returns how many were checked.
+    func checkDueJobs() async throws -> Int {
+        let due = try await jobs.store.jobsDueForCheck(dueBy: Date(), limit: batchLimit)
+        guard !due.isEmpty else { return 0 }
+        var calls: [(ConfiguredProvider, [Job])] = []
+        for (providerID, group) in Dictionary(grouping: due, by: { $0.provider }) {
+            guard let providerID, let provider = jobs.providers[providerID] else { continue }
+            let size = max(1, provider.adapter.maxBatchSize)
+            for start in stride(from: 0, to: group.count, by: size) {
+                calls.append((provider, Array(group[start..<min(start + size, group.count)])))
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for (provider, batch) in calls {
+                if running >= parallelCalls {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await check(batch, at: provider) }
+                running += 1
+            }
+        }
+        return due.count
+    }
+
+    func check(_ batch: [Job], at provider: ConfiguredProvider) async {
+        let targets = batch.compactMap { job in
+            job.upstream.map { FetchTarget(taskID: $0.taskID, serviceTier: job.spec.serviceTier ?? .default) }
+        }
+        do {
+            let results: [String: FetchResult]
+            do {
+                results = try await provider.adapter.fetch(targets, context: provider.context)
+            } catch {
+                for job in batch { try await jobs.recordCheckFailure(job, error: error) }
+                return
+            }
+            for job in batch {
+                guard let taskID = job.upstream?.taskID else { continue }
+                switch results[taskID] {
+                case .found(let snapshot): try await jobs.apply(snapshot, to: job)
+                case .notFound: try await jobs.recordTaskLost(job)
+                case nil:
+                    try await jobs.recordCheckFailure(job, error: ProviderError(.malformedResponse, providerMessage: "no answer for this task in the batch"))
+                }
+            }
+        } catch {
+            logger.error("applying poll results failed", metadata: ["provider": "\(provider.id)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import SeedGateCore
+
+/// The YAML configuration file as written by an operator; every key is optional. `docs/configuration.md`
+/// documents each one. Secrets are never in this file: it names the environment variables that hold them.
+public struct ConfigurationFile: Decodable, Sendable {
+    public struct Server: Decodable, Sendable {
+        var host: String?
+        var port: Int?
+        var maxBodyBytes: Int?
+        var publicURL: String?
+
+        enum CodingKeys: String, CodingKey {
+            case host, port
+            case maxBodyBytes = "max_body_bytes"
+            case publicURL = "public_url"
+        }
+    }
+
+    public struct Store: Decodable, Sendable {
+        var kind: String?
+        var path: String?
+    }
+
+    public struct Emulators: Decodable, Sendable {
+        var queueSeconds: Double?
+        var runSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case queueSeconds = "queue_seconds"
+            case runSeconds = "run_seconds"
+        }
+    }
+
+    public struct Provider: Decodable, Sendable {
+        var baseURL: String?
+        /// Credential name → environment variable that holds it.
+        var credentials: [String: String]?
+        var emulated: Bool?
+        var timeoutSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case credentials, emulated
+            case baseURL = "base_url"
+            case timeoutSeconds = "timeout_seconds"
+        }
+    }
+
+    public struct Routing: Decodable, Sendable {
+        var allowRequestProvider: Bool?
+        var defaultRoute: [RouteEntry]?
+        var routes: [String: [RouteEntry]]?
+
+        enum CodingKeys: String, CodingKey {
+            case routes
+            case allowRequestProvider = "allow_request_provider"
+            case defaultRoute = "default"
+        }
+    }
+
+    public struct Log: Decodable, Sendable {
+        var level: String?
+        var format: String?
+    }
+
+    var server: Server?
+    var store: Store?
+    var catalogDirectory: String?
+    var emulators: Emulators?
+    var providers: [String: Provider]?
+    var routing: Routing?
+    var log: Log?
+
+    enum CodingKeys: String, CodingKey {
+        case server, store, emulators, providers, routing, log
+        case catalogDirectory = "catalog_dir"
+    }
+
+    public init() {}
+}
+
+/// A route entry: either a provider id, or `{provider, weight, tier}`.
+public struct RouteEntry: Decodable, Sendable {
+    var entry: RoutingPolicy.Entry
+
+    enum CodingKeys: String, CodingKey { case provider, weight, tier }
+
+    public init(from decoder: any Decoder) throws {
+        if let id = try? decoder.singleValueContainer().decode(String.self) {
+            entry = .init(provider: ProviderID(id))
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entry = .init(
+            provider: ProviderID(try container.decode(String.self, forKey: .provider)),
+            weight: try container.decodeIfPresent(Double.self, forKey: .weight),
+            tier: try container.decodeIfPresent(Int.self, forKey: .tier)
+        )
+    }
+}

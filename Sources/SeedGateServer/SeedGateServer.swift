@@ -1,0 +1,144 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import SeedGateCore
+import SeedGateHTTP
+import SeedGateProviders
+import SeedGateRuntime
+import SeedGateStoreSQLite
+import ServiceLifecycle
+import Synchronization
+
+/// The SeedGate server: loads the catalogue, decides the providers, opens the store, starts any in-process
+/// emulators, then runs the HTTP API, the dispatcher and the poller until SIGTERM/SIGINT or `shutdown()`.
+public final class SeedGateServer: Sendable {
+    let configuration: ServerConfiguration
+    let environment: [String: String]
+    let logger: Logger
+    let handleSignals: Bool
+    private let running = Mutex<ServiceGroup?>(nil)
+
+    /// - Parameter handleSignals: shut down gracefully on SIGTERM/SIGINT (off in tests that run several servers).
+    public init(
+        configuration: ServerConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+        handleSignals: Bool = true
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.logger = logger
+        self.handleSignals = handleSignals
+    }
+
+    /// Runs until shut down. `onListening` receives the bound port (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let manifests = try loadManifests()
+        let plan = try ProviderPlan.make(
+            configuration: configuration, manifests: Dictionary(manifests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+            registered: Set(AllProviders.adapters.keys), environment: environment
+        )
+        let store = try makeStore()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            var baseURLs: [ProviderID: String] = [:]
+            var emulatorKey = ""
+            var emulatorGroup: ServiceGroup?
+            if !plan.emulatedIDs.isEmpty {
+                let emulators = try EmbeddedEmulators.make(
+                    ids: plan.emulatedIDs, queueSeconds: configuration.emulatorQueueSeconds,
+                    runSeconds: configuration.emulatorRunSeconds, logger: logger
+                )
+                let group = ServiceGroup(configuration: .init(services: emulators.services, logger: logger))
+                emulatorGroup = group
+                emulatorKey = emulators.apiKey
+                tasks.addTask { try await group.run() }
+                for await (id, port) in emulators.ports {
+                    baseURLs[id] = "http://127.0.0.1:\(port)"
+                    if baseURLs.count == plan.emulatedIDs.count { break }
+                }
+            }
+            let client = AsyncHTTPClientTransport.makeClient()
+            let providers = ProviderDirectory(plan.entries.map { entry in
+                let id = entry.manifest.id
+                return ConfiguredProvider(
+                    manifest: entry.manifest, adapter: AllProviders.adapters[id]!,
+                    context: ProviderContext(
+                        baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
+                        credentials: ProviderCredentials(entry.emulated ? ["api_key": emulatorKey] : entry.credentials),
+                        transport: AsyncHTTPClientTransport(client: client, timeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))),
+                        logger: logger
+                    )
+                )
+            })
+            var routing = configuration.routing
+            if plan.embedded, !configuration.allowRequestProviderSet { routing.allowRequestProvider = true }
+            let jobs = JobService(store: store, providers: providers, routing: routing, logger: logger)
+            let router = try buildRouter(jobs: jobs, emulated: Set(plan.emulatedIDs), settings: HTTPSettings(maxBodyBytes: configuration.maxBodyBytes))
+            let announce = startupAnnouncement(plan: plan, baseURLs: baseURLs)
+            let serverLogger = logger
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SeedGate"),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? 0
+                    serverLogger.notice("SeedGate listening on http://\(channel.localAddress?.ipAddress ?? "?"):\(port)")
+                    serverLogger.notice("\(announce)")
+                    await onListening(port)
+                },
+                logger: logger
+            )
+            let group = ServiceGroup(configuration: .init(
+                services: [
+                    .init(service: HTTPClientService(client: client)),
+                    .init(service: DispatcherService(jobs: jobs, logger: logger)),
+                    .init(service: PollerService(jobs: jobs, logger: logger)),
+                    .init(service: app),
+                ],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            ))
+            running.withLock { $0 = group }
+            defer { running.withLock { $0 = nil } }
+            do {
+                try await group.run()
+            } catch {
+                await emulatorGroup?.triggerGracefulShutdown()
+                throw error
+            }
+            await emulatorGroup?.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// Begins a graceful shutdown of a running server.
+    public func shutdown() async {
+        let group = running.withLock { $0 }
+        await group?.triggerGracefulShutdown()
+    }
+
+    func loadManifests() throws -> [ProviderManifest] {
+        let directory = URL(fileURLWithPath: configuration.catalogDirectory)
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw ConfigurationError("the provider catalogue \(directory.path) does not exist; run from the repository root or set catalog_dir / SEEDGATE_CATALOG_DIR")
+        }
+        return try ManifestLoader.loadAll(directory: directory)
+    }
+
+    func makeStore() throws -> any JobStore {
+        switch configuration.storeKind {
+        case .memory: return InMemoryJobStore()
+        case .sqlite: return try SQLiteJobStore(path: configuration.sqlitePath)
+        }
+    }
+
+    /// One clear line on what this process is: embedded demo or real providers, and where jobs are kept.
+    func startupAnnouncement(plan: ProviderPlan, baseURLs: [ProviderID: String]) -> String {
+        let store = configuration.storeKind == .sqlite ? "SQLite at \(configuration.sqlitePath)" : "in-memory store (jobs are lost on exit)"
+        let providers = plan.entries.map { entry in
+            entry.emulated ? "\(entry.manifest.id) (emulated at \(baseURLs[entry.manifest.id] ?? "?"))" : "\(entry.manifest.id) (\(entry.baseURL))"
+        }.joined(separator: ", ")
+        if plan.embedded {
+            return "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."
+        }
+        return "jobs in \(store); providers: \(providers)"
+    }
+}

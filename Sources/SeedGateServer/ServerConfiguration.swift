@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import SeedGateCore
+import Yams
+
+/// The resolved configuration: file values, overridden by environment variables, overridden by command-line
+/// flags, with defaults for everything. With no file and no credentials this is the embedded demo:
+/// SQLite in ./data and every provider emulated in-process.
+public struct ServerConfiguration: Sendable {
+    public struct ProviderSettings: Sendable {
+        public var id: ProviderID
+        public var baseURL: String?
+        /// Credential name → environment variable.
+        public var credentialVariables: [String: String]
+        public var emulated: Bool
+        public var timeoutSeconds: Double
+
+        public init(id: ProviderID, baseURL: String? = nil, credentialVariables: [String: String] = [:], emulated: Bool = false, timeoutSeconds: Double = 30) {
+            self.id = id
+            self.baseURL = baseURL
+            self.credentialVariables = credentialVariables
+            self.emulated = emulated
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    public enum StoreKind: String, Sendable {
+        case sqlite
+        case memory
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var maxBodyBytes = 20 * 1024 * 1024
+    /// The URL providers can reach SeedGate at, for their callbacks (unset: providers are only polled).
+    public var publicURL: String?
+    public var storeKind = StoreKind.sqlite
+    public var sqlitePath = "./data/seedgate.sqlite"
+    public var catalogDirectory = "Providers"
+    public var emulatorQueueSeconds = 1.0
+    public var emulatorRunSeconds = 3.0
+    /// Providers named in the file; nil means "decide from the environment" (see `ProviderPlan`).
+    public var providers: [ProviderSettings]?
+    public var routing = RoutingPolicy()
+    /// Whether the file said anything about `allow_request_provider`.
+    public var allowRequestProviderSet = false
+    public var logLevel = Logger.Level.info
+    public var jsonLogs = false
+
+    public init() {}
+
+    /// Reads the file at `path` (if any) and applies environment overrides.
+    public static func load(file path: String?, environment: [String: String]) throws -> ServerConfiguration {
+        var file = ConfigurationFile()
+        if let path = path ?? environment["SEEDGATE_CONFIG"] {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("cannot read configuration file \(path): \(error.localizedDescription)")
+            }
+            do {
+                file = try YAMLDecoder().decode(ConfigurationFile.self, from: text)
+            } catch {
+                throw ConfigurationError("configuration file \(path) is invalid: \(error)")
+            }
+        }
+        var configuration = try ServerConfiguration(file)
+        try configuration.apply(environment: environment)
+        return configuration
+    }
+
+    init(_ file: ConfigurationFile) throws {
+        if let server = file.server {
+            host = server.host ?? host
+            port = server.port ?? port
+            maxBodyBytes = server.maxBodyBytes ?? maxBodyBytes
+            publicURL = server.publicURL
+        }
+        if let store = file.store {
+            if let kind = store.kind {
+                guard let parsed = StoreKind(rawValue: kind) else { throw ConfigurationError("store.kind must be sqlite or memory, not \(kind)") }
+                storeKind = parsed
+            }
+            sqlitePath = store.path ?? sqlitePath
+        }
+        catalogDirectory = file.catalogDirectory ?? catalogDirectory
+        emulatorQueueSeconds = file.emulators?.queueSeconds ?? emulatorQueueSeconds
+        emulatorRunSeconds = file.emulators?.runSeconds ?? emulatorRunSeconds
+        providers = file.providers?.sorted { $0.key < $1.key }.map { id, provider in
+            ProviderSettings(
+                id: ProviderID(id), baseURL: provider.baseURL, credentialVariables: provider.credentials ?? [:],
+                emulated: provider.emulated ?? false, timeoutSeconds: provider.timeoutSeconds ?? 30
+            )
+        }
+        if let routing = file.routing {
+            self.routing = RoutingPolicy(
+                routes: (routing.routes ?? [:]).mapValues { $0.map(\.entry) },
+                defaultRoute: (routing.defaultRoute ?? []).map(\.entry),
+                allowRequestProvider: routing.allowRequestProvider ?? false
+            )
+            allowRequestProviderSet = routing.allowRequestProvider != nil
+        }
+        if let level = file.log?.level {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("log.level \(level) is not a log level") }
+            logLevel = parsed
+        }
+        if let format = file.log?.format { jsonLogs = try Self.parseLogFormat(format) }
+    }
+
+    mutating func apply(environment: [String: String]) throws {
+        if let host = environment["SEEDGATE_HOST"] { self.host = host }
+        if let port = environment["SEEDGATE_PORT"] {
+            guard let value = Int(port), (0...65535).contains(value) else { throw ConfigurationError("SEEDGATE_PORT must be a port number") }
+            self.port = value
+        }
+        if let path = environment["SEEDGATE_SQLITE_PATH"] { sqlitePath = path }
+        if let directory = environment["SEEDGATE_CATALOG_DIR"] { catalogDirectory = directory }
+        if let url = environment["SEEDGATE_PUBLIC_URL"] { publicURL = url }
+        if let level = environment["SEEDGATE_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("SEEDGATE_LOG_LEVEL \(level) is not a log level") }
+            logLevel = parsed
+        }
+        if let format = environment["SEEDGATE_LOG_FORMAT"] { jsonLogs = try Self.parseLogFormat(format) }
+    }
+
+    static func parseLogFormat(_ format: String) throws -> Bool {
+        switch format {
+        case "json": return true
+        case "text": return false
+        default: throw ConfigurationError("log format must be text or json, not \(format)")
+        }
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+extension SQLiteJobStore {
+    /// The schema, as append-only migration steps. Never edit a registered step: add a new one (`v2-…`) after it.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-jobs") { db in
+            // `body` holds the whole job as JSON and is authoritative; the other columns exist to be queried.
+            // Dates are REAL unix seconds. `version` is the compare-and-set counter.
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    provider TEXT,
+                    submission TEXT NOT NULL,
+                    upstream_task_id TEXT,
+                    next_check_at REAL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    idempotency_key TEXT,
+                    version INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX jobs_due ON jobs (status, submission, next_check_at);
+                CREATE INDEX jobs_tenant ON jobs (tenant, id);
+                CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id);
+                CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key)
+                    WHERE idempotency_key IS NOT NULL;
+                """)
+        }
+        migrator.registerMigration("v1-job-events") { db in
+            // The outbox. Rows are read back in insertion (rowid) order; `delivered_at` is set once sent.
+            try db.execute(sql: """
+                CREATE TABLE job_events (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    job_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    delivered_at REAL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX job_events_job ON job_events (job_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SeedGateEmulators
+import ServiceLifecycle
+
+struct EmulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulate",
+        abstract: "Run a provider emulator on its own: the provider's HTTP API, statuses, errors and callbacks."
+    )
+
+    @Option(help: "Provider to emulate (volcengine-ark).")
+    var provider: String = "volcengine-ark"
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 9001
+
+    @Option(help: "The API key clients must present.")
+    var apiKey: String = "emulator-key"
+
+    @Option(help: "Seconds a new task stays queued.")
+    var queueSeconds: Double = 1
+
+    @Option(help: "Seconds a task runs before its outcome.")
+    var runSeconds: Double = 3
+
+    @Option(help: "Milliseconds added to every API response.")
+    var latencyMs: Int = 0
+
+    func run() async throws {
+        LogSetup.bootstrap(level: .info, json: false)
+        let logger = Logger(label: "seedgate.emulator")
+        let configuration = EmulatorConfiguration(
+            host: host, port: port, apiKey: apiKey, queueSeconds: queueSeconds, runSeconds: runSeconds,
+            latency: .milliseconds(latencyMs)
+        )
+        let provider = provider
+        let announce: @Sendable (Int) async -> Void = { port in
+            logger.notice("\(provider) emulator listening on http://\(configuration.host):\(port) (API key from --api-key; prompt markers: see FailureMarkers)")
+        }
+        let service: any Service
+        switch provider {
+        case "volcengine-ark": service = ArkEmulator(configuration: configuration).makeApplication(onServerRunning: announce)
+        default: throw ValidationError("no emulator for provider \(provider); available: volcengine-ark")
+        }
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

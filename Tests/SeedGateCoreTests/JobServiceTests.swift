@@ -1,0 +1,178 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SeedGateCore
+
+@Suite struct JobServiceTests {
+    let ark = StubAdapter(id: "volcengine-ark")
+    let backup = StubAdapter(id: "byteplus-modelark")
+    let store = InMemoryJobStore()
+
+    func service(routes: [String: [RoutingPolicy.Entry]] = [:], allowProvider: Bool = false) -> JobService {
+        JobService(
+            store: store, providers: ProviderDirectory([.stub(ark), .stub(backup)]),
+            routing: RoutingPolicy(routes: routes, defaultRoute: [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")],
+                                   allowRequestProvider: allowProvider)
+        )
+    }
+
+    func create(_ jobs: JobService, _ spec: JobSpec = JobSpec(model: "seedance-1.5-pro", prompt: "a cat")) async throws -> Job {
+        try await jobs.create(CreateJob(spec: spec), tenant: "t1")
+    }
+
+    @Test func createStoresQueuedJobWithRouteAndEvent() async throws {
+        let jobs = service()
+        let job = try await create(jobs)
+        #expect(job.status == .queued)
+        #expect(job.route == ["volcengine-ark", "byteplus-modelark"])
+        #expect(job.version == 1)
+        let events = await store.events(jobID: job.id)
+        #expect(events.map(\.type) == ["job.queued"])
+        #expect(ark.submits.isEmpty)
+    }
+
+    @Test func unknownModelAndDisallowedProviderAreRejected() async throws {
+        let jobs = service()
+        await #expect(throws: JobServiceError.self) { try await create(jobs, JobSpec(model: "sora-2", prompt: "x")) }
+        do {
+            _ = try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "volcengine-ark"))
+            Issue.record("expected a rejection")
+        } catch JobServiceError.validation(let failure, _) {
+            #expect(failure.field == "provider")
+        }
+    }
+
+    @Test func explicitProviderWhenAllowed() async throws {
+        let job = try await create(service(allowProvider: true), JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "byteplus-modelark"))
+        #expect(job.route == ["byteplus-modelark"])
+    }
+
+    @Test func acceptedThenSucceeded() async throws {
+        let jobs = service()
+        let job = try await create(jobs)
+        let claimed = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark"))
+        #expect(try await jobs.beginSubmission(job, to: "volcengine-ark") == nil)
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-1"))
+        #expect(accepted.submission == .accepted)
+        #expect(accepted.nextCheckAt != nil)
+        let running = try await jobs.apply(UpstreamSnapshot(taskID: "cgt-1", status: .mapped(.running), rawStatus: "running"), to: accepted)
+        #expect(running.status == .running)
+        #expect(running.startedAt != nil)
+        let done = try await jobs.apply(UpstreamSnapshot(
+            taskID: "cgt-1", status: .mapped(.succeeded), rawStatus: "succeeded", output: JobOutput(videoURL: "https://v/1.mp4"),
+            usage: JobUsage(completionTokens: 10, totalTokens: 10)
+        ), to: running)
+        #expect(done.status == .succeeded)
+        #expect(done.output?.videoURL == "https://v/1.mp4")
+        #expect(done.nextCheckAt == nil)
+        let events = await store.events(jobID: job.id)
+        #expect(events.map(\.type) == ["job.queued", "job.running", "job.succeeded"])
+    }
+
+    @Test func unrecognisedStatusKeepsStateButStaysVisible() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-2"))
+        let after = try await jobs.apply(UpstreamSnapshot(taskID: "cgt-2", status: .unrecognised("paused"), rawStatus: "paused"), to: accepted)
+        #expect(after.status == .queued)
+        #expect(after.upstream?.status == "paused")
+        #expect(after.nextCheckAt != nil)
+    }
+
+    @Test func transientFailureMovesToNextProviderThenBacksOff() async throws {
+        let jobs = service()
+        let job = try await create(jobs)
+        let first = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark"))
+        let afterFirst = try await jobs.recordSubmitFailure(first, provider: "volcengine-ark", error: ProviderError(.rateLimited, httpStatus: 429))
+        #expect(afterFirst.status == .queued)
+        #expect(afterFirst.submission == .pending)
+        #expect(jobs.nextProvider(for: afterFirst) == "byteplus-modelark")
+        #expect(afterFirst.nextCheckAt == nil)
+        let second = try #require(try await jobs.beginSubmission(afterFirst, to: "byteplus-modelark"))
+        let afterSecond = try await jobs.recordSubmitFailure(second, provider: "byteplus-modelark", error: ProviderError(.unavailable, httpStatus: 503))
+        #expect(afterSecond.nextCheckAt != nil)
+        #expect(afterSecond.attempts.map(\.outcome) == [.retryable, .retryable])
+        #expect(jobs.nextProvider(for: afterSecond) == "volcengine-ark")
+    }
+
+    @Test func unknownOutcomeIsNeverResubmitted() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let after = try await jobs.recordSubmitFailure(claimed, provider: "volcengine-ark", error: ProviderError(.timeout, requestSent: true))
+        #expect(after.status == .failed)
+        #expect(after.error?.code == .submitOutcomeUnknown)
+        #expect(after.submission == .abandoned)
+        let awaiting = await store.jobsAwaitingSubmission(dueBy: .distantFuture, limit: 10)
+        #expect(awaiting.isEmpty)
+    }
+
+    @Test func rejectionFailsWithProviderCode() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let after = try await jobs.recordSubmitFailure(claimed, provider: "volcengine-ark", error: ProviderError(
+            .contentModerated, httpStatus: 400, providerCode: "InputTextSensitiveContentDetected", providerMessage: "no"))
+        #expect(after.status == .failed)
+        #expect(after.error?.code == .contentModerated)
+        #expect(after.error?.providerCode == "InputTextSensitiveContentDetected")
+    }
+
+    @Test func lostTaskFailsTheJob() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-3"))
+        let lost = try await jobs.recordTaskLost(accepted)
+        #expect(lost.status == .failed)
+        #expect(lost.error?.code == .upstreamTaskNotFound)
+    }
+
+    @Test func cancelBeforeSubmissionIsLocal() async throws {
+        let jobs = service()
+        let job = try await create(jobs)
+        let cancelled = try await jobs.cancel(id: job.id.rawValue, tenant: "t1")
+        #expect(cancelled.status == .cancelled)
+        #expect(ark.cancels.isEmpty)
+        await #expect(throws: JobServiceError.self) { try await jobs.cancel(id: job.id.rawValue, tenant: "t1") }
+    }
+
+    @Test func cancelUpstreamOnlyWhereAllowed() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-4"))
+        ark.willReport("cgt-4", .found(UpstreamSnapshot(taskID: "cgt-4", status: .mapped(.running), rawStatus: "running")))
+        do {
+            _ = try await jobs.cancel(id: accepted.id.rawValue, tenant: "t1")
+            Issue.record("a running Ark task cannot be cancelled")
+        } catch JobServiceError.conflict(let reason) {
+            #expect(reason.contains("queued"))
+        }
+        #expect(ark.cancels.isEmpty)
+
+        let other = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        let queued = try await jobs.recordAccepted(other, by: "volcengine-ark", submission: Submission(taskID: "cgt-5"))
+        ark.willReport("cgt-5", .found(UpstreamSnapshot(taskID: "cgt-5", status: .mapped(.queued), rawStatus: "queued")))
+        let cancelled = try await jobs.cancel(id: queued.id.rawValue, tenant: "t1")
+        #expect(cancelled.status == .cancelled)
+        #expect(ark.cancels == ["cgt-5"])
+    }
+
+    @Test func otherTenantsSeeNothing() async throws {
+        let jobs = service()
+        let job = try await create(jobs)
+        await #expect(throws: JobServiceError.self) { try await jobs.job(id: job.id.rawValue, tenant: "t2") }
+        await #expect(throws: JobServiceError.self) { try await jobs.cancel(id: job.id.rawValue, tenant: "t2") }
+    }
+
+    @Test func pastDeadlineIsExpiredOnlyAfterAFreshReport() async throws {
+        let clock = Mutex(Date())
+        let jobs = JobService(
+            store: store, providers: ProviderDirectory([.stub(ark)]), routing: RoutingPolicy(), now: { clock.withLock { $0 } }
+        )
+        let job = try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", expiresAfter: 3_600))
+        let claimed = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark"))
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-6"))
+        clock.withLock { $0 = $0.addingTimeInterval(3_600 + JobService.deadlineGrace + 1) }
+        let expired = try await jobs.apply(UpstreamSnapshot(taskID: "cgt-6", status: .mapped(.running), rawStatus: "running"), to: accepted)
+        #expect(expired.status == .expired)
+        #expect(expired.error?.code == JobErrorCode.expired)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import Synchronization
+@testable import SeedGateCore
+
+/// A scripted adapter: answers submits, fetches and cancels from queues the test fills, and records calls.
+final class StubAdapter: ProviderAdapter {
+    let id: ProviderID
+    let maxBatchSize = 10
+    private struct State {
+        var submitResults: [Result<Submission, ProviderError>] = []
+        var fetchResults: [String: FetchResult] = [:]
+        var cancelResult: Result<CancelOutcome, ProviderError> = .success(.cancelled)
+        var submits: [SubmitRequest] = []
+        var cancels: [String] = []
+    }
+    private let state = Mutex(State())
+
+    init(id: ProviderID) { self.id = id }
+
+    func willSubmit(_ results: Result<Submission, ProviderError>...) { state.withLock { $0.submitResults += results } }
+    func willReport(_ taskID: String, _ result: FetchResult) { state.withLock { $0.fetchResults[taskID] = result } }
+    func willCancel(_ result: Result<CancelOutcome, ProviderError>) { state.withLock { $0.cancelResult = result } }
+    var submits: [SubmitRequest] { state.withLock { $0.submits } }
+    var cancels: [String] { state.withLock { $0.cancels } }
+
+    func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
+        let result = state.withLock { state -> Result<Submission, ProviderError> in
+            state.submits.append(request)
+            return state.submitResults.isEmpty ? .success(Submission(taskID: "task-\(state.submits.count)")) : state.submitResults.removeFirst()
+        }
+        return try result.get()
+    }
+
+    func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+        state.withLock { state in
+            Dictionary(uniqueKeysWithValues: targets.map { ($0.taskID, state.fetchResults[$0.taskID] ?? .notFound) })
+        }
+    }
+
+    func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
+        let result = state.withLock { state in
+            state.cancels.append(taskID)
+            return state.cancelResult
+        }
+        return try result.get()
+    }
+
+    func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
+}
+
+struct NoTransport: UpstreamTransport {
+    func send(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamResponse {
+        throw TransportFailure(.connection, requestSent: false, detail: "no transport in unit tests")
+    }
+}
+
+extension ConfiguredProvider {
+    static func stub(_ adapter: StubAdapter) -> ConfiguredProvider {
+        ConfiguredProvider(
+            manifest: Fixtures.manifest(adapter.id), adapter: adapter,
+            context: ProviderContext(baseURL: "https://example.invalid", credentials: ProviderCredentials(["api_key": "k"]),
+                                     transport: NoTransport(), logger: Logger(label: "test"))
+        )
+    }
+}

@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import SeedGateEmulators
+import Synchronization
+import Testing
+
+/// A clock the test moves by hand, so statuses can be stepped through without waiting.
+final class ManualClock: Sendable {
+    private let date = Mutex(Date(timeIntervalSince1970: 1_765_510_475))
+
+    func now() -> Date { date.withLock { $0 } }
+    func advance(_ seconds: Double) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// One HTTP answer, read whole.
+struct Reply: Sendable {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    /// The body as a JSON object (empty if it is not one).
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    var error: [String: Any] { json["error"] as? [String: Any] ?? [:] }
+    var errorCode: String? { error["code"] as? String }
+    var errorParam: String? { error["param"] as? String }
+}
+
+/// A running Ark emulator and a client to talk to it over loopback.
+struct ArkHarness: Sendable {
+    static let key = "emulator-key"
+    static let pro10 = "doubao-seedance-1-0-pro-250528"
+    static let pro15 = "doubao-seedance-1-5-pro-251215"
+
+    let emulator: ArkEmulator
+    let client: HTTPClient
+    let baseURL: String
+
+    static func configuration(queue: Double = 0.2, run: Double = 0.4) -> EmulatorConfiguration {
+        EmulatorConfiguration(queueSeconds: queue, runSeconds: run, callbackTick: .milliseconds(50), logLevel: .warning)
+    }
+
+    func send(_ method: String, _ path: String, body: Data? = nil, key: String? = ArkHarness.key) async throws -> Reply {
+        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
+        request.method = .init(rawValue: method)
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return Reply(status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView))
+    }
+
+    /// `POST …/tasks` with a JSON object (use `NSNull()` for an explicit null).
+    func create(_ fields: [String: Any], key: String? = ArkHarness.key) async throws -> Reply {
+        try await send("POST", "/api/v3/contents/generations/tasks", body: JSONSerialization.data(withJSONObject: fields), key: key)
+    }
+
+    /// Creates a task and returns its id, failing the test if the emulator refuses.
+    func createTask(_ fields: [String: Any]) async throws -> String {
+        let reply = try await create(fields)
+        try #require(reply.status == 200, "create answered \(reply.status): \(String(decoding: reply.body, as: UTF8.self))")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    func task(_ id: String) async throws -> Reply {
+        try await send("GET", "/api/v3/contents/generations/tasks/\(id)")
+    }
+
+    func status(_ id: String) async throws -> String? {
+        try await task(id).json["status"] as? String
+    }
+
+    /// Polls until `condition` holds or `seconds` pass; true if it held.
+    func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
+    }
+}
+
+/// A text-to-video create body for 1.0 pro with extra fields merged in.
+func textToVideo(_ extra: [String: Any]) -> [String: Any] {
+    textToVideo("a kitten yawns at the camera", model: ArkHarness.pro10, extra)
+}
+
+/// A text-to-video create body for `model`, with extra fields merged in.
+func textToVideo(_ prompt: String = "a kitten yawns at the camera", model: String = ArkHarness.pro10, _ extra: [String: Any] = [:]) -> [String: Any] {
+    var fields: [String: Any] = ["model": model, "content": [["type": "text", "text": prompt]]]
+    fields.merge(extra) { _, new in new }
+    return fields
+}
+
+/// Runs an Ark emulator on an ephemeral loopback port while `body` runs, then stops it.
+func withArkEmulator<T: Sendable>(
+    _ configuration: EmulatorConfiguration = ArkHarness.configuration(), now: (@Sendable () -> Date)? = nil,
+    _ body: (ArkHarness) async throws -> T
+) async throws -> T {
+    let emulator = now.map { ArkEmulator(configuration: configuration, now: $0) } ?? ArkEmulator(configuration: configuration)
+    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+    let application = emulator.makeApplication { port in portSink.yield(port) }
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            return try await body(ArkHarness(emulator: emulator, client: client, baseURL: "http://127.0.0.1:\(port)"))
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SeedGateCore
+import SeedGateRuntime
+import Testing
+
+/// Every manifest under `Providers/` decodes, and every model's defaults pass the model's own rules.
+@Suite("Provider manifests")
+struct ManifestTests {
+    static func manifests() throws -> [ProviderManifest] {
+        try ManifestLoader.loadAll(directory: ContractFiles.providersDirectory)
+    }
+
+    @Test("all manifests decode and name their folder")
+    func decode() throws {
+        let manifests = try Self.manifests()
+        #expect(manifests.map(\.id.rawValue) == ContractFiles.providerFolders())
+        for manifest in manifests {
+            #expect(!manifest.models.isEmpty, "\(manifest.id) offers no model")
+            #expect(Set(manifest.models.map(\.name)).count == manifest.models.count, "\(manifest.id) lists a model twice")
+            #expect(manifest.seedRange.min <= manifest.seedRange.max)
+            let polling = manifest.polling
+            #expect(polling.minInterval > 0 && polling.minInterval <= polling.maxInterval, "\(manifest.id) polling bounds")
+        }
+    }
+
+    @Test("each model's defaults are allowed by its own rules")
+    func defaultsAreAllowed() throws {
+        for manifest in try Self.manifests() {
+            for model in manifest.models {
+                let name = "\(manifest.id) \(model.name)"
+                #expect(model.durations.allows(model.durations.default), "\(name): default duration not allowed")
+                #expect(model.resolutions.contains(model.defaultResolution), "\(name): default resolution not listed")
+                let ratios = [model.defaultRatio.textToVideo, model.defaultRatio.image] + [model.defaultRatio.referenceImages].compactMap { $0 }
+                for ratio in ratios { #expect(model.ratios.contains(ratio), "\(name): default ratio \(ratio) not listed") }
+                if model.supports(.textToVideo), model.defaultRatio.textToVideo == "adaptive" {
+                    #expect(model.adaptiveTextToVideo, "\(name): adaptive is the T2V default but not allowed for T2V")
+                }
+                #expect((model.referenceImages != nil) == model.supports(.referenceImages), "\(name): reference_images vs capability")
+                if model.defaultGenerateAudio != nil { #expect(model.supports(.audio), "\(name): audio default without audio") }
+            }
+        }
+    }
+
+    /// The validator, given a request that leaves everything to the defaults, accepts it for every mode the model offers.
+    @Test("a request with only defaults validates for every offered mode")
+    func defaultsValidate() throws {
+        for manifest in try Self.manifests() {
+            for model in manifest.models {
+                for scenario in [Scenario.textToVideo, .firstFrame, .firstLastFrame, .referenceImages]
+                where model.supports(Capability(scenario)) {
+                    let spec = JobSpec(model: model.name, prompt: "a lighthouse at dusk", images: Self.images(for: scenario))
+                    #expect(throws: Never.self, "\(manifest.id) \(model.name) \(scenario.rawValue)") {
+                        try JobValidator.normalise(spec, offering: model, manifest: manifest)
+                    }
+                }
+            }
+        }
+    }
+
+    static func images(for scenario: Scenario) -> [ImageInput] {
+        let url = "https://assets.example/frame.png"
+        switch scenario {
+        case .textToVideo: return []
+        case .firstFrame: return [ImageInput(url: url, role: .firstFrame)]
+        case .firstLastFrame: return [ImageInput(url: url, role: .firstFrame), ImageInput(url: url, role: .lastFrame)]
+        case .referenceImages: return [ImageInput(url: url, role: .reference)]
+        }
+    }
+}

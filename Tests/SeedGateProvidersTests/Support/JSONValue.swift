@@ -1,0 +1,99 @@
+import Foundation
+
+/// Any JSON value, compared by meaning: object key order and number spelling (`5` vs `5.0`) do not matter,
+/// `true` is not `1`. Cassettes hold wire bodies as these, and recorded and sent bodies are compared as these.
+enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// Parses a body; nil when it is not JSON.
+    init?(data: Data) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Compact JSON with sorted keys.
+    func data() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    var description: String { String(decoding: data(), as: UTF8.self) }
+
+    /// Where `self` differs from `other`, as `$.path: self-value ≠ other-value` lines (empty when equal).
+    func differences(from other: JSONValue, at path: String = "$") -> [String] {
+        switch (self, other) {
+        case let (.object(left), .object(right)):
+            return Set(left.keys).union(right.keys).sorted().flatMap { key -> [String] in
+                let keyPath = "\(path).\(key)"
+                switch (left[key], right[key]) {
+                case let (value?, otherValue?): return value.differences(from: otherValue, at: keyPath)
+                case let (value?, nil): return ["\(keyPath): \(value) ≠ <absent>"]
+                case let (nil, otherValue?): return ["\(keyPath): <absent> ≠ \(otherValue)"]
+                case (nil, nil): return []
+                }
+            }
+        case let (.array(left), .array(right)) where left.count == right.count:
+            return zip(left, right).enumerated().flatMap { index, pair in pair.0.differences(from: pair.1, at: "\(path)[\(index)]") }
+        default:
+            return self == other ? [] : ["\(path): \(self) ≠ \(other)"]
+        }
+    }
+
+    private var number: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case let (.bool(left), .bool(right)): left == right
+        case let (.string(left), .string(right)): left == right
+        case let (.array(left), .array(right)): left == right
+        case let (.object(left), .object(right)): left == right
+        default: lhs.number != nil && lhs.number == rhs.number
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import SeedGateCore
+@testable import SeedGateStoreSQLite
+import Testing
+
+/// What only the SQLite store has: a file, WAL, migrations, and constraints the protocol does not spell out.
+@Suite struct SQLiteJobStoreTests {
+    @Test func usesWriteAheadLog() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.appendingPathComponent("jobs.sqlite").path
+            let store = try SQLiteJobStore(path: path)
+            defer { try? store.close() }
+            _ = try await store.insert(JobFixtures.job(), events: [])
+            #expect(try await store.journalMode() == "wal")
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        }
+    }
+
+    @Test func createsParentDirectoriesAndSchema() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.appendingPathComponent("a/b/c/jobs.sqlite").path
+            let store = try SQLiteJobStore(path: path)
+            defer { try? store.close() }
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(try await store.appliedMigrations() == ["v1-jobs", "v1-job-events"])
+            #expect(try await store.indexNames(on: "jobs") == ["jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency"])
+            #expect(try await store.indexNames(on: "job_events") == ["job_events_job"])
+        }
+    }
+
+    @Test func survivesReopening() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.appendingPathComponent("jobs.sqlite").path
+            let detailed = JobFixtures.detailed()
+            let plain = JobFixtures.job()
+            let events = [JobFixtures.event(detailed), JobFixtures.event(detailed.with { $0.status = .running })]
+            do {
+                let store = try SQLiteJobStore(path: path)
+                _ = try await store.insert(detailed, events: [events[0]])
+                _ = try await store.insert(plain, events: [])
+                _ = try #require(try await store.update(detailed, expecting: 1, events: [events[1]]))
+                try store.close()
+                try store.close()
+                await #expect(throws: SQLiteJobStoreError.self) { try await store.ping() }
+            }
+            let reopened = try SQLiteJobStore(path: path)
+            defer { try? reopened.close() }
+            #expect(try await reopened.appliedMigrations() == ["v1-jobs", "v1-job-events"])
+            #expect(try await reopened.job(id: detailed.id) == detailed.with { $0.version = 2 })
+            #expect(try await reopened.job(id: plain.id) == plain.with { $0.version = 1 })
+            #expect(try await reopened.events(jobID: detailed.id) == events)
+            #expect(try await reopened.list(JobQuery()).jobs.count == 2)
+        }
+    }
+
+    @Test func idempotencyKeyIsUniquePerTenant() async throws {
+        try await StoreBackend.sqlite.withStore { store in
+            _ = try await store.insert(JobFixtures.job(tenant: "acme", idempotencyKey: "k1"), events: [])
+            let duplicate = JobFixtures.job(tenant: "acme", idempotencyKey: "k1")
+            await #expect(throws: SQLiteJobStoreError.duplicateIdempotencyKey(tenant: "acme")) {
+                try await store.insert(duplicate, events: [JobFixtures.event(duplicate)])
+            }
+            #expect(try await store.job(id: duplicate.id) == nil)
+            #expect(try await store.events(jobID: duplicate.id).isEmpty)
+
+            _ = try await store.insert(JobFixtures.job(tenant: "globex", idempotencyKey: "k1"), events: [])
+            _ = try await store.insert(JobFixtures.job(tenant: "acme"), events: [])
+            _ = try await store.insert(JobFixtures.job(tenant: "acme"), events: [])
+            #expect(try await store.list(JobQuery()).jobs.count == 4)
+        }
+    }
+
+    @Test func failedWritesLeaveNothingBehind() async throws {
+        try await StoreBackend.sqlite.withStore { store in
+            let job = JobFixtures.job()
+            let first = JobFixtures.event(job)
+            _ = try await store.insert(job, events: [first])
+            await #expect(throws: SQLiteJobStoreError.duplicateJobID(job.id)) {
+                try await store.insert(job, events: [JobFixtures.event(job)])
+            }
+            // An update whose event cannot be stored rolls back the job change too.
+            let running = job.with { $0.status = .running }
+            await #expect(throws: SQLiteJobStoreError.duplicateEventID(first.id)) {
+                try await store.update(running, expecting: 1, events: [first])
+            }
+            #expect(try await store.job(id: job.id) == job.with { $0.version = 1 })
+            #expect(try await store.events(jobID: job.id) == [first])
+        }
+    }
+
+    @Test func errorsDoNotCarrySQL() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.sqlite").path)
+            try store.close()
+            let error = await #expect(throws: SQLiteJobStoreError.self) {
+                try await store.job(id: JobID.generate())
+            }
+            let description = try #require(error).description
+            #expect(!description.contains("SELECT"))
+            #expect(!description.contains("job_"))
+            await #expect(throws: SQLiteJobStoreError.self) {
+                try await store.insert(JobFixtures.job(), events: [])
+            }
+        }
+    }
+}
