@@ -1,5 +1,6 @@
 import Foundation
 import SeedGateCore
+import SeedGateEmulators
 
 /// Which providers this process talks to, and whether each is real or emulated in-process.
 ///
@@ -64,7 +65,8 @@ struct ProviderPlan {
             return Entry(manifest: manifest, baseURL: manifest.baseURL, credentials: credentials, emulated: false, timeoutSeconds: 30)
         }
         if !real.isEmpty { return ProviderPlan(entries: real, embedded: false) }
-        let emulated = usable.map { Entry(manifest: $0, baseURL: "", credentials: [:], emulated: true, timeoutSeconds: 30) }
+        let emulated = usable.filter { AllEmulators.factories[$0.id] != nil }
+            .map { Entry(manifest: $0, baseURL: "", credentials: [:], emulated: true, timeoutSeconds: 30) }
         return ProviderPlan(entries: emulated, embedded: true)
     }
 }

@@ -40,16 +40,15 @@ public final class SeedGateServer: Sendable {
         let store = try makeStore()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             var baseURLs: [ProviderID: String] = [:]
-            var emulatorKey = ""
+            var emulatorCredentials: [ProviderID: [String: String]] = [:]
             var emulatorGroup: ServiceGroup?
             if !plan.emulatedIDs.isEmpty {
                 let emulators = try EmbeddedEmulators.make(
-                    ids: plan.emulatedIDs, queueSeconds: configuration.emulatorQueueSeconds,
-                    runSeconds: configuration.emulatorRunSeconds, logger: logger
+                    ids: plan.emulatedIDs, queueSeconds: configuration.emulatorQueueSeconds, runSeconds: configuration.emulatorRunSeconds
                 )
                 let group = ServiceGroup(configuration: .init(services: emulators.services, logger: logger))
                 emulatorGroup = group
-                emulatorKey = emulators.apiKey
+                emulatorCredentials = emulators.credentials
                 tasks.addTask { try await group.run() }
                 for await (id, port) in emulators.ports {
                     baseURLs[id] = "http://127.0.0.1:\(port)"
@@ -63,7 +62,7 @@ public final class SeedGateServer: Sendable {
                     manifest: entry.manifest, adapter: AllProviders.adapters[id]!,
                     context: ProviderContext(
                         baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
-                        credentials: ProviderCredentials(entry.emulated ? ["api_key": emulatorKey] : entry.credentials),
+                        credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
                         transport: AsyncHTTPClientTransport(client: client, timeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))),
                         logger: logger
                     )

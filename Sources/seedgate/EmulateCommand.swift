@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SeedGateCore
 import SeedGateEmulators
 import ServiceLifecycle
 
@@ -10,7 +11,7 @@ struct EmulateCommand: AsyncParsableCommand {
         abstract: "Run a provider emulator on its own: the provider's HTTP API, statuses, errors and callbacks."
     )
 
-    @Option(help: "Provider to emulate (volcengine-ark).")
+    @Option(help: "Provider to emulate: volcengine-ark, byteplus-modelark, modelverse, acedata or chanjing.")
     var provider: String = "volcengine-ark"
 
     @Option(help: "Address to listen on.")
@@ -40,13 +41,13 @@ struct EmulateCommand: AsyncParsableCommand {
         )
         let provider = provider
         let announce: @Sendable (Int) async -> Void = { port in
-            logger.notice("\(provider) emulator listening on http://\(configuration.host):\(port) (API key from --api-key; prompt markers: see FailureMarkers)")
+            logger.notice("\(provider) emulator listening on http://\(configuration.host):\(port) (clients authenticate with --api-key; prompt markers: see FailureMarkers.swift)")
         }
-        let service: any Service
-        switch provider {
-        case "volcengine-ark": service = ArkEmulator(configuration: configuration).makeApplication(onServerRunning: announce)
-        default: throw ValidationError("no emulator for provider \(provider); available: volcengine-ark")
+        guard let instance = AllEmulators.make(ProviderID(provider), configuration: configuration, onPort: announce) else {
+            let known = AllEmulators.factories.keys.sorted().map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("no emulator for provider \(provider); available: \(known)")
         }
+        let service = instance.service
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
