@@ -30,6 +30,24 @@ public enum AllEmulators {
                 credentials: ["api_key": configuration.apiKey]
             )
         },
+        "modelverse": { configuration, onPort in
+            EmulatorInstance(
+                service: ModelVerseEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+                credentials: ["api_key": configuration.apiKey]
+            )
+        },
+        "acedata": { configuration, onPort in
+            EmulatorInstance(
+                service: AceDataEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+                credentials: ["api_key": configuration.apiKey]
+            )
+        },
+        "chanjing": { configuration, onPort in
+            EmulatorInstance(
+                service: ChanjingEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+                credentials: ["app_id": "emulator-app", "secret_key": configuration.apiKey]
+            )
+        },
     ]
 
     /// The emulator for `provider`, or nil when none exists.

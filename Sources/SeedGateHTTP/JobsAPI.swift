@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import OpenAPIRuntime
 import SeedGateAPI
@@ -13,12 +14,31 @@ struct JobsAPI: APIProtocol {
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw ProblemDetails.unsupportedMediaType }
-        let job = try await jobs.create(try CreateJob(body), tenant: tenant)
-        return .accepted(.init(body: .json(.init(job))))
+        var request = try CreateJob(body)
+        if let key = input.headers.idempotencyKey {
+            request.idempotencyKey = try IdempotencyKey.validated(key)
+            request.fingerprint = try IdempotencyKey.fingerprint(body)
+        }
+        let created = try await jobs.create(request, tenant: tenant)
+        return .accepted(.init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job))))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        .ok(.init(body: .json(.init(try await jobs.job(id: input.path.jobId, tenant: tenant)))))
+        let job = try await jobs.job(id: input.path.jobId, tenant: tenant)
+        let detail = try await JobDetail(job: job, store: jobs.store)
+        return .ok(.init(headers: .init(seedGatePollAfterMs: detail.pollAfterMilliseconds), body: .json(detail.rendered)))
+    }
+
+    func streamJobEvents(_ input: Operations.StreamJobEvents.Input) async throws -> Operations.StreamJobEvents.Output {
+        let job = try await jobs.job(id: input.path.jobId, tenant: tenant)
+        return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs))))
+    }
+
+    func receiveProviderCallback(_ input: Operations.ReceiveProviderCallback.Input) async throws -> Operations.ReceiveProviderCallback.Output {
+        var body = Data()
+        if case .json(let object) = input.body { body = (try? JSONEncoder().encode(object)) ?? Data() }
+        try await jobs.receiveCallback(provider: ProviderID(input.path.provider), token: input.path.token, body: body)
+        return .ok(.init(body: .json(.init(status: .ok))))
     }
 
     func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {

@@ -81,6 +81,10 @@ struct ProblemDetails: Error, Sendable {
             self.init(status: 404, code: "not_found", title: "Not found", detail: detail)
         case .conflict(let detail):
             self.init(status: 409, code: "conflict", title: "Conflict", detail: detail)
+        case .idempotencyInProgress:
+            self.init(status: 409, code: "conflict", title: "Conflict", detail: "a request with this Idempotency-Key is still being handled; retry later", field: "Idempotency-Key")
+        case .idempotencyMismatch:
+            self.init(status: 422, code: "idempotency_key_reused", title: "Idempotency key reused", detail: "this Idempotency-Key was used with a different request body", field: "Idempotency-Key")
         case .provider(let provider, let error):
             let rateLimited = error.kind == .rateLimited
             self.init(

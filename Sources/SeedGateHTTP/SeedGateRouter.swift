@@ -20,6 +20,7 @@ public func buildRouter(
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(on: router)
+    // RFC 3339 with milliseconds: job timestamps are compared at sub-second scale (lag, ordering).
+    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(on: router, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
     return router
 }

@@ -6,5 +6,9 @@ public enum AllProviders {
     /// Provider id → adapter; one line per provider.
     public static let adapters: [ProviderID: any ProviderAdapter] = [
         VolcengineArkAdapter.providerID: VolcengineArkAdapter(),
+        BytePlusModelArkAdapter.providerID: BytePlusModelArkAdapter(),
+        ModelVerseAdapter.providerID: ModelVerseAdapter(),
+        ChanjingAdapter.providerID: ChanjingAdapter(),
+        AceDataAdapter.providerID: AceDataAdapter(),
     ]
 }

@@ -13,16 +13,25 @@ public struct PollerService: Service {
     let batchLimit: Int
     let parallelCalls: Int
     let tick: Duration
+    let breakers: CircuitBreakers
+    /// Status calls per minute each provider may receive (its manifest's `polling.max_requests_per_minute`).
+    private let budgets = RateBudgets<ProviderID>()
 
     public init(
         jobs: JobService, logger: Logger = Logger(label: "seedgate.poller"), batchLimit: Int = 500, parallelCalls: Int = 8,
-        tick: Duration = .milliseconds(250)
+        tick: Duration = .milliseconds(250), breakers: CircuitBreakers = CircuitBreakers()
     ) {
         self.jobs = jobs
         self.logger = logger
         self.batchLimit = batchLimit
         self.parallelCalls = parallelCalls
         self.tick = tick
+        self.breakers = breakers
+    }
+
+    /// Takes one status call from the provider's budget; a batch without budget waits for a later round.
+    func spend(_ provider: ConfiguredProvider) -> Bool {
+        budgets.take(provider.id, perMinute: provider.manifest.polling.maxRequestsPerMinute)
     }
 
     public func run() async throws {
@@ -41,7 +50,7 @@ public struct PollerService: Service {
         logger.info("poller stopped")
     }
 
-    /// Checks every due job once; returns how many were checked.
+    /// Checks the due jobs once, as far as each provider's budget allows; returns how many were checked.
     func checkDueJobs() async throws -> Int {
         let due = try await jobs.store.jobsDueForCheck(dueBy: Date(), limit: batchLimit)
         guard !due.isEmpty else { return 0 }
@@ -49,7 +58,7 @@ public struct PollerService: Service {
         for (providerID, group) in Dictionary(grouping: due, by: { $0.provider }) {
             guard let providerID, let provider = jobs.providers[providerID] else { continue }
             let size = max(1, provider.adapter.maxBatchSize)
-            for start in stride(from: 0, to: group.count, by: size) {
+            for start in stride(from: 0, to: group.count, by: size) where spend(provider) {
                 calls.append((provider, Array(group[start..<min(start + size, group.count)])))
             }
         }
@@ -64,7 +73,7 @@ public struct PollerService: Service {
                 running += 1
             }
         }
-        return due.count
+        return calls.reduce(0) { $0 + $1.1.count }
     }
 
     func check(_ batch: [Job], at provider: ConfiguredProvider) async {
@@ -75,7 +84,9 @@ public struct PollerService: Service {
             let results: [String: FetchResult]
             do {
                 results = try await provider.adapter.fetch(targets, context: provider.context)
+                breakers.recordSuccess(provider.id)
             } catch {
+                if error.isTransient { breakers.recordFailure(provider.id) }
                 for job in batch { try await jobs.recordCheckFailure(job, error: error) }
                 return
             }

@@ -37,9 +37,12 @@ public struct ConfigurationFile: Decodable, Sendable {
         var credentials: [String: String]?
         var emulated: Bool?
         var timeoutSeconds: Double?
+        /// Overrides the manifest's limits for every model of this provider.
+        var rpm: Int?
+        var concurrency: Int?
 
         enum CodingKeys: String, CodingKey {
-            case credentials, emulated
+            case credentials, emulated, rpm, concurrency
             case baseURL = "base_url"
             case timeoutSeconds = "timeout_seconds"
         }
@@ -57,6 +60,28 @@ public struct ConfigurationFile: Decodable, Sendable {
         }
     }
 
+    public struct Webhooks: Decodable, Sendable {
+        var secretEnv: String?
+        var endpoints: [String]?
+        var allowHosts: [String]?
+        var denyHosts: [String]?
+        var allowPrivateNetworks: Bool?
+        var allowLoopback: Bool?
+        var retryForSeconds: Double?
+        var retryBaseSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case endpoints
+            case retryBaseSeconds = "retry_base_seconds"
+            case secretEnv = "secret_env"
+            case allowHosts = "allow_hosts"
+            case denyHosts = "deny_hosts"
+            case allowPrivateNetworks = "allow_private_networks"
+            case allowLoopback = "allow_loopback"
+            case retryForSeconds = "retry_for_seconds"
+        }
+    }
+
     public struct Log: Decodable, Sendable {
         var level: String?
         var format: String?
@@ -68,10 +93,11 @@ public struct ConfigurationFile: Decodable, Sendable {
     var emulators: Emulators?
     var providers: [String: Provider]?
     var routing: Routing?
+    var webhooks: Webhooks?
     var log: Log?
 
     enum CodingKeys: String, CodingKey {
-        case server, store, emulators, providers, routing, log
+        case server, store, emulators, providers, routing, webhooks, log
         case catalogDirectory = "catalog_dir"
     }
 

@@ -33,8 +33,12 @@ struct ProviderPlan {
                 guard registered.contains(setting.id) else {
                     throw ConfigurationError("providers.\(setting.id): no such provider; known: \(registered.sorted().map(\.rawValue).joined(separator: ", "))")
                 }
-                guard let manifest = manifests[setting.id] else {
+                guard var manifest = manifests[setting.id] else {
                     throw ConfigurationError("providers.\(setting.id): no manifest found under the catalogue directory")
+                }
+                if let limits = setting.limits {
+                    manifest.limits = Limits(rpm: limits.rpm ?? manifest.limits.rpm, concurrency: limits.concurrency ?? manifest.limits.concurrency)
+                    for index in manifest.models.indices { manifest.models[index].limits = manifest.limits }
                 }
                 if setting.emulated {
                     return Entry(manifest: manifest, baseURL: "", credentials: [:], emulated: true, timeoutSeconds: setting.timeoutSeconds)

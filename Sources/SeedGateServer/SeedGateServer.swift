@@ -70,15 +70,32 @@ public final class SeedGateServer: Sendable {
             })
             var routing = configuration.routing
             if plan.embedded, !configuration.allowRequestProviderSet { routing.allowRequestProvider = true }
-            let jobs = JobService(store: store, providers: providers, routing: routing, logger: logger)
+            let destinations = DestinationGuard(
+                allowList: configuration.webhookAllowHosts, denyList: configuration.webhookDenyHosts,
+                allowPrivateNetworks: configuration.webhookAllowPrivateNetworks, allowLoopback: configuration.webhookAllowLoopback
+            )
+            for endpoint in configuration.webhookEndpoints {
+                if let refusal = destinations.checkSyntax(endpoint) { throw ConfigurationError("webhooks.endpoints: \(endpoint): \(refusal.message)") }
+            }
+            let jobs = JobService(
+                store: store, providers: providers, routing: routing, webhookEndpoints: configuration.webhookEndpoints,
+                callbackURLPolicy: { destinations.checkSyntax($0)?.message }, logger: logger
+            )
+            let webhooks = WebhookService(
+                store: store, client: client, signer: try webhookSigner(), destinations: destinations,
+                schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow), render: renderJobJSON, logger: logger
+            )
             let router = try buildRouter(jobs: jobs, emulated: Set(plan.emulatedIDs), settings: HTTPSettings(maxBodyBytes: configuration.maxBodyBytes))
             let announce = startupAnnouncement(plan: plan, baseURLs: baseURLs)
             let serverLogger = logger
+            let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
+            let breakers = CircuitBreakers()
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SeedGate"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
+                    callbackBase.listening(on: port)
                     serverLogger.notice("SeedGate listening on http://\(channel.localAddress?.ipAddress ?? "?"):\(port)")
                     serverLogger.notice("\(announce)")
                     await onListening(port)
@@ -88,8 +105,9 @@ public final class SeedGateServer: Sendable {
             let group = ServiceGroup(configuration: .init(
                 services: [
                     .init(service: HTTPClientService(client: client)),
-                    .init(service: DispatcherService(jobs: jobs, logger: logger)),
-                    .init(service: PollerService(jobs: jobs, logger: logger)),
+                    .init(service: webhooks),
+                    .init(service: DispatcherService(jobs: jobs, logger: logger, breakers: breakers, callbackBase: { callbackBase.url })),
+                    .init(service: PollerService(jobs: jobs, logger: logger, breakers: breakers)),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -120,6 +138,21 @@ public final class SeedGateServer: Sendable {
             throw ConfigurationError("the provider catalogue \(directory.path) does not exist; run from the repository root or set catalog_dir / SEEDGATE_CATALOG_DIR")
         }
         return try ManifestLoader.loadAll(directory: directory)
+    }
+
+    /// The webhook signer, from the secret in the environment; without one, a secret made for this run (and a
+    /// warning, since receivers cannot verify signatures across restarts).
+    func webhookSigner() throws -> WebhookSigner {
+        let variable = configuration.webhookSecretVariable
+        if let secret = environment[variable], !secret.isEmpty {
+            do {
+                return try WebhookSigner(secret: secret)
+            } catch {
+                throw ConfigurationError("\(variable) is not a usable webhook secret: \(error)")
+            }
+        }
+        logger.warning("\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")
+        return try WebhookSigner(secret: WebhookSigner.generateSecret())
     }
 
     func makeStore() throws -> any JobStore {

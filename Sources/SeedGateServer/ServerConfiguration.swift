@@ -14,9 +14,15 @@ public struct ServerConfiguration: Sendable {
         public var credentialVariables: [String: String]
         public var emulated: Bool
         public var timeoutSeconds: Double
+        /// Tasks created per minute and tasks in flight, per model, overriding the manifest.
+        public var limits: Limits?
 
-        public init(id: ProviderID, baseURL: String? = nil, credentialVariables: [String: String] = [:], emulated: Bool = false, timeoutSeconds: Double = 30) {
+        public init(
+            id: ProviderID, baseURL: String? = nil, credentialVariables: [String: String] = [:], emulated: Bool = false,
+            timeoutSeconds: Double = 30, limits: Limits? = nil
+        ) {
             self.id = id
+            self.limits = limits
             self.baseURL = baseURL
             self.credentialVariables = credentialVariables
             self.emulated = emulated
@@ -44,6 +50,18 @@ public struct ServerConfiguration: Sendable {
     public var routing = RoutingPolicy()
     /// Whether the file said anything about `allow_request_provider`.
     public var allowRequestProviderSet = false
+    /// Environment variable holding the webhook signing secret (`whsec_…`).
+    public var webhookSecretVariable = "SEEDGATE_WEBHOOK_SECRET"
+    /// Endpoints that receive every job's events.
+    public var webhookEndpoints: [String] = []
+    public var webhookAllowHosts: [String] = []
+    public var webhookDenyHosts: [String] = []
+    public var webhookAllowPrivateNetworks = true
+    public var webhookAllowLoopback = true
+    /// How long a failing delivery is retried before it is dead-lettered.
+    public var webhookRetryWindow: Duration = .seconds(24 * 60 * 60)
+    /// The first retry delay; each later one doubles (with jitter), up to an hour.
+    public var webhookRetryBase: Duration = .seconds(5)
     public var logLevel = Logger.Level.info
     public var jsonLogs = false
 
@@ -90,7 +108,8 @@ public struct ServerConfiguration: Sendable {
         providers = file.providers?.sorted { $0.key < $1.key }.map { id, provider in
             ProviderSettings(
                 id: ProviderID(id), baseURL: provider.baseURL, credentialVariables: provider.credentials ?? [:],
-                emulated: provider.emulated ?? false, timeoutSeconds: provider.timeoutSeconds ?? 30
+                emulated: provider.emulated ?? false, timeoutSeconds: provider.timeoutSeconds ?? 30,
+                limits: provider.rpm == nil && provider.concurrency == nil ? nil : Limits(rpm: provider.rpm, concurrency: provider.concurrency)
             )
         }
         if let routing = file.routing {
@@ -100,6 +119,22 @@ public struct ServerConfiguration: Sendable {
                 allowRequestProvider: routing.allowRequestProvider ?? false
             )
             allowRequestProviderSet = routing.allowRequestProvider != nil
+        }
+        if let webhooks = file.webhooks {
+            webhookSecretVariable = webhooks.secretEnv ?? webhookSecretVariable
+            webhookEndpoints = webhooks.endpoints ?? []
+            webhookAllowHosts = webhooks.allowHosts ?? []
+            webhookDenyHosts = webhooks.denyHosts ?? []
+            webhookAllowPrivateNetworks = webhooks.allowPrivateNetworks ?? true
+            webhookAllowLoopback = webhooks.allowLoopback ?? true
+            if let seconds = webhooks.retryBaseSeconds {
+                guard seconds > 0 else { throw ConfigurationError("webhooks.retry_base_seconds must be positive") }
+                webhookRetryBase = .milliseconds(Int64(seconds * 1000))
+            }
+            if let seconds = webhooks.retryForSeconds {
+                guard seconds >= 0 else { throw ConfigurationError("webhooks.retry_for_seconds must not be negative") }
+                webhookRetryWindow = .milliseconds(Int64(seconds * 1000))
+            }
         }
         if let level = file.log?.level {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("log.level \(level) is not a log level") }

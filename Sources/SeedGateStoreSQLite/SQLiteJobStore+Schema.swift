@@ -45,6 +45,24 @@ extension SQLiteJobStore {
                 CREATE INDEX job_events_job ON job_events (job_id);
                 """)
         }
+        migrator.registerMigration("v2-callbacks-and-deliveries") { db in
+            // Provider callback tokens are looked up on every callback; deliveries are the webhook outbox, one row
+            // per (event, endpoint), written in the same transaction as the event.
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN callback_token TEXT;
+                CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL;
+                CREATE TABLE webhook_deliveries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    event_id TEXT NOT NULL,
+                    job_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    next_attempt_at REAL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+                CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
+                """)
+        }
         return migrator
     }
 }

@@ -36,12 +36,15 @@ public final class SQLiteJobStore: JobStore {
     // MARK: - Writes
 
     /// Stores a new job at version 1 with its events, in one transaction. Throws `.duplicateJobID` or
-    /// `.duplicateIdempotencyKey` (the tenant already used the key) and then stores nothing.
+    /// `JobStoreError.duplicateIdempotencyKey` (the tenant already used the key) and then stores nothing.
     public func insert(_ job: Job, events: [JobEvent]) async throws -> Job {
         var stored = job
         stored.version = 1
         let row = try StoredRows.jobRow(stored)
-        let eventRows = try events.map { (id: $0.id, arguments: try StoredRows.eventArguments($0)) }
+        let eventRows = try events.map { event in
+            (id: event.id, arguments: try StoredRows.eventArguments(event),
+             deliveries: try event.webhookURLs.map { try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0)) })
+        }
         try await SQLiteJobStoreError.mapping {
             try await pool.write { db in
                 try Self.writeJob(row, db, sql: Self.insertJobSQL, arguments: [row.id.rawValue] + row.values + [row.body])
@@ -57,7 +60,10 @@ public final class SQLiteJobStore: JobStore {
         var stored = job
         stored.version = version + 1
         let row = try StoredRows.jobRow(stored)
-        let eventRows = try events.map { (id: $0.id, arguments: try StoredRows.eventArguments($0)) }
+        let eventRows = try events.map { event in
+            (id: event.id, arguments: try StoredRows.eventArguments(event),
+             deliveries: try event.webhookURLs.map { try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0)) })
+        }
         let written = try await SQLiteJobStoreError.mapping {
             try await pool.write { db -> Bool in
                 try Self.writeJob(row, db, sql: Self.updateJobSQL, arguments: row.values + [row.body, row.id.rawValue, version])
@@ -145,14 +151,14 @@ public final class SQLiteJobStore: JobStore {
 
     // MARK: - Helpers
 
-    private func fetchJobs(_ sql: String, _ arguments: StatementArguments) async throws -> [Job] {
+    func fetchJobs(_ sql: String, _ arguments: StatementArguments) async throws -> [Job] {
         try await SQLiteJobStoreError.mapping {
             try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoredRows.job) }
         }
     }
 
     /// Limits as SQLite takes them: never negative (SQLite reads that as "no limit"), never overflowing `limit + 1`.
-    private static func clamped(_ limit: Int) -> Int { min(max(limit, 0), Int(Int32.max)) }
+    static func clamped(_ limit: Int) -> Int { min(max(limit, 0), Int(Int32.max)) }
 
     private static let insertJobSQL = """
         INSERT INTO jobs (id, \(StoredRows.valueColumns.joined(separator: ", ")), body, version)
@@ -172,12 +178,12 @@ public final class SQLiteJobStore: JobStore {
         } catch let error as DatabaseError where SQLiteJobStoreError.isViolation(error, of: .SQLITE_CONSTRAINT_PRIMARYKEY) {
             throw SQLiteJobStoreError.duplicateJobID(row.id)
         } catch let error as DatabaseError where SQLiteJobStoreError.isViolation(error, of: .SQLITE_CONSTRAINT_UNIQUE) {
-            // The only unique index on `jobs` besides the primary key.
-            throw SQLiteJobStoreError.duplicateIdempotencyKey(tenant: row.tenant)
+            // The unique indexes besides the primary key: idempotency keys (per tenant) and callback tokens (random).
+            throw JobStoreError.duplicateIdempotencyKey
         }
     }
 
-    private static func insertEvents(_ events: [(id: String, arguments: StatementArguments)], _ db: Database) throws {
+    private static func insertEvents(_ events: [(id: String, arguments: StatementArguments, deliveries: [StatementArguments])], _ db: Database) throws {
         for event in events {
             do {
                 try db.execute(
@@ -186,6 +192,12 @@ public final class SQLiteJobStore: JobStore {
                 )
             } catch let error as DatabaseError where SQLiteJobStoreError.isViolation(error, of: .SQLITE_CONSTRAINT_PRIMARYKEY) {
                 throw SQLiteJobStoreError.duplicateEventID(event.id)
+            }
+            for delivery in event.deliveries {
+                try db.execute(
+                    sql: "INSERT INTO webhook_deliveries (id, event_id, job_id, status, next_attempt_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: delivery
+                )
             }
         }
     }

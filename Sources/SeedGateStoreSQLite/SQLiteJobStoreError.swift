@@ -5,8 +5,6 @@ import SeedGateCore
 public enum SQLiteJobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A job with this id is already stored.
     case duplicateJobID(JobID)
-    /// The tenant already has a job with this idempotency key.
-    case duplicateIdempotencyKey(tenant: String)
     /// An event with this id is already stored.
     case duplicateEventID(String)
     /// A stored row could not be read back; `id` is the row's primary key.
@@ -20,7 +18,6 @@ public enum SQLiteJobStoreError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String {
         switch self {
         case .duplicateJobID(let id): "job \(id) is already stored"
-        case .duplicateIdempotencyKey(let tenant): "tenant \(tenant) already has a job with this idempotency key"
         case .duplicateEventID(let id): "event \(id) is already stored"
         case .unreadableRow(let table, let id): "stored row \(id) of \(table) could not be decoded"
         case .unencodable(let what): "\(what) could not be encoded for storage"

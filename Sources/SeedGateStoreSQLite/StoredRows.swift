@@ -11,7 +11,7 @@ enum StoredRows {
     /// The queryable `jobs` columns besides `id` and `version`, in the order of `JobRow.values`.
     static let valueColumns = [
         "tenant", "status", "model", "provider", "submission", "upstream_task_id", "next_check_at", "created_at",
-        "updated_at", "idempotency_key",
+        "updated_at", "idempotency_key", "callback_token",
     ]
 
     /// A job's queryable columns plus its JSON body, encoded before the write transaction starts.
@@ -26,7 +26,7 @@ enum StoredRows {
         let values: StatementArguments = [
             job.tenant, job.status.rawValue, job.model, job.provider?.rawValue, job.submission.rawValue,
             job.upstream?.taskID, job.nextCheckAt?.timeIntervalSince1970, job.createdAt.timeIntervalSince1970,
-            job.updatedAt.timeIntervalSince1970, job.idempotencyKey,
+            job.updatedAt.timeIntervalSince1970, job.idempotencyKey, job.callbackToken,
         ]
         return JobRow(id: job.id, tenant: job.tenant, values: values, body: try encode(job, what: "job \(job.id)"))
     }
@@ -46,6 +46,21 @@ enum StoredRows {
         var job = try decode(Job.self, from: body, table: "jobs", id: id)
         job.version = try row.decode(Int.self, forColumn: "version")
         return job
+    }
+
+    /// A delivery's columns and JSON body, in `webhook_deliveries` column order.
+    static func deliveryArguments(_ delivery: WebhookDelivery) throws -> StatementArguments {
+        [
+            delivery.id, delivery.eventID, delivery.jobID.rawValue, delivery.status.rawValue,
+            delivery.nextAttemptAt?.timeIntervalSince1970, try encode(delivery, what: "delivery \(delivery.id)"),
+        ]
+    }
+
+    static func body(_ delivery: WebhookDelivery) throws -> String { try encode(delivery, what: "delivery \(delivery.id)") }
+
+    static func delivery(_ row: Row) throws -> WebhookDelivery {
+        let id = try row.decode(String.self, forColumn: "id")
+        return try decode(WebhookDelivery.self, from: try row.decode(String.self, forColumn: "body"), table: "webhook_deliveries", id: id)
     }
 
     static func event(_ row: Row) throws -> JobEvent {

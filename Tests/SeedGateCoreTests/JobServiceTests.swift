@@ -17,7 +17,7 @@ import Testing
     }
 
     func create(_ jobs: JobService, _ spec: JobSpec = JobSpec(model: "seedance-1.5-pro", prompt: "a cat")) async throws -> Job {
-        try await jobs.create(CreateJob(spec: spec), tenant: "t1")
+        try await jobs.create(CreateJob(spec: spec), tenant: "t1").job
     }
 
     @Test func createStoresQueuedJobWithRouteAndEvent() async throws {
@@ -160,6 +160,78 @@ import Testing
         let job = try await create(jobs)
         await #expect(throws: JobServiceError.self) { try await jobs.job(id: job.id.rawValue, tenant: "t2") }
         await #expect(throws: JobServiceError.self) { try await jobs.cancel(id: job.id.rawValue, tenant: "t2") }
+    }
+
+    @Test func idempotencyKeyReplaysRejectsOtherBodiesAndIsScopedPerTenant() async throws {
+        let jobs = service()
+        let request = CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), idempotencyKey: "k1", fingerprint: "f1")
+        let first = try await jobs.create(request, tenant: "t1")
+        #expect(!first.replayed)
+        let again = try await jobs.create(request, tenant: "t1")
+        #expect(again.replayed)
+        #expect(again.job.id == first.job.id)
+        var other = request
+        other.fingerprint = "f2"
+        await #expect(throws: JobServiceError.idempotencyMismatch) { try await jobs.create(other, tenant: "t1") }
+        let elsewhere = try await jobs.create(request, tenant: "t2")
+        #expect(elsewhere.job.id != first.job.id)
+        let page = try await store.list(JobQuery(limit: 10))
+        #expect(page.jobs.count == 2)
+    }
+
+    @Test func concurrentRetriesWithOneKeyCreateOneJob() async throws {
+        let jobs = service()
+        let request = CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), idempotencyKey: "race", fingerprint: "f")
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    do { return try await jobs.create(request, tenant: "t1").job.id.rawValue } catch { return "\(error)" }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        let ids = Set(outcomes.filter { $0.hasPrefix("job_") })
+        #expect(ids.count == 1)
+        #expect(outcomes.allSatisfy { $0.hasPrefix("job_") || $0.contains("idempotencyInProgress") })
+        #expect(try await store.list(JobQuery(limit: 50)).jobs.count == 1)
+    }
+
+    @Test func eventsCarryTheJobAndItsWebhookTargets() async throws {
+        let jobs = JobService(
+            store: store, providers: ProviderDirectory([.stub(ark)]), routing: RoutingPolicy(), webhookEndpoints: ["https://hooks.example/all"]
+        )
+        let job = try await jobs.create(
+            CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "https://client.example/hook"), tenant: "t1"
+        ).job
+        let events = await store.events(jobID: job.id)
+        #expect(events.first?.webhookURLs == ["https://client.example/hook", "https://hooks.example/all"])
+        #expect(events.first?.job?.id == job.id)
+        #expect(await store.deliveries(jobID: job.id).count == 2)
+    }
+
+    @Test func callbackURLPolicyRefusesBadDestinations() async throws {
+        let jobs = JobService(
+            store: store, providers: ProviderDirectory([.stub(ark)]), routing: RoutingPolicy(),
+            callbackURLPolicy: { $0.contains("169.254") ? "link-local addresses are refused" : nil }
+        )
+        do {
+            _ = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "http://169.254.169.254/x"), tenant: "t1")
+            Issue.record("expected a refusal")
+        } catch JobServiceError.validation(let failure, _) {
+            #expect(failure.field == "callback_url")
+        }
+    }
+
+    @Test func callbacksOnlyWakeTheirOwnJob() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark", callbackToken: "secret-token"))
+        let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-9"))
+        #expect(accepted.nextCheckAt! > Date())
+        await #expect(throws: JobServiceError.self) { try await jobs.receiveCallback(provider: "volcengine-ark", token: "guess", body: Data()) }
+        await #expect(throws: JobServiceError.self) { try await jobs.receiveCallback(provider: "byteplus-modelark", token: "secret-token", body: Data()) }
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: "secret-token", body: Data("{}".utf8))
+        let woken = try #require(await store.job(id: accepted.id))
+        #expect(woken.nextCheckAt! <= Date())
     }
 
     @Test func pastDeadlineIsExpiredOnlyAfterAFreshReport() async throws {

@@ -13,7 +13,7 @@ struct ContractCoverageTests {
         "volcengine-ark": Set(JobStatus.allCases),
         "byteplus-modelark": Set(JobStatus.allCases),
         "modelverse": [.queued, .running, .succeeded, .failed, .expired],
-        "acedata": [.succeeded, .failed],
+        "acedata": [.running, .succeeded, .failed],
         "chanjing": [.queued, .running, .succeeded, .failed],
     ]
 

@@ -23,7 +23,15 @@ paths:
       operationId: createJob
       tags: [Jobs]
       summary: Create a video generation job
-      description: Validates the request, stores the job as `queued` and answers at once; a dispatcher submits it upstream.
+      description: |
+        Validates the request, stores the job as `queued` and answers at once; a dispatcher submits it upstream.
+        With `Idempotency-Key`, a retry of the same request returns the same job (`Idempotent-Replayed: true`)
+        instead of creating (and paying for) a second one.
+      parameters:
+        - name: Idempotency-Key
+          in: header
+          description: 'Any unique string of 1-255 printable characters, scoped to the client. Same key and same body: the same job; same key and another body: 422; same key while the first request is still handled: 409.'
+          schema: { type: string, minLength: 1, maxLength: 255 }
       requestBody:
         required: true
         content:
@@ -31,13 +39,19 @@ paths:
             schema: { $ref: '#/components/schemas/CreateJobRequest' }
       responses:
         '202':
-          description: The job was accepted and is queued.
+          description: The job was accepted and is queued (or, for a replayed idempotency key, the job it created).
+          headers:
+            Idempotent-Replayed:
+              description: '`true` when this answer is the job of an earlier request with the same Idempotency-Key.'
+              schema: { type: string, enum: ['true'] }
           content:
             application/json:
               schema: { $ref: '#/components/schemas/Job' }
         '400': { $ref: '#/components/responses/Problem' }
+        '409': { $ref: '#/components/responses/Problem' }
         '413': { $ref: '#/components/responses/Problem' }
         '415': { $ref: '#/components/responses/Problem' }
+        '422': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
     get:
       operationId: listJobs
@@ -78,9 +92,31 @@ paths:
       responses:
         '200':
           description: The job.
+          headers:
+            SeedGate-Poll-After-Ms:
+              description: For an unfinished job, how long a poller should wait before asking again.
+              schema: { type: integer }
           content:
             application/json:
               schema: { $ref: '#/components/schemas/Job' }
+        '404': { $ref: '#/components/responses/Problem' }
+        default: { $ref: '#/components/responses/Problem' }
+  /v1/jobs/{job_id}/events:
+    get:
+      operationId: streamJobEvents
+      tags: [Jobs]
+      summary: Server-Sent Events of the job's state changes until it ends
+      description: |
+        Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
+        state change, and closes after a terminal state. Comment lines keep the connection alive.
+      parameters:
+        - $ref: '#/components/parameters/JobID'
+      responses:
+        '200':
+          description: An event stream.
+          content:
+            text/event-stream:
+              schema: { type: string }
         '404': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/cancel:
@@ -102,6 +138,36 @@ paths:
         '404': { $ref: '#/components/responses/Problem' }
         '409': { $ref: '#/components/responses/Problem' }
         '502': { $ref: '#/components/responses/Problem' }
+        default: { $ref: '#/components/responses/Problem' }
+  /v1/callbacks/{provider}/{token}:
+    post:
+      operationId: receiveProviderCallback
+      tags: [Operations]
+      summary: Where providers report status changes (the URL SeedGate hands them per job)
+      description: |
+        Providers do not sign callbacks, so the body is only a hint: SeedGate answers at once and verifies the
+        job's state with the provider before changing anything. The token is unguessable and per job.
+      parameters:
+        - name: provider
+          in: path
+          required: true
+          schema: { type: string, maxLength: 64 }
+        - name: token
+          in: path
+          required: true
+          schema: { type: string, maxLength: 128 }
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: { type: object }
+      responses:
+        '200':
+          description: Received.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Health' }
+        '404': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/models:
     get:
@@ -274,6 +340,13 @@ components:
         attempts:
           type: array
           items: { $ref: '#/components/schemas/Attempt' }
+        queue_position:
+          type: integer
+          description: While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+        webhooks:
+          type: array
+          description: Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).
+          items: { $ref: '#/components/schemas/WebhookDelivery' }
         metadata:
           type: object
           additionalProperties: { type: string }
@@ -323,6 +396,19 @@ components:
         outcome: { type: string, enum: [accepted, rejected, retryable, unknown] }
         error: { $ref: '#/components/schemas/JobError' }
         at: { type: string, format: date-time }
+    WebhookDelivery:
+      type: object
+      required: [event_id, type, url, status, attempts]
+      properties:
+        event_id: { type: string }
+        type: { type: string, examples: [job.succeeded] }
+        url: { type: string }
+        status: { type: string, enum: [pending, delivered, dead] }
+        attempts: { type: integer }
+        last_response_status: { type: integer }
+        last_error: { type: string }
+        next_attempt_at: { type: string, format: date-time }
+        delivered_at: { type: string, format: date-time }
     JobList:
       type: object
       required: [object, data, has_more]

@@ -505,6 +505,14 @@ extension Components {
             package var upstream: Components.Schemas.Upstream?
             /// - Remark: Generated from `#/components/schemas/Job/attempts`.
             package var attempts: [Components.Schemas.Attempt]
+            /// While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/queue_position`.
+            package var queuePosition: Swift.Int?
+            /// Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/webhooks`.
+            package var webhooks: [Components.Schemas.WebhookDelivery]?
             /// - Remark: Generated from `#/components/schemas/Job/metadata`.
             package struct MetadataPayload: Codable, Hashable, Sendable {
                 /// A container of undocumented properties.
@@ -549,6 +557,8 @@ extension Components {
             ///   - error:
             ///   - upstream:
             ///   - attempts:
+            ///   - queuePosition: While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+            ///   - webhooks: Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).
             ///   - metadata:
             ///   - callbackUrl:
             ///   - createdAt:
@@ -567,6 +577,8 @@ extension Components {
                 error: Components.Schemas.JobError? = nil,
                 upstream: Components.Schemas.Upstream? = nil,
                 attempts: [Components.Schemas.Attempt],
+                queuePosition: Swift.Int? = nil,
+                webhooks: [Components.Schemas.WebhookDelivery]? = nil,
                 metadata: Components.Schemas.Job.MetadataPayload,
                 callbackUrl: Swift.String? = nil,
                 createdAt: Foundation.Date,
@@ -585,6 +597,8 @@ extension Components {
                 self.error = error
                 self.upstream = upstream
                 self.attempts = attempts
+                self.queuePosition = queuePosition
+                self.webhooks = webhooks
                 self.metadata = metadata
                 self.callbackUrl = callbackUrl
                 self.createdAt = createdAt
@@ -604,6 +618,8 @@ extension Components {
                 case error
                 case upstream
                 case attempts
+                case queuePosition = "queue_position"
+                case webhooks
                 case metadata
                 case callbackUrl = "callback_url"
                 case createdAt = "created_at"
@@ -804,6 +820,77 @@ extension Components {
                 case outcome
                 case error
                 case at
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        package struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event_id`.
+            package var eventId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/type`.
+            package var _type: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/url`.
+            package var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case delivered = "delivered"
+                case dead = "dead"
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            package var status: Components.Schemas.WebhookDelivery.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            package var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/last_response_status`.
+            package var lastResponseStatus: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/last_error`.
+            package var lastError: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/next_attempt_at`.
+            package var nextAttemptAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/delivered_at`.
+            package var deliveredAt: Foundation.Date?
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - eventId:
+            ///   - _type:
+            ///   - url:
+            ///   - status:
+            ///   - attempts:
+            ///   - lastResponseStatus:
+            ///   - lastError:
+            ///   - nextAttemptAt:
+            ///   - deliveredAt:
+            package init(
+                eventId: Swift.String,
+                _type: Swift.String,
+                url: Swift.String,
+                status: Components.Schemas.WebhookDelivery.StatusPayload,
+                attempts: Swift.Int,
+                lastResponseStatus: Swift.Int? = nil,
+                lastError: Swift.String? = nil,
+                nextAttemptAt: Foundation.Date? = nil,
+                deliveredAt: Foundation.Date? = nil
+            ) {
+                self.eventId = eventId
+                self._type = _type
+                self.url = url
+                self.status = status
+                self.attempts = attempts
+                self.lastResponseStatus = lastResponseStatus
+                self.lastError = lastError
+                self.nextAttemptAt = nextAttemptAt
+                self.deliveredAt = deliveredAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case eventId = "event_id"
+                case _type = "type"
+                case url
+                case status
+                case attempts
+                case lastResponseStatus = "last_response_status"
+                case lastError = "last_error"
+                case nextAttemptAt = "next_attempt_at"
+                case deliveredAt = "delivered_at"
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobList`.

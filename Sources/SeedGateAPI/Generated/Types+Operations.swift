@@ -220,6 +220,9 @@ package enum Operations {
     /// Create a video generation job
     ///
     /// Validates the request, stores the job as `queued` and answers at once; a dispatcher submits it upstream.
+    /// With `Idempotency-Key`, a retry of the same request returns the same job (`Idempotent-Replayed: true`)
+    /// instead of creating (and paying for) a second one.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
     /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)`.
@@ -228,12 +231,21 @@ package enum Operations {
         package struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/jobs/POST/header`.
             package struct Headers: Sendable, Hashable {
+                /// Any unique string of 1-255 printable characters, scoped to the client. Same key and same body: the same job; same key and another body: 422; same key while the first request is still handled: 409.
+                ///
+                /// - Remark: Generated from `#/paths/v1/jobs/POST/header/Idempotency-Key`.
+                package var idempotencyKey: Swift.String?
                 package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateJob.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - idempotencyKey: Any unique string of 1-255 printable characters, scoped to the client. Same key and same body: the same job; same key and another body: 422; same key while the first request is still handled: 409.
                 ///   - accept:
-                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateJob.AcceptableContentType>] = .defaultValues()) {
+                package init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateJob.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
                     self.accept = accept
                 }
             }
@@ -259,6 +271,26 @@ package enum Operations {
         }
         @frozen package enum Output: Sendable, Hashable {
             package struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers/Idempotent-Replayed`.
+                    @frozen package enum IdempotentReplayedPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _true = "true"
+                    }
+                    /// `true` when this answer is the job of an earlier request with the same Idempotency-Key.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers/Idempotent-Replayed`.
+                    package var idempotentReplayed: Operations.CreateJob.Output.Accepted.Headers.IdempotentReplayedPayload?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - idempotentReplayed: `true` when this answer is the job of an earlier request with the same Idempotency-Key.
+                    package init(idempotentReplayed: Operations.CreateJob.Output.Accepted.Headers.IdempotentReplayedPayload? = nil) {
+                        self.idempotentReplayed = idempotentReplayed
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.CreateJob.Output.Accepted.Headers
                 /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/content`.
                 @frozen package enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/content/application\/json`.
@@ -281,12 +313,17 @@ package enum Operations {
                 /// Creates a new `Accepted`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                package init(body: Operations.CreateJob.Output.Accepted.Body) {
+                package init(
+                    headers: Operations.CreateJob.Output.Accepted.Headers = .init(),
+                    body: Operations.CreateJob.Output.Accepted.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
-            /// The job was accepted and is queued.
+            /// The job was accepted and is queued (or, for a replayed idempotency key, the job it created).
             ///
             /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)/responses/202`.
             ///
@@ -334,6 +371,29 @@ package enum Operations {
             }
             /// An error (RFC 9457 problem details).
             ///
+            /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
             /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)/responses/413`.
             ///
             /// HTTP response code: `413 contentTooLarge`.
@@ -373,6 +433,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
                             response: self
                         )
                     }
@@ -481,6 +564,22 @@ package enum Operations {
         }
         @frozen package enum Output: Sendable, Hashable {
             package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/GET/responses/200/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// For an unfinished job, how long a poller should wait before asking again.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/GET/responses/200/headers/SeedGate-Poll-After-Ms`.
+                    package var seedGatePollAfterMs: Swift.Int?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - seedGatePollAfterMs: For an unfinished job, how long a poller should wait before asking again.
+                    package init(seedGatePollAfterMs: Swift.Int? = nil) {
+                        self.seedGatePollAfterMs = seedGatePollAfterMs
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.GetJob.Output.Ok.Headers
                 /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/GET/responses/200/content`.
                 @frozen package enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/GET/responses/200/content/application\/json`.
@@ -503,8 +602,13 @@ package enum Operations {
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
+                ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
-                package init(body: Operations.GetJob.Output.Ok.Body) {
+                package init(
+                    headers: Operations.GetJob.Output.Ok.Headers = .init(),
+                    body: Operations.GetJob.Output.Ok.Body
+                ) {
+                    self.headers = headers
                     self.body = body
                 }
             }
@@ -605,6 +709,186 @@ package enum Operations {
             package static var allCases: [Self] {
                 [
                     .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Server-Sent Events of the job's state changes until it ends
+    ///
+    /// Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
+    /// state change, and closes after a terminal state. Comment lines keep the connection alive.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/jobs/{job_id}/events`.
+    /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)`.
+    package enum StreamJobEvents {
+        package static let id: Swift.String = "streamJobEvents"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/events/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/events/GET/path/job_id`.
+                package var jobId: Components.Parameters.JobID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - jobId:
+                package init(jobId: Components.Parameters.JobID) {
+                    self.jobId = jobId
+                }
+            }
+            package var path: Operations.StreamJobEvents.Input.Path
+            /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/events/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.StreamJobEvents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.StreamJobEvents.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.StreamJobEvents.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.StreamJobEvents.Input.Path,
+                headers: Operations.StreamJobEvents.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/events/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/jobs/{job_id}/events/GET/responses/200/content/text\/event-stream`.
+                    case textEventStream(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textEventStream`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textEventStream`.
+                    /// - SeeAlso: `.textEventStream`.
+                    package var textEventStream: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textEventStream(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.StreamJobEvents.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.StreamJobEvents.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// An event stream.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.StreamJobEvents.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.StreamJobEvents.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            package var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case textEventStream
+            case applicationProblemJson
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/event-stream":
+                    self = .textEventStream
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .textEventStream:
+                    return "text/event-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .textEventStream,
                     .applicationProblemJson
                 ]
             }
@@ -783,6 +1067,202 @@ package enum Operations {
             /// An error (RFC 9457 problem details).
             ///
             /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/cancel/post(cancelJob)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            package var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Where providers report status changes (the URL SeedGate hands them per job)
+    ///
+    /// Providers do not sign callbacks, so the body is only a hint: SeedGate answers at once and verifies the
+    /// job's state with the provider before changing anything. The token is unguessable and per job.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/callbacks/{provider}/{token}`.
+    /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)`.
+    package enum ReceiveProviderCallback {
+        package static let id: Swift.String = "receiveProviderCallback"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/path/provider`.
+                package var provider: Swift.String
+                /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/path/token`.
+                package var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - provider:
+                ///   - token:
+                package init(
+                    provider: Swift.String,
+                    token: Swift.String
+                ) {
+                    self.provider = provider
+                    self.token = token
+                }
+            }
+            package var path: Operations.ReceiveProviderCallback.Input.Path
+            /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveProviderCallback.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReceiveProviderCallback.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ReceiveProviderCallback.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/requestBody/content/application\/json`.
+                case json(OpenAPIRuntime.OpenAPIObjectContainer)
+            }
+            package var body: Operations.ReceiveProviderCallback.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.ReceiveProviderCallback.Input.Path,
+                headers: Operations.ReceiveProviderCallback.Input.Headers = .init(),
+                body: Operations.ReceiveProviderCallback.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Health)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Health {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ReceiveProviderCallback.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ReceiveProviderCallback.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Received.
+            ///
+            /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ReceiveProviderCallback.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ReceiveProviderCallback.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
+            /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error (RFC 9457 problem details).
+            ///
+            /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)/responses/default`.
             ///
             /// HTTP response code: `default`.
             case `default`(statusCode: Swift.Int, Components.Responses.Problem)

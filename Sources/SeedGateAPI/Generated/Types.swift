@@ -25,6 +25,9 @@ package protocol APIProtocol: Sendable {
     /// Create a video generation job
     ///
     /// Validates the request, stores the job as `queued` and answers at once; a dispatcher submits it upstream.
+    /// With `Idempotency-Key`, a retry of the same request returns the same job (`Idempotent-Replayed: true`)
+    /// instead of creating (and paying for) a second one.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
     /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)`.
@@ -34,6 +37,15 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/jobs/{job_id}`.
     /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/get(getJob)`.
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output
+    /// Server-Sent Events of the job's state changes until it ends
+    ///
+    /// Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
+    /// state change, and closes after a terminal state. Comment lines keep the connection alive.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/jobs/{job_id}/events`.
+    /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)`.
+    func streamJobEvents(_ input: Operations.StreamJobEvents.Input) async throws -> Operations.StreamJobEvents.Output
     /// Cancel a job
     ///
     /// A job no provider has yet is cancelled at once. A job a provider accepted is cancelled upstream where that
@@ -43,6 +55,15 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/jobs/{job_id}/cancel`.
     /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/cancel/post(cancelJob)`.
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output
+    /// Where providers report status changes (the URL SeedGate hands them per job)
+    ///
+    /// Providers do not sign callbacks, so the body is only a hint: SeedGate answers at once and verifies the
+    /// job's state with the provider before changing anything. The token is unguessable and per job.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/callbacks/{provider}/{token}`.
+    /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)`.
+    func receiveProviderCallback(_ input: Operations.ReceiveProviderCallback.Input) async throws -> Operations.ReceiveProviderCallback.Output
     /// The canonical models, their capabilities and the configured providers serving them
     ///
     /// - Remark: HTTP `GET /v1/models`.
@@ -88,6 +109,9 @@ extension APIProtocol {
     /// Create a video generation job
     ///
     /// Validates the request, stores the job as `queued` and answers at once; a dispatcher submits it upstream.
+    /// With `Idempotency-Key`, a retry of the same request returns the same job (`Idempotent-Replayed: true`)
+    /// instead of creating (and paying for) a second one.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
     /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)`.
@@ -113,6 +137,23 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Server-Sent Events of the job's state changes until it ends
+    ///
+    /// Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
+    /// state change, and closes after a terminal state. Comment lines keep the connection alive.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/jobs/{job_id}/events`.
+    /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)`.
+    package func streamJobEvents(
+        path: Operations.StreamJobEvents.Input.Path,
+        headers: Operations.StreamJobEvents.Input.Headers = .init()
+    ) async throws -> Operations.StreamJobEvents.Output {
+        try await streamJobEvents(Operations.StreamJobEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Cancel a job
     ///
     /// A job no provider has yet is cancelled at once. A job a provider accepted is cancelled upstream where that
@@ -128,6 +169,25 @@ extension APIProtocol {
         try await cancelJob(Operations.CancelJob.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Where providers report status changes (the URL SeedGate hands them per job)
+    ///
+    /// Providers do not sign callbacks, so the body is only a hint: SeedGate answers at once and verifies the
+    /// job's state with the provider before changing anything. The token is unguessable and per job.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/callbacks/{provider}/{token}`.
+    /// - Remark: Generated from `#/paths//v1/callbacks/{provider}/{token}/post(receiveProviderCallback)`.
+    package func receiveProviderCallback(
+        path: Operations.ReceiveProviderCallback.Input.Path,
+        headers: Operations.ReceiveProviderCallback.Input.Headers = .init(),
+        body: Operations.ReceiveProviderCallback.Input.Body? = nil
+    ) async throws -> Operations.ReceiveProviderCallback.Output {
+        try await receiveProviderCallback(Operations.ReceiveProviderCallback.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// The canonical models, their capabilities and the configured providers serving them

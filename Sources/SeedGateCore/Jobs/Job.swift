@@ -20,6 +20,10 @@ public struct Job: Sendable, Codable, Equatable {
     public var metadata: [String: String]
     public var callbackURL: String?
     public var idempotencyKey: String?
+    /// A digest of the create request, to tell a retry (same key, same body) from a misuse (same key, other body).
+    public var requestFingerprint: String?
+    /// The unguessable token in the callback URL handed to the provider (`/v1/callbacks/{provider}/{token}`).
+    public var callbackToken: String?
     public var createdAt: Date
     public var updatedAt: Date
     public var startedAt: Date?
@@ -48,6 +52,8 @@ public struct Job: Sendable, Codable, Equatable {
         self.metadata = metadata
         self.callbackURL = callbackURL
         self.idempotencyKey = idempotencyKey
+        self.requestFingerprint = nil
+        self.callbackToken = nil
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.startedAt = nil

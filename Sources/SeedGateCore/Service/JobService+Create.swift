@@ -6,24 +6,62 @@ public struct CreateJob: Sendable {
     public var metadata: [String: String]
     public var callbackURL: String?
     public var idempotencyKey: String?
+    /// A digest of the request as sent, compared when the idempotency key is reused.
+    public var fingerprint: String?
 
-    public init(spec: JobSpec, metadata: [String: String] = [:], callbackURL: String? = nil, idempotencyKey: String? = nil) {
+    public init(
+        spec: JobSpec, metadata: [String: String] = [:], callbackURL: String? = nil, idempotencyKey: String? = nil,
+        fingerprint: String? = nil
+    ) {
         self.spec = spec
         self.metadata = metadata
         self.callbackURL = callbackURL
         self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
     }
+}
+
+/// The job a create request produced, and whether it was an earlier request's job replayed for its idempotency key.
+public struct CreatedJob: Sendable {
+    public var job: Job
+    public var replayed: Bool
 }
 
 extension JobService {
     /// Validates the request against the model and the providers that could serve it, then stores it as `queued`.
     /// Nothing is sent upstream here: the dispatcher does that.
-    public func create(_ request: CreateJob, tenant: String) async throws -> Job {
+    ///
+    /// With an idempotency key (Stripe semantics, scoped per tenant): the same key and the same request return the
+    /// first request's job; the same key with another request is `idempotencyMismatch`; the same key while the first
+    /// request is still being handled is `idempotencyInProgress`. Keys live as long as their jobs.
+    public func create(_ request: CreateJob, tenant: String) async throws -> CreatedJob {
+        guard let key = request.idempotencyKey else { return CreatedJob(job: try await insert(request, tenant: tenant), replayed: false) }
+        if let existing = try await store.job(tenant: tenant, idempotencyKey: key) { return try replay(existing, for: request) }
+        guard idempotencyKeysInFlight.claim(tenant: tenant, key: key) else { throw JobServiceError.idempotencyInProgress }
+        defer { idempotencyKeysInFlight.release(tenant: tenant, key: key) }
+        do {
+            return CreatedJob(job: try await insert(request, tenant: tenant), replayed: false)
+        } catch JobStoreError.duplicateIdempotencyKey {
+            // Another replica stored the key first.
+            guard let existing = try await store.job(tenant: tenant, idempotencyKey: key) else { throw JobServiceError.idempotencyInProgress }
+            return try replay(existing, for: request)
+        }
+    }
+
+    private func replay(_ existing: Job, for request: CreateJob) throws -> CreatedJob {
+        guard existing.requestFingerprint == request.fingerprint else { throw JobServiceError.idempotencyMismatch }
+        return CreatedJob(job: existing, replayed: true)
+    }
+
+    private func insert(_ request: CreateJob, tenant: String) async throws -> Job {
         let spec = request.spec
         do {
             try JobValidator.checkShape(spec, callbackURL: request.callbackURL, metadata: request.metadata)
         } catch {
             throw JobServiceError.validation(error, considered: [])
+        }
+        if let url = request.callbackURL, let refusal = callbackURLPolicy(url) {
+            throw JobServiceError.validation(.init(.invalidRequest, field: "callback_url", refusal), considered: [])
         }
         var candidates = try candidates(for: spec)
         if let draftID = spec.draftJobID {
@@ -38,11 +76,12 @@ extension JobService {
         }
         let (normalised, route) = try validate(spec, on: candidates)
         let date = now()
-        let job = Job(
+        var job = Job(
             id: .generate(at: date), tenant: tenant, spec: normalised, route: route, metadata: request.metadata,
             callbackURL: request.callbackURL, idempotencyKey: request.idempotencyKey, createdAt: date
         )
-        let stored = try await store.insert(job, events: [.statusChanged(job, at: date)])
+        job.requestFingerprint = request.fingerprint
+        let stored = try await store.insert(job, events: [.statusChanged(job, at: date, webhookURLs: webhookURLs(for: job))])
         logger.info("job queued", metadata: ["job.id": "\(job.id)", "model": "\(spec.model)", "route": "\(route.map(\.rawValue))"])
         signals.submissions.ring()
         return stored

@@ -15,14 +15,16 @@ extension JobService {
         return job.route[tried % job.route.count]
     }
 
-    /// Claims a pending job for a create call to `provider`; nil if it is no longer pending.
-    public func beginSubmission(_ job: Job, to provider: ProviderID) async throws -> Job? {
+    /// Claims a pending job for a create call to `provider`; nil if it is no longer pending. With
+    /// `callbackToken`, the job will recognise that provider's callbacks carrying the token.
+    public func beginSubmission(_ job: Job, to provider: ProviderID, callbackToken: String? = nil) async throws -> Job? {
         var claimed = false
         let saved = try await write(job) { job in
             claimed = job.status == .queued && job.submission == .pending
             guard claimed else { return false }
             job.submission = .submitting
             job.provider = provider
+            job.callbackToken = callbackToken ?? job.callbackToken
             return true
         }
         return claimed ? saved : nil

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The only writer of job state. Every change is a compare-and-set write that records the job's events in
 /// the same store write. HTTP handlers, the dispatcher and the poller all go through it.
@@ -9,20 +10,37 @@ public struct JobService: Sendable {
     public let catalogue: ModelCatalogue
     public let routing: RoutingPolicy
     public let signals: JobSignals
+    /// Webhook endpoints from configuration that receive every job's events (besides each job's `callback_url`).
+    public let webhookEndpoints: [String]
+    /// Why a client's `callback_url` may not be used (nil: it may), e.g. a link-local or denied host.
+    let callbackURLPolicy: @Sendable (String) -> String?
     let now: @Sendable () -> Date
     let logger: Logger
+    let idempotencyKeysInFlight = KeysInFlight()
+    /// Live watchers of individual jobs (Server-Sent Events).
+    public let watchers = JobWatchers()
 
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
+        webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
         logger: Logger = Logger(label: "seedgate.jobs"), now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.callbackURLPolicy = callbackURLPolicy
         self.store = store
         self.providers = providers
         self.catalogue = providers.catalogue
         self.routing = routing
         self.signals = signals
+        self.webhookEndpoints = webhookEndpoints
         self.logger = logger
         self.now = now
+    }
+
+    /// Where a job's events go: its own `callback_url`, then the configured endpoints.
+    func webhookURLs(for job: Job) -> [String] {
+        var urls: [String] = []
+        for url in [job.callbackURL].compactMap({ $0 }) + webhookEndpoints where !urls.contains(url) { urls.append(url) }
+        return urls
     }
 
     /// A job the tenant may see; other tenants' jobs are reported as not found.
@@ -47,8 +65,9 @@ public struct JobService: Sendable {
             guard try change(&next) else { return current }
             let date = now()
             next.updatedAt = date
-            let events = next.status != current.status ? [JobEvent.statusChanged(next, at: date)] : []
+            let events = next.status != current.status ? [JobEvent.statusChanged(next, at: date, webhookURLs: webhookURLs(for: next))] : []
             if let saved = try await store.update(next, expecting: current.version, events: events) {
+                watchers.publish(saved)
                 if next.status != current.status {
                     logger.info("job \(next.status.rawValue)", metadata: ["job.id": "\(next.id)", "provider": "\(next.provider?.rawValue ?? "-")"])
                 }
@@ -59,6 +78,14 @@ public struct JobService: Sendable {
         }
         throw JobServiceError.conflict("job \(job.id) is being changed concurrently; try again")
     }
+}
+
+/// Idempotency keys whose first request is being handled in this process.
+final class KeysInFlight: Sendable {
+    private let keys = Mutex(Set<String>())
+
+    func claim(tenant: String, key: String) -> Bool { keys.withLock { $0.insert("\(tenant)\u{0}\(key)").inserted } }
+    func release(tenant: String, key: String) { _ = keys.withLock { $0.remove("\(tenant)\u{0}\(key)") } }
 }
 
 /// Doorbells that let the background services react at once instead of on their next tick.

@@ -7,6 +7,10 @@ public enum JobServiceError: Error, Sendable, Equatable {
     case conflict(String)
     /// A provider call made on the client's behalf failed.
     case provider(ProviderID, ProviderError)
+    /// The idempotency key is in use by a request that is still being handled.
+    case idempotencyInProgress
+    /// The idempotency key was used before with a different request.
+    case idempotencyMismatch
 }
 
 public struct ProviderRejection: Sendable, Equatable {

@@ -4,23 +4,27 @@ import Foundation
 public actor InMemoryJobStore: JobStore {
     private var jobs: [JobID: Job] = [:]
     private var outbox: [JobEvent] = []
+    private var deliveryLog: [WebhookDelivery] = []
 
     public init() {}
 
     public func insert(_ job: Job, events: [JobEvent]) throws -> Job {
         precondition(jobs[job.id] == nil, "duplicate job id")
+        if let key = job.idempotencyKey, jobs.values.contains(where: { $0.tenant == job.tenant && $0.idempotencyKey == key }) {
+            throw JobStoreError.duplicateIdempotencyKey
+        }
         var stored = job
         stored.version = 1
         jobs[job.id] = stored
-        outbox += events
+        record(events)
         return stored
     }
 
     public func job(id: JobID) -> Job? { jobs[id] }
 
     public func list(_ query: JobQuery) -> JobPage {
-        let rows = jobs.values.filter(query.matches).sorted { $0.id > $1.id }.prefix(query.limit + 1)
-        return JobPage(rows: Array(rows), limit: query.limit)
+        let rows = jobs.values.filter(query.matches).sorted { $0.id > $1.id }.prefix(max(0, query.limit) + 1)
+        return JobPage(rows: Array(rows), limit: max(0, query.limit))
     }
 
     public func update(_ job: Job, expecting version: Int, events: [JobEvent]) -> Job? {
@@ -28,7 +32,7 @@ public actor InMemoryJobStore: JobStore {
         var stored = job
         stored.version = version + 1
         jobs[job.id] = stored
-        outbox += events
+        record(events)
         return stored
     }
 
@@ -39,10 +43,77 @@ public actor InMemoryJobStore: JobStore {
 
     public func jobsDueForCheck(dueBy: Date, limit: Int) -> [Job] {
         jobs.values.filter { !$0.status.isTerminal && $0.submission == .accepted && ($0.nextCheckAt ?? .distantFuture) <= dueBy }
-            .sorted { ($0.nextCheckAt ?? .distantFuture) < ($1.nextCheckAt ?? .distantFuture) }.prefix(limit).map { $0 }
+            .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
     }
 
     public func events(jobID: JobID) -> [JobEvent] { outbox.filter { $0.jobID == jobID } }
 
     public func ping() {}
+
+    public func job(tenant: String, idempotencyKey: String) -> Job? {
+        jobs.values.first { $0.tenant == tenant && $0.idempotencyKey == idempotencyKey }
+    }
+
+    public func job(callbackToken: String) -> Job? { jobs.values.first { $0.callbackToken == callbackToken } }
+
+    public func queuePosition(of id: JobID) -> Int {
+        jobs.values.filter { $0.status == .queued && $0.submission == .pending && $0.id < id }.count
+    }
+
+    public func inFlightCounts() -> [ProviderModel: Int] {
+        var counts: [ProviderModel: Int] = [:]
+        for job in jobs.values where !job.status.isTerminal && (job.submission == .submitting || job.submission == .accepted) {
+            guard let provider = job.provider else { continue }
+            counts[ProviderModel(provider: provider, model: job.model), default: 0] += 1
+        }
+        return counts
+    }
+
+    public func claimDueDeliveries(dueBy: Date, limit: Int, leaseUntil: Date) -> [ClaimedDelivery] {
+        let due = deliveryLog.indices.filter { deliveryLog[$0].status == .pending && (deliveryLog[$0].nextAttemptAt ?? .distantFuture) <= dueBy }
+            .sorted { (deliveryLog[$0].nextAttemptAt ?? .distantFuture) < (deliveryLog[$1].nextAttemptAt ?? .distantFuture) }
+            .prefix(max(0, limit))
+        return due.compactMap { index in
+            deliveryLog[index].nextAttemptAt = leaseUntil
+            let delivery = deliveryLog[index]
+            return outbox.first { $0.id == delivery.eventID }.map { ClaimedDelivery(delivery: delivery, event: $0) }
+        }
+    }
+
+    public func recordDeliveryAttempt(_ id: String, at date: Date, outcome: DeliveryOutcome) {
+        guard let index = deliveryLog.firstIndex(where: { $0.id == id }) else { return }
+        deliveryLog[index].apply(outcome, at: date)
+    }
+
+    public func deliveries(jobID: JobID) -> [WebhookDelivery] { deliveryLog.filter { $0.jobID == jobID } }
+
+    private func record(_ events: [JobEvent]) {
+        outbox += events
+        for event in events {
+            for url in event.webhookURLs { deliveryLog.append(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: url)) }
+        }
+    }
+}
+
+extension WebhookDelivery {
+    public static func newID() -> String { "dlv_" + String(JobID.generate().rawValue.dropFirst(JobID.prefix.count)) }
+
+    /// Folds an attempt's outcome into the record (shared by every store).
+    public mutating func apply(_ outcome: DeliveryOutcome, at date: Date) {
+        attempts += 1
+        lastAttemptAt = date
+        switch outcome {
+        case .delivered(let status):
+            self.status = .delivered
+            lastResponseStatus = status
+            lastError = nil
+            deliveredAt = date
+            nextAttemptAt = nil
+        case .failed(let status, let error, let retryAt):
+            lastResponseStatus = status
+            lastError = error
+            nextAttemptAt = retryAt
+            if retryAt == nil { self.status = .dead }
+        }
+    }
 }

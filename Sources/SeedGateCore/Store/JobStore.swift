@@ -17,6 +17,40 @@ public protocol JobStore: Sendable {
     func events(jobID: JobID) async throws -> [JobEvent]
     /// Throws when the store cannot be reached.
     func ping() async throws
+
+    /// The tenant's job created with this idempotency key, if any.
+    func job(tenant: String, idempotencyKey: String) async throws -> Job?
+    /// The job whose provider callbacks carry this token, if any.
+    func job(callbackToken: String) async throws -> Job?
+    /// How many jobs waiting for submission were created before this one (0 = next in line).
+    func queuePosition(of id: JobID) async throws -> Int
+    /// Tasks handed to or held by each provider for each model and not yet finished (for concurrency limits).
+    func inFlightCounts() async throws -> [ProviderModel: Int]
+
+    /// Takes up to `limit` pending deliveries that are due, pushing their next attempt to `leaseUntil` so no other
+    /// worker takes them meanwhile.
+    func claimDueDeliveries(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedDelivery]
+    /// Records the outcome of an attempt on a claimed delivery.
+    func recordDeliveryAttempt(_ id: String, at: Date, outcome: DeliveryOutcome) async throws
+    /// A job's webhook deliveries, oldest first.
+    func deliveries(jobID: JobID) async throws -> [WebhookDelivery]
+}
+
+/// Errors every store reports the same way.
+public enum JobStoreError: Error, Sendable, Equatable {
+    /// The tenant already created a job with this idempotency key.
+    case duplicateIdempotencyKey
+}
+
+/// A (provider, model) pair, the unit of provider limits.
+public struct ProviderModel: Hashable, Sendable {
+    public var provider: ProviderID
+    public var model: String
+
+    public init(provider: ProviderID, model: String) {
+        self.provider = provider
+        self.model = model
+    }
 }
 
 /// A filter over jobs, newest first, with an opaque cursor.
@@ -65,26 +99,46 @@ public struct JobPage: Sendable, Equatable {
     }
 }
 
-/// A state change worth telling the client about (`job.running`, `job.succeeded`, …), kept in the outbox.
+/// A state change worth telling the client about (`job.running`, `job.succeeded`, …), kept in the outbox with
+/// the job as it was at that moment (the webhook payload) and the endpoints it must reach.
 public struct JobEvent: Sendable, Codable, Equatable {
     public var id: String
     public var jobID: JobID
     public var type: String
     public var status: JobStatus
     public var at: Date
+    /// The job as it was when the event happened.
+    public var job: Job?
+    /// Webhook endpoints to deliver this event to; the store creates one delivery per URL with the event.
+    public var webhookURLs: [String]
 
-    public init(id: String, jobID: JobID, type: String, status: JobStatus, at: Date) {
+    public init(id: String, jobID: JobID, type: String, status: JobStatus, at: Date, job: Job? = nil, webhookURLs: [String] = []) {
         self.id = id
         self.jobID = jobID
         self.type = type
         self.status = status
         self.at = at
+        self.job = job
+        self.webhookURLs = webhookURLs
     }
 
-    public static func statusChanged(_ job: Job, at date: Date) -> JobEvent {
+    public static func statusChanged(_ job: Job, at date: Date, webhookURLs: [String] = []) -> JobEvent {
         JobEvent(
             id: "evt_" + String(JobID.generate(at: date).rawValue.dropFirst(JobID.prefix.count)),
-            jobID: job.id, type: "job.\(job.status.rawValue)", status: job.status, at: date
+            jobID: job.id, type: "job.\(job.status.rawValue)", status: job.status, at: date, job: job, webhookURLs: webhookURLs
         )
+    }
+
+    enum CodingKeys: String, CodingKey { case id, jobID, type, status, at, job, webhookURLs }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        jobID = try container.decode(JobID.self, forKey: .jobID)
+        type = try container.decode(String.self, forKey: .type)
+        status = try container.decode(JobStatus.self, forKey: .status)
+        at = try container.decode(Date.self, forKey: .at)
+        job = try container.decodeIfPresent(Job.self, forKey: .job)
+        webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
     }
 }

@@ -62,9 +62,13 @@ struct RunningServer {
         return configuration
     }
 
+    static let webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
     static func start(_ configuration: ServerConfiguration) async throws -> RunningServer {
         let server = SeedGateServer(
-            configuration: configuration, environment: ["VOLCENGINE_ARK_API_KEY": "emulator-key"], logger: quietLogger, handleSignals: false
+            configuration: configuration,
+            environment: ["VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": webhookSecret],
+            logger: quietLogger, handleSignals: false
         )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run(onListening: { continuation.yield($0) }) }

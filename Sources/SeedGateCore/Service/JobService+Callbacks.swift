@@ -1,0 +1,26 @@
+import Foundation
+
+/// Provider callbacks. Providers do not sign them, so a callback never changes a job by itself: it only makes the
+/// poller verify the job with the provider at once. Duplicates and callbacks for finished jobs cost one lookup.
+extension JobService {
+    /// A random, unguessable token for one job's callback URL.
+    public static func newCallbackToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Handles `POST /v1/callbacks/{provider}/{token}`: unknown tokens are not found; known ones wake the poller.
+    public func receiveCallback(provider: ProviderID, token: String, body: Data) async throws {
+        guard let job = try await store.job(callbackToken: token), job.provider == provider else {
+            throw JobServiceError.notFound("no callback endpoint here")
+        }
+        if let adapter = providers[provider]?.adapter, let hint = try? adapter.decodeCallback(body) {
+            logger.debug("provider callback", metadata: [
+                "job.id": "\(job.id)", "provider": "\(provider)", "upstream.status": "\(hint.rawStatus)",
+            ])
+        }
+        try await requestCheck(job)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SeedGateCore
+
+/// What one emulated model accepts (Seedance 1.x as AceData serves it; facts: acedata.md, models.md §2/§3).
+struct AceDataModelRules: Sendable {
+    var id: String
+    var textToVideo: Bool
+    var firstFrame: Bool
+    var firstLastFrame: Bool
+    var audio: Bool
+    var frames: Bool
+    var durations: ClosedRange<Int>
+    var autoDuration: Bool
+    var adaptiveTextToVideo: Bool
+    var defaultResolution: String
+
+    /// The five 1.x models of [S003]. EMULATOR ASSUMPTION: the 2.x models AceData also sells are not emulated
+    /// and are answered like an unknown model.
+    static let all: [AceDataModelRules] = [
+        AceDataModelRules(id: "doubao-seedance-1-5-pro-251215", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: true,
+                          frames: false, durations: 4...12, autoDuration: true, adaptiveTextToVideo: true, defaultResolution: "720p"),
+        AceDataModelRules(id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: false,
+                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
+        AceDataModelRules(id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, audio: false,
+                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
+        AceDataModelRules(id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, audio: false,
+                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
+        AceDataModelRules(id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, audio: false,
+                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
+    ]
+
+    static func rules(for model: String) -> AceDataModelRules? { all.first { $0.id == model } }
+}
+
+/// How the create call answers: at once (`async: true`, or a `callback_url`), or only when the video exists.
+enum AceDataResponseMode: String, Sendable {
+    /// Neither switch: AceData's default. The HTTP request is held until the task has ended. [S003]
+    case blocking
+    case async
+    case callback
+}
+
+/// A create request as the emulator resolved it.
+struct AceDataTaskSpec: Sendable {
+    var model: String
+    var prompt: String?
+    var imageCount: Int
+    var resolution: String
+    /// The ratio reported back. EMULATOR ASSUMPTION: `adaptive` is reported as 16:9, like Ark reports the ratio
+    /// it chose; AceData reports `duration`, `resolution` and `ratio` for 1.x too (its examples show them for 2.x).
+    var ratio: String
+    /// The duration reported back; nil when `frames` set the length.
+    var duration: Int?
+    var frames: Int?
+    var seed: Int64
+    var cameraFixed: Bool
+    var watermark: Bool
+    var generateAudio: Bool?
+    var returnLastFrame: Bool
+    var serviceTier: String
+    var executionExpiresAfter: Int
+    var callbackURL: String?
+    var mode: AceDataResponseMode
+    /// The body as sent, echoed as the record's `request`.
+    var request: AceDataJSON
+    var traceID: String
+    var upstreamTaskID: String
+}
+
+/// Checks a create body the way AceData's "strong validation" of body fields does [S003]: every bad field is
+/// answered 400 `bad_request` naming it (see `AceDataAPIError.badRequest`).
+enum AceDataValidation {
+    static let resolutions: Set<String> = ["480p", "720p", "1080p"]
+    static let ratios: Set<String> = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9", "adaptive"]
+
+    static func validate(_ body: AceDataVideoRequest, raw: AceDataJSON, createdAt: Date) throws(AceDataAPIError) -> AceDataTaskSpec {
+        guard let model = body.model, !model.isEmpty else { throw .badRequest("model is required") }
+        guard let rules = AceDataModelRules.rules(for: model) else { throw .badRequest("model \(model) is not supported") }
+        guard let items = body.content, !items.isEmpty else { throw .badRequest("content is required") }
+        let (texts, roles) = try readContent(items)
+        try checkScenario(rules: rules, hasText: !texts.isEmpty, roles: roles)
+
+        let resolution = body.resolution ?? rules.defaultResolution
+        guard resolutions.contains(resolution) else { throw .badRequest("resolution must be one of 480p, 720p, 1080p") }
+        let ratio = body.ratio ?? (roles.isEmpty ? (rules.adaptiveTextToVideo ? "adaptive" : "16:9") : "adaptive")
+        guard ratios.contains(ratio) else { throw .badRequest("ratio must be one of 16:9, 4:3, 1:1, 3:4, 9:16, 21:9, adaptive") }
+        if ratio == "adaptive", roles.isEmpty, !rules.adaptiveTextToVideo {
+            throw .badRequest("ratio adaptive needs an image on \(model)")
+        }
+        if let frames = body.frames {
+            guard rules.frames else { throw .badRequest("frames is only supported by the 1.0 series") }
+            guard (29...289).contains(frames), (frames - 25) % 4 == 0 else { throw .badRequest("frames must be 25 + 4n in [29, 289]") }
+        }
+        var duration = body.duration ?? 5
+        if duration == -1, rules.autoDuration {
+            duration = 5 // EMULATOR ASSUMPTION: "the model chooses" is emulated as 5 s.
+        } else if !rules.durations.contains(duration) {
+            throw .badRequest("duration must be between \(rules.durations.lowerBound) and \(rules.durations.upperBound)")
+        }
+        if let seed = body.seed, !(-1...4_294_967_295).contains(seed) { throw .badRequest("seed must be between -1 and 4294967295") }
+        let tier = body.serviceTier ?? "default"
+        guard tier == "default" || tier == "flex" else { throw .badRequest("service_tier must be default or flex") }
+        let expires = body.executionExpiresAfter ?? 172_800
+        guard (3600...259_200).contains(expires) else { throw .badRequest("execution_expires_after must be between 3600 and 259200") }
+
+        let mode: AceDataResponseMode = body.callbackURL != nil ? .callback : (body.asyncMode == true ? .async : .blocking)
+        return AceDataTaskSpec(
+            model: model, prompt: texts.first, imageCount: roles.count, resolution: resolution,
+            ratio: ratio == "adaptive" ? "16:9" : ratio, duration: body.frames == nil ? duration : nil, frames: body.frames,
+            seed: body.seed.flatMap { $0 == -1 ? nil : $0 } ?? Int64.random(in: 0...4_294_967_295),
+            cameraFixed: body.cameraFixed ?? false, watermark: body.watermark ?? false,
+            // [S003]: other models ignore generate_audio. EMULATOR ASSUMPTION: 1.5 pro defaults to true (Ark's default).
+            generateAudio: rules.audio ? (body.generateAudio ?? true) : nil,
+            returnLastFrame: body.returnLastFrame ?? false, serviceTier: tier, executionExpiresAfter: expires,
+            callbackURL: body.callbackURL, mode: mode, request: raw, traceID: AceDataIDs.uuid(),
+            upstreamTaskID: AceDataIDs.upstreamTaskID(createdAt: createdAt)
+        )
+    }
+
+    /// The prompts and the image roles (nil role = first frame, as in [S003]'s single-image example).
+    private static func readContent(_ items: [AceDataRequestItem]) throws(AceDataAPIError) -> (texts: [String], roles: [String]) {
+        var texts: [String] = []
+        var roles: [String] = []
+        for item in items {
+            switch item.type {
+            case "text":
+                guard let text = item.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw .badRequest("content.text must not be empty")
+                }
+                texts.append(text)
+            case "image_url":
+                switch item.imageURL {
+                case .bareString?:
+                    // Documented quirk: the string form is refused with 400. [S003]
+                    throw .badRequest("content.image_url must be an object {\"url\": \"...\"}, not a string")
+                case .object(let url?)? where isImageURL(url):
+                    break
+                default:
+                    throw .badRequest("content.image_url.url must be an http(s) URL or a data:image/...;base64 URL")
+                }
+                let role = item.role ?? "first_frame"
+                guard role == "first_frame" || role == "last_frame" else {
+                    // "Only Seedance 2.0 series models support reference_image." [DOCS-VIDEOS]
+                    throw .badRequest("content.role \(role) is not supported by Seedance 1.x; use first_frame or last_frame")
+                }
+                roles.append(role)
+            case let other:
+                throw .badRequest("content.type \(other ?? "null") is not supported; use text or image_url")
+            }
+        }
+        // EMULATOR ASSUMPTION: one text item at most, as on Ark.
+        if texts.count > 1 { throw .badRequest("content takes at most one text item") }
+        return (texts, roles)
+    }
+
+    private static func checkScenario(rules: AceDataModelRules, hasText: Bool, roles: [String]) throws(AceDataAPIError) {
+        switch roles.count {
+        case 0:
+            guard rules.textToVideo else { throw .badRequest("\(rules.id) needs an image") }
+            guard hasText else { throw .badRequest("content needs a text item") }
+        case 1:
+            guard roles[0] == "first_frame" else { throw .badRequest("a last_frame needs a first_frame") }
+            guard rules.firstFrame else { throw .badRequest("\(rules.id) does not take images") }
+        case 2:
+            guard Set(roles) == ["first_frame", "last_frame"] else { throw .badRequest("two images need the roles first_frame and last_frame") }
+            guard rules.firstLastFrame else { throw .badRequest("\(rules.id) does not take a first and a last frame") }
+        default:
+            throw .badRequest("Seedance 1.x takes at most two images (first_frame, last_frame)")
+        }
+    }
+
+    static func isImageURL(_ string: String) -> Bool {
+        string.hasPrefix("data:image/") ? string.contains(";base64,") : isWebURL(string)
+    }
+
+    static func isWebURL(_ string: String) -> Bool {
+        guard let url = URL(string: string), let scheme = url.scheme?.lowercased(), let host = url.host else { return false }
+        return (scheme == "http" || scheme == "https") && !host.isEmpty
+    }
+}

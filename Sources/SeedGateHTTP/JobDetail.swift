@@ -1,0 +1,51 @@
+import Foundation
+import SeedGateAPI
+import SeedGateCore
+
+/// What `GET /v1/jobs/{id}` adds to the job: its place in SeedGate's queue, its webhook deliveries, and how long a
+/// poller should wait before asking again.
+struct JobDetail {
+    var rendered: Components.Schemas.Job
+    var pollAfterMilliseconds: Int?
+
+    init(job: Job, store: any JobStore, now: Date = Date()) async throws {
+        rendered = Components.Schemas.Job(job)
+        if job.status == .queued, job.submission == .pending {
+            rendered.queuePosition = try await store.queuePosition(of: job.id)
+        }
+        let deliveries = try await store.deliveries(jobID: job.id)
+        if !deliveries.isEmpty { rendered.webhooks = deliveries.map { .init($0) } }
+        if !job.status.isTerminal {
+            let next = job.nextCheckAt.map { $0.timeIntervalSince(now) } ?? 1
+            pollAfterMilliseconds = Int((min(max(next, 0.5), 30) * 1000).rounded())
+        }
+    }
+}
+
+extension Components.Schemas.WebhookDelivery {
+    init(_ delivery: WebhookDelivery) {
+        self.init(
+            eventId: delivery.eventID, _type: delivery.eventType, url: delivery.url, status: .init(rawValue: delivery.status.rawValue)!,
+            attempts: delivery.attempts, lastResponseStatus: delivery.lastResponseStatus, lastError: delivery.lastError,
+            nextAttemptAt: delivery.status == .pending ? delivery.nextAttemptAt : nil, deliveredAt: delivery.deliveredAt
+        )
+    }
+}
+
+/// The job as the API renders it, as JSON bytes (webhook payloads and SSE frames use the same shape as GET).
+public func renderJobJSON(_ job: Job) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(RFC3339.string(from: date))
+    }
+    return (try? encoder.encode(Components.Schemas.Job(job))) ?? Data("{}".utf8)
+}
+
+/// RFC 3339 timestamps with milliseconds, the format every date in the API uses.
+enum RFC3339 {
+    static func string(from date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import OpenAPIRuntime
+import SeedGateCore
+
+/// `GET /v1/jobs/{id}/events`: the job's current state, then one `job.<status>` event per change until a terminal
+/// state. Changes made in this process arrive at once; a re-read of the store every second catches those made by
+/// other replicas. A comment line every 15 s keeps proxies from closing the connection.
+enum JobEventStream {
+    static func body(for job: Job, jobs: JobService) -> HTTPBody {
+        let (output, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self)
+        let producer = Task {
+            var lastVersion = 0
+            /// Sends the job if it is newer than what was sent; returns true when the stream should end.
+            func send(_ job: Job) -> Bool {
+                guard job.version > lastVersion else { return false }
+                lastVersion = job.version
+                continuation.yield(ArraySlice(frame(job)))
+                return job.status.isTerminal
+            }
+            defer { continuation.finish() }
+            if send(job) { return }
+            let watch = jobs.watchers.watch(job.id)
+            defer { watch.stop() }
+            let (ticks, tick) = AsyncStream.makeStream(of: Job?.self)
+            let forward = Task {
+                for await change in watch.changes { tick.yield(change) }
+            }
+            let clock = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    tick.yield(nil)
+                }
+            }
+            defer {
+                forward.cancel()
+                clock.cancel()
+                tick.finish()
+            }
+            var idle = 0
+            for await change in ticks {
+                if Task.isCancelled { return }
+                if let change {
+                    if send(change) { return }
+                    idle = 0
+                } else {
+                    if let fresh = try? await jobs.store.job(id: job.id), send(fresh) { return }
+                    idle += 1
+                    if idle % 15 == 0 { continuation.yield(ArraySlice(": keep-alive\n\n".utf8)) }
+                }
+            }
+        }
+        continuation.onTermination = { _ in producer.cancel() }
+        return HTTPBody(output, length: .unknown, iterationBehavior: .single)
+    }
+
+    static func frame(_ job: Job) -> [UInt8] {
+        var text = "id: \(job.id.rawValue)-\(job.version)\nevent: job.\(job.status.rawValue)\ndata: "
+        text += String(decoding: renderJobJSON(job), as: UTF8.self)
+        text += "\n\n"
+        return Array(text.utf8)
+    }
+}

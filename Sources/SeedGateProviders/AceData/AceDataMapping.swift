@@ -1,0 +1,171 @@
+import Foundation
+import SeedGateCore
+
+/// Translation between SeedGate's vocabulary and AceData's Seedance API (facts: shared/providers/acedata.md).
+enum AceDataMapping {
+    /// The word a snapshot carries while AceData has nothing to say yet: a task record without a `response`
+    /// has no status word of its own. [DOCS-TASKS] (INFERRED: no `response` until the task completes)
+    static let pendingWord = "pending"
+    /// The word a snapshot carries for a `success: false` answer without a `data.status`.
+    static let failureWord = "success:false"
+
+    // MARK: JobSpec → create body
+
+    /// The create body for a normalised spec: every value the spec carries, and always an async switch, so the
+    /// call never holds the connection until the video exists (AceData's default without either switch).
+    static func createBody(for request: SubmitRequest) throws(ProviderError) -> AceDataCreateBody {
+        let spec = request.spec
+        if spec.draftJobID != nil || spec.draft == true {
+            throw ProviderError(.unsupported, providerMessage: "AceData documents no draft mode", requestSent: false)
+        }
+        return AceDataCreateBody(
+            model: request.upstreamModel,
+            content: content(for: spec),
+            resolution: spec.resolution,
+            ratio: spec.ratio,
+            // `frames` takes priority over `duration` upstream; send only the one the client chose.
+            duration: spec.frames == nil ? spec.duration : nil,
+            frames: spec.frames,
+            seed: spec.seed,
+            cameraFixed: spec.cameraFixed,
+            watermark: spec.watermark,
+            generateAudio: spec.generateAudio,
+            returnLastFrame: spec.returnLastFrame,
+            serviceTier: spec.serviceTier?.rawValue,
+            executionExpiresAfter: spec.expiresAfter,
+            // `callback_url` alone switches to async mode [S003]; without one, `async: true` does. [DOCS-VIDEOS]
+            callbackURL: request.callbackURL,
+            asyncMode: request.callbackURL == nil ? true : nil
+        )
+    }
+
+    /// `content[]`: the prompt, then the images (first frame before last frame), each with an explicit role.
+    static func content(for spec: JobSpec) -> [AceDataContentItem] {
+        var items: [AceDataContentItem] = []
+        if let prompt = spec.prompt { items.append(.text(prompt)) }
+        let images = spec.images.sorted { rank($0.role) < rank($1.role) }
+        items += images.map { .image(url: $0.url, role: role($0.role)) }
+        return items
+    }
+
+    static func role(_ role: ImageRole) -> String {
+        switch role {
+        case .firstFrame: "first_frame"
+        case .lastFrame: "last_frame"
+        case .reference: "reference_image"
+        }
+    }
+
+    private static func rank(_ role: ImageRole) -> Int {
+        switch role {
+        case .firstFrame: 0
+        case .lastFrame: 1
+        case .reference: 2
+        }
+    }
+
+    // MARK: answers → UpstreamSnapshot
+
+    /// A task record: its `response` when that says how the task ended, else "still working" (started or not).
+    static func snapshot(of record: AceDataTaskRecord, provider: ProviderID) -> UpstreamSnapshot {
+        if let response = record.response, speaks(response) {
+            return snapshot(of: response, taskID: record.id, provider: provider)
+        }
+        if record.finishedAt != nil {
+            // Finished, yet no readable outcome: do not guess either way.
+            return UpstreamSnapshot(taskID: record.id, status: .unrecognised("finished"), rawStatus: "finished")
+        }
+        let status: JobStatus = record.startedAt == nil ? .queued : .running
+        return UpstreamSnapshot(taskID: record.id, status: .mapped(status), rawStatus: pendingWord)
+    }
+
+    /// Whether a generate response reports an outcome (a status word, or an explicit failure).
+    static func speaks(_ response: AceDataGenerateResponse) -> Bool {
+        response.data?.status?.isEmpty == false || response.success == false
+    }
+
+    /// A generate response (create answer, callback body, or a record's `response`) for AceData task `taskID`.
+    /// The status word outranks the `success` flag; `success: false` without a word is a failure.
+    static func snapshot(of response: AceDataGenerateResponse, taskID: String, provider: ProviderID) -> UpstreamSnapshot {
+        let video = response.data
+        let detail = response.error ?? video?.error
+        guard let word = video?.status, !word.isEmpty else {
+            if response.success == false {
+                return UpstreamSnapshot(
+                    taskID: taskID, status: .mapped(.failed), rawStatus: failureWord, output: video.flatMap(output),
+                    error: jobError(detail, ended: .failed, provider: provider)
+                )
+            }
+            return UpstreamSnapshot(taskID: taskID, status: .unrecognised(pendingWord), rawStatus: pendingWord)
+        }
+        var mapped = status(word)
+        // A success without a video is nothing SeedGate can deliver; leave the job as it is rather than guess.
+        if mapped == .mapped(.succeeded), video?.videoURL?.isEmpty != false { mapped = .unrecognised(word) }
+        var error: JobError?
+        if case .mapped(let ended) = mapped, ended == .failed || ended == .expired {
+            error = jobError(detail, ended: ended, provider: provider)
+        }
+        return UpstreamSnapshot(taskID: taskID, status: mapped, rawStatus: word, output: video.flatMap(output), error: error)
+    }
+
+    /// `data.status`. Only `succeeded` is documented; the rest is Ark's vocabulary, which AceData relays
+    /// (INFERRED: `data.task_id` is the Ark task). Any other word is reported as unrecognised.
+    static func status(_ raw: String) -> UpstreamSnapshot.Status {
+        switch raw {
+        case "queued": .mapped(.queued)
+        case "running": .mapped(.running)
+        case "succeeded": .mapped(.succeeded)
+        case "failed": .mapped(.failed)
+        case "cancelled": .mapped(.cancelled)
+        case "expired": .mapped(.expired)
+        default: .unrecognised(raw)
+        }
+    }
+
+    /// The result and the output spec `data` reports; nil when it carries none of them. AceData re-hosts the
+    /// video on its CDN and documents no retention, so no `expiresAt` is claimed.
+    static func output(_ video: AceDataVideo) -> JobOutput? {
+        let output = JobOutput(
+            videoURL: video.videoURL, lastFrameURL: video.lastFrameURL, duration: video.duration,
+            resolution: video.resolution, ratio: video.ratio, fps: video.framesPerSecond
+        )
+        return output == JobOutput() ? nil : output
+    }
+
+    /// A failure's `error` as a job error, keeping AceData's code and message; nil when AceData gave no detail.
+    static func jobError(_ detail: AceDataErrorDetail?, ended: JobStatus, provider: ProviderID) -> JobError? {
+        guard let detail, detail.code != nil || detail.message != nil else { return nil }
+        let code = ended == .expired ? .expired : jobErrorCode(forProviderCode: detail.code)
+        let what = switch code {
+        case .contentModerated: "moderation refused the content"
+        case .invalidRequest: "a parameter was rejected"
+        case .expired: "the task expired before it finished"
+        case .providerQuotaExceeded: "the account's balance is used up"
+        case .providerAuthFailed: "the credentials were refused"
+        default: "the generation failed"
+        }
+        return JobError(code: code, message: "\(provider): \(what)", providerCode: detail.code, providerMessage: detail.message)
+    }
+
+    /// Normalises a failed task's code. AceData's own codes as for HTTP errors; the moderation codes of the Ark
+    /// task behind it (`…SensitiveContentDetected…`, `…RiskDetection`) when AceData relays them (INFERRED).
+    static func jobErrorCode(forProviderCode code: String?) -> JobErrorCode {
+        guard let code else { return .generationFailed }
+        if isModerationCode(code) { return .contentModerated }
+        switch AceDataErrors.kind(forCode: code) {
+        case .invalidRequest?: return .invalidRequest
+        case .quotaExceeded?: return .providerQuotaExceeded
+        case .unauthorized?: return .providerAuthFailed
+        default: break
+        }
+        if ["InvalidParameter", "MissingParameter", "InvalidImageURL"].contains(where: { code.hasPrefix($0) }) {
+            return .invalidRequest
+        }
+        return .generationFailed
+    }
+
+    /// Codes that mean content moderation refused the input or the output.
+    static func isModerationCode(_ code: String) -> Bool {
+        code.contains("SensitiveContentDetected") || code.contains("RiskDetection")
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import SeedGateCore
+
+/// Chanjing (蝉镜), `https://open-api.chanjing.cc`, a reseller that serves Seedance 1.0 through its "AI creation"
+/// API. Flow (facts: shared/providers/chanjing.md, [S004]):
+/// 1. `POST /open/v1/access_token` with `{"app_id", "secret_key"}` → `data.access_token`, valid one day, expiring at
+///    the Unix time `data.expire_in`. Issuing a token invalidates the previous one, so the adapter keeps one token
+///    per credential in a `ChanjingTokenCache`, refreshed 5 minutes early by one caller at a time.
+/// 2. `POST /open/v1/ai_creation/task/submit` (header `access_token`) with `creation_type` 4, `model_code`,
+///    `ref_prompt`, `aspect_ratio`, `clarity` (720/1080), `video_duration` and the frames in `ref_img_url`
+///    → `data` = the task's `unique_id`.
+/// 3. `GET /open/v1/ai_creation/task?unique_id=…` → the task, whose `progress_desc` goes
+///    `Queued → Ready → Generating → Success | Error`; a succeeded task lists its video in `output_url`.
+///
+/// Every answer is HTTP 200 with an envelope `{"trace_id","code","msg","data"}`; `code` ≠ 0 is an error. A call
+/// answered 10400 (token invalid, expired or superseded) refreshes the token once and is sent once more. There is
+/// no cancel call, and the `callback` field's payload is undocumented, so SeedGate polls.
+public struct ChanjingAdapter: ProviderAdapter {
+    /// The provider's id, equal to its folder under `Providers/`.
+    public static let providerID: ProviderID = "chanjing"
+
+    static let tokenPath = "/open/v1/access_token"
+    static let submitPath = "/open/v1/ai_creation/task/submit"
+    static let taskPath = "/open/v1/ai_creation/task"
+
+    /// Where the submit body carries the frames: [S004]'s parameter table names `start_frame` / `end_frame`, while
+    /// every code sample on the same page (and Chanjing's own tooling) sends the array `ref_img_url`.
+    public enum ImageField: Sendable {
+        /// `ref_img_url: [first, last]` (the default, as in every official example).
+        case refImgURL
+        /// `start_frame` and `end_frame`, as in the parameter table.
+        case startEndFrame
+    }
+
+    private let imageField: ImageField
+    private let now: @Sendable () -> Date
+    private let tokens: ChanjingTokenCache
+
+    /// - Parameters:
+    ///   - imageField: where the frames go in the submit body.
+    ///   - now: the clock deciding when a cached token is due for refresh (tests pass a manual one).
+    public init(imageField: ImageField = .refImgURL, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.imageField = imageField
+        self.now = now
+        self.tokens = ChanjingTokenCache()
+    }
+
+    public var id: ProviderID { Self.providerID }
+    /// One task per lookup: the adapter uses the single-task `GET`.
+    public var maxBatchSize: Int { 1 }
+
+    public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
+        let body = try ChanjingMapping.submitBody(for: request, imageField: imageField)
+        let (response, head) = try await call("POST", Self.submitPath, body: try Self.encode(body), context: context)
+        if let code = head.code, code != 0 {
+            throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .submit)
+        }
+        let envelope = try Self.decode(ChanjingEnvelope<String>.self, from: response, expected: "a task id in data")
+        guard let taskID = envelope.data, !taskID.isEmpty else {
+            throw ChanjingErrors.malformed(response, expected: "a task id in data")
+        }
+        return Submission(taskID: taskID)
+    }
+
+    public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+        var results: [String: FetchResult] = [:]
+        for target in targets where results[target.taskID] == nil {
+            results[target.taskID] = try await task(target.taskID, context: context)
+        }
+        return results
+    }
+
+    /// Chanjing has no call to cancel or delete an ai_creation task (the manifest lists no cancellable status).
+    public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
+        throw ProviderError(.unsupported, providerMessage: "Chanjing has no cancel operation for ai_creation tasks", requestSent: false)
+    }
+
+    /// Chanjing's callback payload is not documented, so SeedGate registers no callbacks and reads none.
+    public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
+        throw ProviderError(
+            .unsupported, providerMessage: "Chanjing's callback payload is undocumented; SeedGate polls instead", requestSent: false
+        )
+    }
+
+    // MARK: calls
+
+    /// `GET /open/v1/ai_creation/task?unique_id=…`. INFERRED (undocumented): `data: null` or a 40000 saying
+    /// the task does not exist (不存在) means Chanjing no longer knows it.
+    private func task(_ taskID: String, context: ProviderContext) async throws(ProviderError) -> FetchResult {
+        let (response, head) = try await call("GET", Self.taskPath, query: [QueryItem("unique_id", taskID)], context: context)
+        if let code = head.code, code != 0 {
+            if ChanjingErrors.isMissingTask(code: code, message: head.msg) { return .notFound }
+            throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .task)
+        }
+        let envelope = try Self.decode(ChanjingEnvelope<ChanjingTask>.self, from: response, expected: "a task object in data")
+        guard let task = envelope.data else {
+            if envelope.carriesData { throw ChanjingErrors.malformed(response, expected: "a task object in data") }
+            return .notFound
+        }
+        guard task.uniqueID == taskID else {
+            throw ChanjingErrors.malformed(response, expected: "task \(taskID), not \(task.uniqueID)")
+        }
+        return .found(ChanjingMapping.snapshot(task, provider: id))
+    }
+
+    /// Sends a business call with the credential's token; on 10400/10401 replaces the token once and sends again.
+    /// Returns the answer and its envelope head (whose code the caller interprets).
+    private func call(
+        _ method: String, _ path: String, query: [QueryItem] = [], body: Data? = nil, context: ProviderContext
+    ) async throws(ProviderError) -> (UpstreamResponse, ChanjingEnvelopeHead) {
+        let appID = try context.credentials.required("app_id")
+        let secretKey = try context.credentials.required("secret_key")
+        let key = ChanjingTokenCache.key(baseURL: context.baseURL, appID: appID, transport: context.transport)
+        let clock = now
+        let exchange: ChanjingTokenCache.Exchange = { () async throws(ProviderError) -> ChanjingToken in
+            try await Self.exchangeToken(appID: appID, secretKey: secretKey, context: context, now: clock)
+        }
+        let token = try await tokens.token(for: key, transport: context.transport, now: now(), exchange: exchange)
+        let (response, head) = try await send(method, path, query: query, body: body, token: token, context: context)
+        guard let code = head.code, ChanjingErrors.tokenRejectedCodes.contains(code) else { return (response, head) }
+
+        context.logger.notice("chanjing rejected the access token; refreshing it once", metadata: [
+            "provider.code": "\(code)", "trace_id": "\(head.traceID ?? "-")",
+        ])
+        let replacement = try await tokens.replacement(for: token, key: key, transport: context.transport, exchange: exchange)
+        return try await send(method, path, query: query, body: body, token: replacement, context: context)
+    }
+
+    private func send(
+        _ method: String, _ path: String, query: [QueryItem], body: Data?, token: ChanjingToken, context: ProviderContext
+    ) async throws(ProviderError) -> (UpstreamResponse, ChanjingEnvelopeHead) {
+        var headers = ["access_token": token.value]
+        if body != nil { headers["content-type"] = "application/json" }
+        let request = UpstreamRequest(method: method, baseURL: context.baseURL, path: path, query: query, headers: headers, body: body)
+        let response = try await Self.transmit(request, context: context)
+        let head = try Self.decode(ChanjingEnvelopeHead.self, from: response, expected: "Chanjing's {code, msg, data} envelope")
+        guard head.code != nil else { throw ChanjingErrors.malformed(response, expected: "Chanjing's {code, msg, data} envelope") }
+        return (response, head)
+    }
+
+    /// `POST /open/v1/access_token`. Every failure is reported as not having sent the business call.
+    static func exchangeToken(
+        appID: String, secretKey: String, context: ProviderContext, now: @Sendable () -> Date
+    ) async throws(ProviderError) -> ChanjingToken {
+        do throws(ProviderError) {
+            let body = try encode(ChanjingTokenRequest(appID: appID, secretKey: secretKey))
+            let request = UpstreamRequest(
+                method: "POST", baseURL: context.baseURL, path: tokenPath, headers: ["content-type": "application/json"], body: body
+            )
+            let response = try await transmit(request, context: context)
+            let head = try decode(ChanjingEnvelopeHead.self, from: response, expected: "Chanjing's {code, msg, data} envelope")
+            guard let code = head.code else { throw ChanjingErrors.malformed(response, expected: "Chanjing's {code, msg, data} envelope") }
+            guard code == 0 else { throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .token) }
+            let envelope = try decode(ChanjingEnvelope<ChanjingTokenData>.self, from: response, expected: "data.access_token")
+            guard let data = envelope.data, let value = data.accessToken, !value.isEmpty else {
+                throw ChanjingErrors.malformed(response, expected: "data.access_token")
+            }
+            context.logger.debug("chanjing access token issued", metadata: ["trace_id": "\(head.traceID ?? "-")"])
+            return ChanjingToken(value: value, expiresAt: expiry(data.expireIn, receivedAt: now()))
+        } catch {
+            throw ChanjingErrors.tokenFailure(error)
+        }
+    }
+
+    /// When a token received at `receivedAt` stops working: `expire_in`, unless that is missing or not even past
+    /// the refresh margin (clock skew, an odd answer), in which case the documented one day from receipt is assumed
+    /// rather than exchanging on every call and invalidating the token each time. A token that really is dead is
+    /// answered 10400 and replaced then.
+    static func expiry(_ expireIn: Int64?, receivedAt: Date) -> Date {
+        let oneDay = receivedAt.addingTimeInterval(24 * 60 * 60)
+        guard let expireIn else { return oneDay }
+        let stated = Date(timeIntervalSince1970: TimeInterval(expireIn))
+        return stated.timeIntervalSince(receivedAt) > 300 ? stated : oneDay
+    }
+
+    // MARK: plumbing
+
+    /// Sends one request; transport failures and non-2xx answers become `ProviderError`s.
+    private static func transmit(_ request: UpstreamRequest, context: ProviderContext) async throws(ProviderError) -> UpstreamResponse {
+        let response: UpstreamResponse
+        do throws(TransportFailure) {
+            response = try await context.transport.send(request)
+        } catch {
+            throw ProviderError(error)
+        }
+        guard (200..<300).contains(response.status) else { throw ChanjingErrors.error(for: response) }
+        return response
+    }
+
+    private static func encode(_ value: some Encodable) throws(ProviderError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try encoder.encode(value)
+        } catch {
+            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the request body: \(error)", requestSent: false)
+        }
+    }
+
+    private static func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
+        guard let value = try? JSONDecoder().decode(type, from: response.body) else {
+            throw ChanjingErrors.malformed(response, expected: expected)
+        }
+        return value
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import SeedGateCore
+import Synchronization
+
+/// Skips a provider that keeps failing: after `threshold` consecutive transient failures (429, 5xx, timeouts,
+/// connection errors) its circuit opens for `coolDown`; then one trial request is let through (half-open), and a
+/// success closes the circuit again.
+public final class CircuitBreakers: Sendable {
+    public enum State: String, Sendable {
+        case closed
+        case open
+        case halfOpen = "half_open"
+    }
+
+    private struct Circuit {
+        var failures = 0
+        var openedAt: ContinuousClock.Instant?
+        var trialInFlight = false
+    }
+
+    private let circuits = Mutex<[ProviderID: Circuit]>([:])
+    let threshold: Int
+    let coolDown: Duration
+
+    public init(threshold: Int = 5, coolDown: Duration = .seconds(30)) {
+        self.threshold = threshold
+        self.coolDown = coolDown
+    }
+
+    /// Whether a request to `provider` may go out now (a half-open circuit lets exactly one through).
+    public func allows(_ provider: ProviderID, now: ContinuousClock.Instant = .now) -> Bool {
+        circuits.withLock { circuits in
+            guard let openedAt = circuits[provider]?.openedAt else { return true }
+            guard now - openedAt >= coolDown, circuits[provider]?.trialInFlight == false else { return false }
+            circuits[provider]?.trialInFlight = true
+            return true
+        }
+    }
+
+    public func recordSuccess(_ provider: ProviderID) {
+        circuits.withLock { $0[provider] = nil }
+    }
+
+    public func recordFailure(_ provider: ProviderID, now: ContinuousClock.Instant = .now) {
+        circuits.withLock { circuits in
+            var circuit = circuits[provider] ?? Circuit()
+            circuit.failures += 1
+            if circuit.trialInFlight || circuit.failures >= threshold {
+                circuit.openedAt = now
+                circuit.trialInFlight = false
+            }
+            circuits[provider] = circuit
+        }
+    }
+
+    public func state(_ provider: ProviderID, now: ContinuousClock.Instant = .now) -> State {
+        circuits.withLock { circuits in
+            guard let openedAt = circuits[provider]?.openedAt else { return .closed }
+            return now - openedAt >= coolDown ? .halfOpen : .open
+        }
+    }
+}

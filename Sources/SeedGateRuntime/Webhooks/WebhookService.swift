@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SeedGateCore
+import ServiceLifecycle
+
+/// Delivers the webhook outbox: claims due deliveries (a lease keeps other workers and replicas off them), checks
+/// the destination (no link-local or metadata addresses; configured allow/deny lists), signs the payload per
+/// Standard Webhooks and POSTs it. A 2xx delivers; anything else is retried on `schedule` (exponential backoff with
+/// jitter) until its window closes, then dead-lettered. Delivery is at least once: receivers dedupe on `webhook-id`.
+public struct WebhookService: Service {
+    let store: any JobStore
+    let client: HTTPClient
+    let signer: WebhookSigner
+    let destinations: DestinationGuard
+    let schedule: RetrySchedule
+    /// The job as the API renders it (the payload's `data`).
+    let render: @Sendable (Job) -> Data
+    let logger: Logger
+    let batchSize = 32
+    let lease: TimeInterval = 60
+    let timeout: TimeAmount = .seconds(10)
+
+    public init(
+        store: any JobStore, client: HTTPClient, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
+        render: @escaping @Sendable (Job) -> Data, logger: Logger = Logger(label: "seedgate.webhooks")
+    ) {
+        self.store = store
+        self.client = client
+        self.signer = signer
+        self.destinations = destinations
+        self.schedule = schedule
+        self.render = render
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("webhook delivery started")
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var claimed: [ClaimedDelivery] = []
+            do {
+                let now = Date()
+                claimed = try await store.claimDueDeliveries(dueBy: now, limit: batchSize, leaseUntil: now.addingTimeInterval(lease))
+            } catch {
+                logger.error("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for item in claimed { group.addTask { await deliver(item) } }
+            }
+            if claimed.count < batchSize {
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        logger.info("webhook delivery stopped")
+    }
+
+    /// The payload: `{"type", "timestamp", "data": <job>}`.
+    func payload(_ event: JobEvent) -> Data {
+        var body = Data("{\"type\":\"\(event.type)\",\"timestamp\":\"".utf8)
+        body += Data(event.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)).utf8)
+        body += Data("\",\"data\":".utf8)
+        body += event.job.map(render) ?? Data("{\"id\":\"\(event.jobID)\"}".utf8)
+        body += Data("}".utf8)
+        return body
+    }
+
+    func deliver(_ item: ClaimedDelivery) async {
+        let delivery = item.delivery
+        let outcome = await attempt(item)
+        do {
+            try await store.recordDeliveryAttempt(delivery.id, at: Date(), outcome: outcome)
+        } catch {
+            logger.error("recording a webhook attempt failed", metadata: ["job.id": "\(delivery.jobID)", "error": "\(error)"])
+        }
+        switch outcome {
+        case .delivered:
+            logger.info("webhook delivered", metadata: ["job.id": "\(delivery.jobID)", "event": "\(delivery.eventType)"])
+        case .failed(let status, let error, let retryAt):
+            logger.warning(retryAt == nil ? "webhook dead-lettered" : "webhook attempt failed", metadata: [
+                "job.id": "\(delivery.jobID)", "event": "\(delivery.eventType)", "http.status": "\(status.map(String.init) ?? "-")",
+                "error": "\(error)", "attempts": "\(delivery.attempts + 1)",
+            ])
+        }
+    }
+
+    func attempt(_ item: ClaimedDelivery) async -> DeliveryOutcome {
+        let delivery = item.delivery
+        if let rejection = await destinations.check(delivery.url) {
+            // A host that does not resolve may be a passing DNS failure; a forbidden destination never changes.
+            let transient = if case .resolutionFailed = rejection { true } else { false }
+            return .failed(responseStatus: nil, error: "destination refused: \(rejection.message)", retryAt: transient ? retryAt(delivery) : nil)
+        }
+        let body = payload(item.event)
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "SeedGate-Webhooks/1")
+        for (name, value) in signer.headers(id: item.event.id, timestamp: Date(), body: body) { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let status = Int(response.status.code)
+            if (200..<300).contains(status) { return .delivered(responseStatus: status) }
+            return .failed(responseStatus: status, error: "HTTP \(status)", retryAt: retryAt(delivery))
+        } catch {
+            return .failed(responseStatus: nil, error: "no answer: \(String(describing: type(of: error)))", retryAt: retryAt(delivery))
+        }
+    }
+
+    func retryAt(_ delivery: WebhookDelivery) -> Date? {
+        var generator = SystemRandomNumberGenerator()
+        return schedule.nextAttempt(afterAttempt: delivery.attempts + 1, firstAttemptAt: delivery.createdAt, now: Date(), using: &generator)
+    }
+}

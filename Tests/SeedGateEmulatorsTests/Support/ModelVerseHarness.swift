@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import SeedGateEmulators
+import Testing
+
+/// A running ModelVerse emulator and a client to talk to it over loopback.
+struct ModelVerseHarness: Sendable {
+    static let key = "emulator-key"
+    static let model = "doubao-seedance-1-5-pro-251215"
+
+    let emulator: ModelVerseEmulator
+    let client: HTTPClient
+    let baseURL: String
+
+    /// Sends a request with `authorization` as the raw `Authorization` header value (nil: no header).
+    func send(_ method: String, _ path: String, body: Data? = nil, authorization: String? = ModelVerseHarness.key) async throws -> Reply {
+        try await loopbackSend(client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: authorization)
+    }
+
+    /// `POST /v1/tasks/submit` with a JSON object.
+    func submit(_ fields: [String: Any], authorization: String? = ModelVerseHarness.key) async throws -> Reply {
+        try await send("POST", "/v1/tasks/submit", body: JSONSerialization.data(withJSONObject: fields), authorization: authorization)
+    }
+
+    /// Submits a task and returns its id, failing the test if the emulator refuses.
+    func submitTask(_ fields: [String: Any]) async throws -> String {
+        let reply = try await submit(fields)
+        try #require(reply.status == 200, "submit answered \(reply.status): \(String(decoding: reply.body, as: UTF8.self))")
+        return try #require((reply.json["output"] as? [String: Any])?["task_id"] as? String)
+    }
+
+    func status(_ id: String) async throws -> Reply {
+        try await send("GET", "/v1/tasks/status?task_id=\(id)")
+    }
+
+    /// The task's `output` object.
+    func output(_ id: String) async throws -> [String: Any] {
+        try await status(id).json["output"] as? [String: Any] ?? [:]
+    }
+
+    func taskStatus(_ id: String) async throws -> String? {
+        try await output(id)["task_status"] as? String
+    }
+
+    /// Polls until `condition` holds or `seconds` pass; true if it held.
+    func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
+    }
+}
+
+/// A ModelVerse submit body: `model`, `input.content` (a text item, then `extraContent`) and `parameters`.
+func modelVerseBody(
+    _ prompt: String = "a kitten yawns at the camera", parameters: [String: Any] = [:], extraContent: [[String: Any]] = [],
+    model: String = ModelVerseHarness.model
+) -> [String: Any] {
+    ["model": model, "input": ["content": [["type": "text", "text": prompt]] + extraContent], "parameters": parameters]
+}
+
+/// One request over loopback, its answer read whole.
+func loopbackSend(_ client: HTTPClient, _ method: String, _ url: String, body: Data?, authorization: String?) async throws -> Reply {
+    var request = HTTPClientRequest(url: url)
+    request.method = .init(rawValue: method)
+    if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+    if let body {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+    }
+    let response = try await client.execute(request, timeout: .seconds(10))
+    let bytes = try await response.body.collect(upTo: 1 << 20)
+    var headers: [String: String] = [:]
+    for header in response.headers { headers[header.name.lowercased()] = header.value }
+    return Reply(status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView))
+}
+
+/// Runs an emulator application on an ephemeral loopback port while `body` runs (given the base URL and a client),
+/// then stops it. `makeApplication` receives the callback that reports the bound port.
+func withEmulatorApplication<App: ApplicationProtocol, T: Sendable>(
+    _ makeApplication: (@escaping @Sendable (Int) async -> Void) -> App,
+    _ body: (_ baseURL: String, _ client: HTTPClient) async throws -> T
+) async throws -> T {
+    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+    let application = makeApplication { port in portSink.yield(port) }
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            return try await body("http://127.0.0.1:\(port)", client)
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Runs a ModelVerse emulator on an ephemeral loopback port while `body` runs, then stops it.
+func withModelVerseEmulator<T: Sendable>(
+    _ configuration: EmulatorConfiguration = ArkHarness.configuration(), now: (@Sendable () -> Date)? = nil,
+    _ body: (ModelVerseHarness) async throws -> T
+) async throws -> T {
+    let emulator = now.map { ModelVerseEmulator(configuration: configuration, now: $0) } ?? ModelVerseEmulator(configuration: configuration)
+    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+        try await body(ModelVerseHarness(emulator: emulator, client: client, baseURL: baseURL))
+    }
+}
+
+/// The `upstream:` model ids of `Providers/<id>/manifest.yaml`, in file order (read as text: this target has no YAML
+/// decoder), so emulators can be checked against the catalogue.
+func manifestUpstreamIDs(_ provider: String) throws -> [String] {
+    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+        directory.deleteLastPathComponent()
+    }
+    let file = directory.appendingPathComponent("Providers/\(provider)/manifest.yaml")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    return text.split(separator: "\n").compactMap { line in
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("upstream:") else { return nil }
+        return trimmed.dropFirst("upstream:".count).split(separator: "#").first.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
