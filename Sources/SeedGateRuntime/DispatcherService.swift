@@ -36,6 +36,7 @@ public struct DispatcherService: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             var submitted = 0
             do {
+                try await jobs.settleAbandonedSubmissions()
                 submitted = try await dispatchDueJobs()
             } catch {
                 logger.error("dispatch round failed", metadata: ["error": "\(error)"])

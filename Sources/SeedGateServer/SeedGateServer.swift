@@ -65,7 +65,8 @@ public final class SeedGateServer: Sendable {
                         credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
                         transport: AsyncHTTPClientTransport(client: client, timeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))),
                         logger: logger
-                    )
+                    ),
+                    callTimeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))
                 )
             })
             var routing = configuration.routing

@@ -10,6 +10,13 @@ extension SQLiteJobStore {
         ).first
     }
 
+    public func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job] {
+        try await fetchJobs(
+            "SELECT \(StoredRows.jobColumns) FROM jobs WHERE status = ? AND submission = ? AND updated_at < ? ORDER BY id LIMIT ?",
+            [JobStatus.queued.rawValue, SubmissionState.submitting.rawValue, updatedBefore.timeIntervalSince1970, Self.clamped(limit)]
+        )
+    }
+
     public func job(callbackToken: String) async throws -> Job? {
         try await fetchJobs("SELECT \(StoredRows.jobColumns) FROM jobs WHERE callback_token = ?", [callbackToken]).first
     }

@@ -234,6 +234,22 @@ import Testing
         #expect(woken.nextCheckAt! <= Date())
     }
 
+    @Test func aCreateCutShortByACrashIsSettledWithoutResubmitting() async throws {
+        let clock = Mutex(Date())
+        let jobs = JobService(store: store, providers: ProviderDirectory([.stub(ark)]), routing: RoutingPolicy(), now: { clock.withLock { $0 } })
+        let job = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x")), tenant: "t1").job
+        _ = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark"))
+        // Still within the provider's call timeout: it may be in flight in another process.
+        #expect(try await jobs.settleAbandonedSubmissions() == 0)
+        clock.withLock { $0 = $0.addingTimeInterval(41) }
+        #expect(try await jobs.settleAbandonedSubmissions() == 1)
+        let settled = try #require(await store.job(id: job.id))
+        #expect(settled.status == .failed)
+        #expect(settled.error?.code == .submitOutcomeUnknown)
+        #expect(settled.attempts.map(\.outcome) == [.unknown])
+        #expect(ark.submits.isEmpty, "nothing is sent again")
+    }
+
     @Test func pastDeadlineIsExpiredOnlyAfterAFreshReport() async throws {
         let clock = Mutex(Date())
         let jobs = JobService(

@@ -149,6 +149,13 @@ import Testing
         #expect(failure(JobSpec(model: "seedance-1.0-pro", draftJobID: id))?.code == .unsupported)
     }
 
+    @Test func randomSeedIsLeftOutWhereTheProviderHasNoSentinel() throws {
+        let narrow = Fixtures.manifest("modelverse", seedRange: .init(min: 0, max: 2_147_483_647))
+        let spec = JobSpec(model: "seedance-1.5-pro", prompt: "x", seed: -1)
+        #expect(try JobValidator.normalise(spec, offering: narrow.offering(for: spec.model)!, manifest: narrow).seed == nil)
+        #expect(try JobValidator.normalise(spec, offering: manifest.offering(for: spec.model)!, manifest: manifest).seed == -1)
+    }
+
     @Test func providerSeedRangeApplies() {
         let narrow = Fixtures.manifest("modelverse", seedRange: .init(min: 0, max: 2_147_483_647))
         let spec = JobSpec(model: "seedance-1.5-pro", prompt: "x", seed: 4_000_000_000)

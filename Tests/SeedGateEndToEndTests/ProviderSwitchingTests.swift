@@ -174,11 +174,12 @@ import Testing
             let job = try await run(body, model: model, through: manifest.id, fleet: fleet, client: client)
             #expect(job["status"] as? String == "failed", "\(manifest.id): \(job)")
             #expect(job[path: "error.code"] as? String == "content_moderated", "\(manifest.id): \(job)")
-            // The provider's own words stay visible: its code where it has one (Chanjing's failed tasks carry only a message).
+            // The provider's own words stay visible: its code where its API has task error codes (Ark, BytePlus,
+            // AceData), its message where failed tasks carry only a message (ModelVerse, Chanjing).
             let providerCode = job[path: "error.provider_code"] as? String
             let providerMessage = job[path: "error.provider_message"] as? String
-            if manifest.id == "chanjing" {
-                #expect(providerMessage?.isEmpty == false, "chanjing keeps its own message: \(job)")
+            if ["modelverse", "chanjing"].contains(manifest.id.rawValue) {
+                #expect(providerMessage?.isEmpty == false, "\(manifest.id) keeps its own message: \(job)")
             } else {
                 #expect(providerCode?.isEmpty == false, "\(manifest.id) keeps its own code: \(job)")
             }

@@ -49,6 +49,26 @@ extension JobService {
         return saved
     }
 
+    /// Settles jobs whose create call was in flight when their process died: the provider may or may not have made
+    /// the task, so they end like any create with an unknown outcome (`submit_outcome_unknown`), never resubmitted.
+    /// A job counts as abandoned once its provider's call timeout plus `margin` has passed since it was claimed.
+    @discardableResult
+    public func settleAbandonedSubmissions(margin: TimeInterval = 10) async throws -> Int {
+        let date = now()
+        let longest = providers.all.map { Double($0.callTimeout.components.seconds) }.max() ?? 30
+        let candidates = try await store.jobsStuckSubmitting(updatedBefore: date.addingTimeInterval(-(margin + 1)), limit: 100)
+        var settled = 0
+        for job in candidates {
+            let timeout = job.provider.flatMap { providers[$0] }.map { Double($0.callTimeout.components.seconds) } ?? longest
+            guard date.timeIntervalSince(job.updatedAt) > timeout + margin, let provider = job.provider else { continue }
+            try await recordSubmitFailure(job, provider: provider, error: ProviderError(
+                .timeout, providerMessage: "SeedGate stopped while this create call was in flight", requestSent: true
+            ))
+            settled += 1
+        }
+        return settled
+    }
+
     /// Records a failed create call and decides what happens next: another provider, a later retry, or failure.
     @discardableResult
     public func recordSubmitFailure(_ job: Job, provider: ProviderID, error: ProviderError) async throws -> Job {

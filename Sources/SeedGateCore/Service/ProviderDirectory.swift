@@ -3,11 +3,14 @@ public struct ConfiguredProvider: Sendable {
     public var manifest: ProviderManifest
     public var adapter: any ProviderAdapter
     public var context: ProviderContext
+    /// How long one call to this provider may take; a create older than this (plus a margin) has an unknown outcome.
+    public var callTimeout: Duration
 
-    public init(manifest: ProviderManifest, adapter: any ProviderAdapter, context: ProviderContext) {
+    public init(manifest: ProviderManifest, adapter: any ProviderAdapter, context: ProviderContext, callTimeout: Duration = .seconds(30)) {
         self.manifest = manifest
         self.adapter = adapter
         self.context = context
+        self.callTimeout = callTimeout
     }
 
     public var id: ProviderID { manifest.id }

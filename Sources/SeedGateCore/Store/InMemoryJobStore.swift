@@ -46,6 +46,11 @@ public actor InMemoryJobStore: JobStore {
             .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
     }
 
+    public func jobsStuckSubmitting(updatedBefore: Date, limit: Int) -> [Job] {
+        jobs.values.filter { $0.status == .queued && $0.submission == .submitting && $0.updatedAt < updatedBefore }
+            .sorted { $0.id < $1.id }.prefix(max(0, limit)).map { $0 }
+    }
+
     public func events(jobID: JobID) -> [JobEvent] { outbox.filter { $0.jobID == jobID } }
 
     public func ping() {}

@@ -13,6 +13,8 @@ public protocol JobStore: Sendable {
     func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job]
     /// Jobs a provider accepted that are due for a status check, most overdue first.
     func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job]
+    /// Jobs left in `submitting` since before `updatedBefore` (their process died mid-create), oldest first.
+    func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job]
     /// Events recorded for a job, oldest first.
     func events(jobID: JobID) async throws -> [JobEvent]
     /// Throws when the store cannot be reached.

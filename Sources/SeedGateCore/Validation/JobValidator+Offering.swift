@@ -62,6 +62,10 @@ extension JobValidator {
             spec.duration = duration
         }
 
+        if spec.seed == -1, manifest.seedRange.min >= 0 {
+            // -1 means "random"; a provider without that sentinel picks a random seed when none is sent.
+            spec.seed = nil
+        }
         if let seed = spec.seed {
             try require(.seed, "seed", "seed")
             guard manifest.seedRange.contains(seed) else {
