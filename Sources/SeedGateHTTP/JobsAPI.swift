@@ -9,8 +9,11 @@ import SeedGateCore
 struct JobsAPI: APIProtocol {
     let jobs: JobService
     let emulated: Set<ProviderID>
-    /// The tenant requests act for (client keys arrive with multi-tenancy).
-    let tenant = "default"
+
+    /// The tenant new jobs belong to.
+    var tenant: String { Caller.current.tenant }
+    /// The tenant whose jobs may be read (nil: an admin sees every tenant's).
+    var visibleTenant: String? { Caller.current.visibleTenant }
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw ProblemDetails.unsupportedMediaType }
@@ -24,13 +27,13 @@ struct JobsAPI: APIProtocol {
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        let job = try await jobs.job(id: input.path.jobId, tenant: tenant)
+        let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
         let detail = try await JobDetail(job: job, store: jobs.store)
         return .ok(.init(headers: .init(seedGatePollAfterMs: detail.pollAfterMilliseconds), body: .json(detail.rendered)))
     }
 
     func streamJobEvents(_ input: Operations.StreamJobEvents.Input) async throws -> Operations.StreamJobEvents.Output {
-        let job = try await jobs.job(id: input.path.jobId, tenant: tenant)
+        let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
         return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs))))
     }
 
@@ -48,14 +51,14 @@ struct JobsAPI: APIProtocol {
             throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "limit must be between 1 and 100", field: "limit")
         }
         let page = try await jobs.list(JobQuery(
-            tenant: tenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
+            tenant: visibleTenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
             provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
         ))
         return .ok(.init(body: .json(.init(page))))
     }
 
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
-        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: tenant)))))
+        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: visibleTenant)))))
     }
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {

@@ -59,6 +59,7 @@ struct ProblemDetails: Error, Sendable {
     init(status: Int) {
         switch status {
         case 400: self.init(status: 400, code: "invalid_request", title: "Invalid request")
+        case 401: self.init(status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key")
         case 404: self.init(status: 404, code: "not_found", title: "Not found", detail: "no such resource")
         case 405: self.init(status: 405, code: "method_not_allowed", title: "Method not allowed")
         case 406: self.init(status: 406, code: "not_acceptable", title: "Not acceptable", detail: "this resource answers application/json")

@@ -52,14 +52,21 @@ public struct PollerService: Service {
 
     /// Checks the due jobs once, as far as each provider's budget allows; returns how many were checked.
     func checkDueJobs() async throws -> Int {
-        let due = try await jobs.store.jobsDueForCheck(dueBy: Date(), limit: batchLimit)
+        // The lease outlasts a round; a job whose check fails to record (e.g. the process dies) is retried after it.
+        let now = Date()
+        let due = try await jobs.store.claimDueForCheck(dueBy: now, limit: batchLimit, leaseUntil: now.addingTimeInterval(60))
         guard !due.isEmpty else { return 0 }
         var calls: [(ConfiguredProvider, [Job])] = []
         for (providerID, group) in Dictionary(grouping: due, by: { $0.provider }) {
             guard let providerID, let provider = jobs.providers[providerID] else { continue }
             let size = max(1, provider.adapter.maxBatchSize)
-            for start in stride(from: 0, to: group.count, by: size) where spend(provider) {
-                calls.append((provider, Array(group[start..<min(start + size, group.count)])))
+            for start in stride(from: 0, to: group.count, by: size) {
+                let batch = Array(group[start..<min(start + size, group.count)])
+                if spend(provider) {
+                    calls.append((provider, batch))
+                } else {
+                    for job in batch { try await jobs.deferCheck(job, until: now.addingTimeInterval(1)) }
+                }
             }
         }
         await withTaskGroup(of: Void.self) { group in

@@ -82,6 +82,21 @@ public struct ConfigurationFile: Decodable, Sendable {
         }
     }
 
+    /// A client of the API: its key (from an environment variable, or stored only as a SHA-256 digest) and tenant.
+    public struct Client: Decodable, Sendable {
+        var name: String
+        var tenant: String?
+        var keyEnv: String?
+        var keySHA256: String?
+        var admin: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, tenant, admin
+            case keyEnv = "key_env"
+            case keySHA256 = "key_sha256"
+        }
+    }
+
     public struct Log: Decodable, Sendable {
         var level: String?
         var format: String?
@@ -94,10 +109,11 @@ public struct ConfigurationFile: Decodable, Sendable {
     var providers: [String: Provider]?
     var routing: Routing?
     var webhooks: Webhooks?
+    var clients: [Client]?
     var log: Log?
 
     enum CodingKeys: String, CodingKey {
-        case server, store, emulators, providers, routing, webhooks, log
+        case server, store, emulators, providers, routing, webhooks, clients, log
         case catalogDirectory = "catalog_dir"
     }
 

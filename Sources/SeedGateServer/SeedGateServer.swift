@@ -86,7 +86,13 @@ public final class SeedGateServer: Sendable {
                 store: store, client: client, signer: try webhookSigner(), destinations: destinations,
                 schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow), render: renderJobJSON, logger: logger
             )
-            let router = try buildRouter(jobs: jobs, emulated: Set(plan.emulatedIDs), settings: HTTPSettings(maxBodyBytes: configuration.maxBodyBytes))
+            let keys = try apiKeys()
+            let router = try buildRouter(
+                jobs: jobs, emulated: Set(plan.emulatedIDs), settings: HTTPSettings(maxBodyBytes: configuration.maxBodyBytes, keys: keys)
+            )
+            if keys.isOpen {
+                logger.notice("no API clients are configured: the API is open to anyone who can reach it (configure clients: to require keys)")
+            }
             let announce = startupAnnouncement(plan: plan, baseURLs: baseURLs)
             let serverLogger = logger
             let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
@@ -139,6 +145,21 @@ public final class SeedGateServer: Sendable {
             throw ConfigurationError("the provider catalogue \(directory.path) does not exist; run from the repository root or set catalog_dir / SEEDGATE_CATALOG_DIR")
         }
         return try ManifestLoader.loadAll(directory: directory)
+    }
+
+    /// Client API keys, as digests: from `key_sha256`, or hashed from the variable named by `key_env`.
+    func apiKeys() throws -> APIKeys {
+        APIKeys(try configuration.clients.map { client in
+            let digest: String
+            if let stored = client.keySHA256 {
+                digest = stored
+            } else if let variable = client.keyVariable, let key = environment[variable], !key.isEmpty {
+                digest = APIKeys.digest(key)
+            } else {
+                throw ConfigurationError("clients.\(client.name): the environment variable \(client.keyVariable ?? "?") is not set")
+            }
+            return APIKeys.Client(caller: Caller(name: client.name, tenant: client.tenant, isAdmin: client.isAdmin), keySHA256: digest)
+        })
     }
 
     /// The webhook signer, from the secret in the environment; without one, a secret made for this run (and a

@@ -30,6 +30,24 @@ public struct ServerConfiguration: Sendable {
         }
     }
 
+    public struct ClientSettings: Sendable {
+        public var name: String
+        public var tenant: String
+        public var isAdmin: Bool
+        /// Environment variable holding the key, or
+        public var keyVariable: String?
+        /// the key's SHA-256 (hex), so the file never holds the key itself.
+        public var keySHA256: String?
+
+        public init(name: String, tenant: String, isAdmin: Bool = false, keyVariable: String? = nil, keySHA256: String? = nil) {
+            self.name = name
+            self.tenant = tenant
+            self.isAdmin = isAdmin
+            self.keyVariable = keyVariable
+            self.keySHA256 = keySHA256
+        }
+    }
+
     public enum StoreKind: String, Sendable {
         case sqlite
         case memory
@@ -62,6 +80,8 @@ public struct ServerConfiguration: Sendable {
     public var webhookRetryWindow: Duration = .seconds(24 * 60 * 60)
     /// The first retry delay; each later one doubles (with jitter), up to an hour.
     public var webhookRetryBase: Duration = .seconds(5)
+    /// API clients: name, tenant, admin flag, and where the key comes from.
+    public var clients: [ClientSettings] = []
     public var logLevel = Logger.Level.info
     public var jsonLogs = false
 
@@ -135,6 +155,18 @@ public struct ServerConfiguration: Sendable {
                 guard seconds >= 0 else { throw ConfigurationError("webhooks.retry_for_seconds must not be negative") }
                 webhookRetryWindow = .milliseconds(Int64(seconds * 1000))
             }
+        }
+        clients = try (file.clients ?? []).map { client in
+            guard (client.keyEnv == nil) != (client.keySHA256 == nil) else {
+                throw ConfigurationError("clients.\(client.name): give exactly one of key_env or key_sha256")
+            }
+            if let digest = client.keySHA256, digest.count != 64 || !digest.allSatisfy(\.isHexDigit) {
+                throw ConfigurationError("clients.\(client.name): key_sha256 must be 64 hex digits")
+            }
+            return ClientSettings(
+                name: client.name, tenant: client.tenant ?? client.name, isAdmin: client.admin ?? false,
+                keyVariable: client.keyEnv, keySHA256: client.keySHA256
+            )
         }
         if let level = file.log?.level {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("log.level \(level) is not a log level") }

@@ -10,6 +10,34 @@ extension SQLiteJobStore {
         ).first
     }
 
+    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [Job] {
+        let open = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        return try await SQLiteJobStoreError.mapping {
+            try await pool.write { db in
+                let due = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(StoredRows.jobColumns) FROM jobs
+                        WHERE status IN (?, ?) AND submission = ? AND next_check_at <= ?
+                        ORDER BY next_check_at, id LIMIT ?
+                        """,
+                    arguments: StatementArguments(open) + [SubmissionState.accepted.rawValue, dueBy.timeIntervalSince1970, Self.clamped(limit)]
+                ).map(StoredRows.job)
+                return try due.map { job in
+                    var claimed = job
+                    claimed.nextCheckAt = leaseUntil
+                    claimed.version += 1
+                    let row = try StoredRows.jobRow(claimed)
+                    try db.execute(
+                        sql: "UPDATE jobs SET next_check_at = ?, body = ?, version = version + 1 WHERE id = ? AND version = ?",
+                        arguments: [leaseUntil.timeIntervalSince1970, row.body, job.id.rawValue, job.version]
+                    )
+                    return claimed
+                }
+            }
+        }
+    }
+
     public func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job] {
         try await fetchJobs(
             "SELECT \(StoredRows.jobColumns) FROM jobs WHERE status = ? AND submission = ? AND updated_at < ? ORDER BY id LIMIT ?",

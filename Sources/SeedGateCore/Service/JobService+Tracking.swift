@@ -67,6 +67,15 @@ extension JobService {
         }
     }
 
+    /// Puts a claimed check back for later (the provider's call budget is spent for now).
+    public func deferCheck(_ job: Job, until date: Date) async throws {
+        try await write(job) { job in
+            guard !job.status.isTerminal, job.submission == .accepted else { return false }
+            job.nextCheckAt = date
+            return true
+        }
+    }
+
     /// Asks for a check as soon as possible (a provider callback arrived, or a client is waiting).
     public func requestCheck(_ job: Job) async throws {
         guard !job.status.isTerminal, job.submission == .accepted else { return }

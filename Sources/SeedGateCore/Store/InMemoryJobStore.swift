@@ -46,6 +46,16 @@ public actor InMemoryJobStore: JobStore {
             .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
     }
 
+    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) -> [Job] {
+        jobsDueForCheck(dueBy: dueBy, limit: limit).map { job in
+            var claimed = job
+            claimed.nextCheckAt = leaseUntil
+            claimed.version += 1
+            jobs[job.id] = claimed
+            return claimed
+        }
+    }
+
     public func jobsStuckSubmitting(updatedBefore: Date, limit: Int) -> [Job] {
         jobs.values.filter { $0.status == .queued && $0.submission == .submitting && $0.updatedAt < updatedBefore }
             .sorted { $0.id < $1.id }.prefix(max(0, limit)).map { $0 }

@@ -13,6 +13,9 @@ public protocol JobStore: Sendable {
     func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job]
     /// Jobs a provider accepted that are due for a status check, most overdue first.
     func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job]
+    /// Claims up to `limit` due jobs for a status check: their next check moves to `leaseUntil` (and their version
+    /// up by one) in the same write, so another worker or replica does not check them meanwhile. Returns them as stored.
+    func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [Job]
     /// Jobs left in `submitting` since before `updatedBefore` (their process died mid-create), oldest first.
     func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job]
     /// Events recorded for a job, oldest first.

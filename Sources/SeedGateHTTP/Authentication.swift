@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Who is calling: the tenant their jobs belong to, and whether they may see every tenant's jobs.
+public struct Caller: Sendable, Equatable {
+    public var name: String
+    public var tenant: String
+    public var isAdmin: Bool
+
+    public init(name: String, tenant: String, isAdmin: Bool) {
+        self.name = name
+        self.tenant = tenant
+        self.isAdmin = isAdmin
+    }
+
+    /// The caller when no API keys are configured (the API runs open).
+    public static let anonymous = Caller(name: "anonymous", tenant: "default", isAdmin: false)
+
+    /// The caller of the request being handled (set by `AuthenticationMiddleware`, read by every handler).
+    @TaskLocal public static var current = Caller.anonymous
+
+    /// The tenant whose jobs this caller may see; nil for an admin, who sees all.
+    var visibleTenant: String? { isAdmin ? nil : tenant }
+}
+
+/// API keys from configuration, kept only as SHA-256 digests.
+public struct APIKeys: Sendable {
+    public struct Client: Sendable {
+        public var caller: Caller
+        /// Lower-case hex SHA-256 of the key.
+        public var keySHA256: String
+
+        public init(caller: Caller, keySHA256: String) {
+            self.caller = caller
+            self.keySHA256 = keySHA256.lowercased()
+        }
+    }
+
+    let clients: [Client]
+
+    public init(_ clients: [Client]) { self.clients = clients }
+
+    public var isOpen: Bool { clients.isEmpty }
+
+    public static func digest(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The client holding `key`, compared digest to digest.
+    func caller(for key: String) -> Caller? {
+        let digest = Self.digest(key)
+        return clients.first { $0.keySHA256 == digest }?.caller
+    }
+}
+
+/// Requires `Authorization: Bearer <key>` (or `X-API-Key`) on the API when keys are configured, and makes the
+/// caller available to handlers. Health, readiness, metrics, the spec and provider callbacks stay open.
+struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keys: APIKeys
+
+    static func isOpenPath(_ path: String) -> Bool {
+        ["/healthz", "/readyz", "/metrics", "/openapi.yaml"].contains(path) || path.hasPrefix("/v1/callbacks/")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if keys.isOpen || Self.isOpenPath(request.uri.path) { return try await next(request, context) }
+        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            ?? request.headers[HTTPField.Name("X-API-Key")!]
+        guard let key = presented, let caller = keys.caller(for: key) else {
+            throw ProblemDetails(status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
+        }
+        var context = context
+        context.logger[metadataKey: "client"] = .string(caller.name)
+        return try await Caller.$current.withValue(caller) { try await next(request, context) }
+    }
+}
