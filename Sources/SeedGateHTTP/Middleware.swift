@@ -6,6 +6,9 @@ import Logging
 /// Turns every error thrown below it into an `application/problem+json` response, tags the request with an id
 /// (`X-Request-Id`, taken from the client when it sends a sane one) and logs one line per request.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Told about every answered request (method, status, seconds), for metrics.
+    var observe: (@Sendable (String, Int, Double) -> Void)?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = request.headers[.xRequestID].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil }
             ?? UUID().uuidString.lowercased()
@@ -24,6 +27,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started
+        observe?(request.method.rawValue, Int(response.status.code), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: [
             "http.status": "\(response.status.code)",
             "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",

@@ -54,7 +54,9 @@ public struct PollerService: Service {
     func checkDueJobs() async throws -> Int {
         // The lease outlasts a round; a job whose check fails to record (e.g. the process dies) is retried after it.
         let now = Date()
-        let due = try await jobs.store.claimDueForCheck(dueBy: now, limit: batchLimit, leaseUntil: now.addingTimeInterval(60))
+        let claims = try await jobs.store.claimDueForCheck(dueBy: now, limit: batchLimit, leaseUntil: now.addingTimeInterval(60))
+        for claim in claims { if let dueAt = claim.dueAt { jobs.observer?.checkStarted(lateBy: now.timeIntervalSince(dueAt)) } }
+        let due = claims.map(\.job)
         guard !due.isEmpty else { return 0 }
         var calls: [(ConfiguredProvider, [Job])] = []
         for (providerID, group) in Dictionary(grouping: due, by: { $0.provider }) {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import SeedGateCore
 import SeedGateHTTP
 import SeedGateProviders
@@ -56,10 +57,12 @@ public final class SeedGateServer: Sendable {
                 }
             }
             let client = AsyncHTTPClientTransport.makeClient()
+            let registry = PrometheusCollectorRegistry()
+            let metrics = SeedGateMetrics(factory: PrometheusMetricsFactory(registry: registry))
             let providers = ProviderDirectory(plan.entries.map { entry in
                 let id = entry.manifest.id
                 return ConfiguredProvider(
-                    manifest: entry.manifest, adapter: AllProviders.adapters[id]!,
+                    manifest: entry.manifest, adapter: InstrumentedAdapter(AllProviders.adapters[id]!, metrics: metrics),
                     context: ProviderContext(
                         baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
                         credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
@@ -80,15 +83,20 @@ public final class SeedGateServer: Sendable {
             }
             let jobs = JobService(
                 store: store, providers: providers, routing: routing, webhookEndpoints: configuration.webhookEndpoints,
-                callbackURLPolicy: { destinations.checkSyntax($0)?.message }, logger: logger
+                callbackURLPolicy: { destinations.checkSyntax($0)?.message }, observer: metrics, logger: logger
             )
             let webhooks = WebhookService(
                 store: store, client: client, signer: try webhookSigner(), destinations: destinations,
-                schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow), render: renderJobJSON, logger: logger
+                schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow), render: renderJobJSON,
+                metrics: metrics, logger: logger
             )
             let keys = try apiKeys()
             let router = try buildRouter(
-                jobs: jobs, emulated: Set(plan.emulatedIDs), settings: HTTPSettings(maxBodyBytes: configuration.maxBodyBytes, keys: keys)
+                jobs: jobs, emulated: Set(plan.emulatedIDs),
+                settings: HTTPSettings(
+                    maxBodyBytes: configuration.maxBodyBytes, keys: keys, metricsText: { registry.emitToString() },
+                    requestObserver: { metrics.httpRequest(method: $0, status: $1, seconds: $2) }
+                )
             )
             if keys.isOpen {
                 logger.notice("no API clients are configured: the API is open to anyone who can reach it (configure clients: to require keys)")
@@ -115,6 +123,7 @@ public final class SeedGateServer: Sendable {
                     .init(service: webhooks),
                     .init(service: DispatcherService(jobs: jobs, logger: logger, breakers: breakers, callbackBase: { callbackBase.url })),
                     .init(service: PollerService(jobs: jobs, logger: logger, breakers: breakers)),
+                    .init(service: MetricsSamplerService(jobs: jobs, metrics: metrics, breakers: breakers, logger: logger)),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

@@ -10,7 +10,7 @@ extension SQLiteJobStore {
         ).first
     }
 
-    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [Job] {
+    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedCheck] {
         let open = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
         return try await SQLiteJobStoreError.mapping {
             try await pool.write { db in
@@ -32,8 +32,22 @@ extension SQLiteJobStore {
                         sql: "UPDATE jobs SET next_check_at = ?, body = ?, version = version + 1 WHERE id = ? AND version = ?",
                         arguments: [leaseUntil.timeIntervalSince1970, row.body, job.id.rawValue, job.version]
                     )
-                    return claimed
+                    return ClaimedCheck(job: claimed, dueAt: job.nextCheckAt)
                 }
+            }
+        }
+    }
+
+    public func openJobCounts() async throws -> [JobStatus: Int] {
+        try await SQLiteJobStoreError.mapping {
+            try await pool.read { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT status, COUNT(*) AS n FROM jobs WHERE status IN (?, ?) GROUP BY status",
+                    arguments: [JobStatus.queued.rawValue, JobStatus.running.rawValue]
+                )
+                var counts: [JobStatus: Int] = [:]
+                for row in rows { if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] } }
+                return counts
             }
         }
     }

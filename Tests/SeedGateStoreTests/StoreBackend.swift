@@ -7,6 +7,14 @@ import Testing
 enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case inMemory
     case sqlite
+    /// A fresh database per test on the server in `POSTGRES_URL`.
+    case postgres
+
+    /// The backends the suite runs on: `postgres` only when `POSTGRES_URL` is set. Its absence is not silent:
+    /// `PostgresJobStoreTests.postgresBackendRuns` then reports a skip ("POSTGRES_URL not set").
+    static var allCases: [StoreBackend] {
+        PostgresTestDatabase.isAvailable ? [.inMemory, .sqlite, .postgres] : [.inMemory, .sqlite]
+    }
 
     var testDescription: String { rawValue }
 
@@ -21,6 +29,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 defer { try? store.close() }
                 try await body(store)
             }
+        case .postgres:
+            try await PostgresTestDatabase.withStore(body)
         }
     }
 }

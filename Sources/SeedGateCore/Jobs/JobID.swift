@@ -35,6 +35,9 @@ public struct JobID: Hashable, Sendable, Codable, CustomStringConvertible, Compa
 
     private init(unchecked rawValue: String) { self.rawValue = rawValue }
 
+    /// An id after every real one (for "everything before" queries such as the queue depth).
+    public static let last = JobID(unchecked: prefix + String(repeating: "z", count: 26))
+
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let id = JobID(raw) else {

@@ -11,6 +11,7 @@ extension JobService {
     @discardableResult
     public func apply(_ snapshot: UpstreamSnapshot, to job: Job) async throws -> Job {
         if case .unrecognised(let raw) = snapshot.status {
+            observer?.unrecognisedStatus(provider: job.provider ?? "unknown", raw: raw)
             logger.warning("unrecognised upstream status; job keeps its state", metadata: [
                 "job.id": "\(job.id)", "provider": "\(job.provider?.rawValue ?? "-")", "upstream.status": "\(raw)",
             ])

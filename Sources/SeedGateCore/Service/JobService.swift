@@ -14,6 +14,8 @@ public struct JobService: Sendable {
     public let webhookEndpoints: [String]
     /// Why a client's `callback_url` may not be used (nil: it may), e.g. a link-local or denied host.
     let callbackURLPolicy: @Sendable (String) -> String?
+    /// Told about every write, for metrics.
+    public let observer: (any JobObserver)?
     let now: @Sendable () -> Date
     let logger: Logger
     let idempotencyKeysInFlight = KeysInFlight()
@@ -23,8 +25,10 @@ public struct JobService: Sendable {
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
         webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
-        logger: Logger = Logger(label: "seedgate.jobs"), now: @escaping @Sendable () -> Date = Date.init
+        observer: (any JobObserver)? = nil, logger: Logger = Logger(label: "seedgate.jobs"),
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.observer = observer
         self.callbackURLPolicy = callbackURLPolicy
         self.store = store
         self.providers = providers
@@ -68,6 +72,7 @@ public struct JobService: Sendable {
             let events = next.status != current.status ? [JobEvent.statusChanged(next, at: date, webhookURLs: webhookURLs(for: next))] : []
             if let saved = try await store.update(next, expecting: current.version, events: events) {
                 watchers.publish(saved)
+                observer?.jobWritten(from: current, to: saved)
                 if next.status != current.status {
                     logger.info("job \(next.status.rawValue)", metadata: ["job.id": "\(next.id)", "provider": "\(next.provider?.rawValue ?? "-")"])
                 }

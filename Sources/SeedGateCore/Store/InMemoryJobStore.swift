@@ -46,14 +46,20 @@ public actor InMemoryJobStore: JobStore {
             .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
     }
 
-    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) -> [Job] {
+    public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) -> [ClaimedCheck] {
         jobsDueForCheck(dueBy: dueBy, limit: limit).map { job in
             var claimed = job
             claimed.nextCheckAt = leaseUntil
             claimed.version += 1
             jobs[job.id] = claimed
-            return claimed
+            return ClaimedCheck(job: claimed, dueAt: job.nextCheckAt)
         }
+    }
+
+    public func openJobCounts() -> [JobStatus: Int] {
+        var counts: [JobStatus: Int] = [:]
+        for job in jobs.values where !job.status.isTerminal { counts[job.status, default: 0] += 1 }
+        return counts
     }
 
     public func jobsStuckSubmitting(updatedBefore: Date, limit: Int) -> [Job] {

@@ -14,8 +14,11 @@ public protocol JobStore: Sendable {
     /// Jobs a provider accepted that are due for a status check, most overdue first.
     func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job]
     /// Claims up to `limit` due jobs for a status check: their next check moves to `leaseUntil` (and their version
-    /// up by one) in the same write, so another worker or replica does not check them meanwhile. Returns them as stored.
-    func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [Job]
+    /// up by one) in the same write, so another worker or replica does not check them meanwhile. Returns them as
+    /// stored, each with the time it was due (for poll-lag measurement).
+    func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedCheck]
+    /// How many unfinished jobs there are in each status (`queued`, `running`).
+    func openJobCounts() async throws -> [JobStatus: Int]
     /// Jobs left in `submitting` since before `updatedBefore` (their process died mid-create), oldest first.
     func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job]
     /// Events recorded for a job, oldest first.
@@ -39,6 +42,17 @@ public protocol JobStore: Sendable {
     func recordDeliveryAttempt(_ id: String, at: Date, outcome: DeliveryOutcome) async throws
     /// A job's webhook deliveries, oldest first.
     func deliveries(jobID: JobID) async throws -> [WebhookDelivery]
+}
+
+/// A job claimed for a status check, and when that check was due.
+public struct ClaimedCheck: Sendable, Equatable {
+    public var job: Job
+    public var dueAt: Date?
+
+    public init(job: Job, dueAt: Date?) {
+        self.job = job
+        self.dueAt = dueAt
+    }
 }
 
 /// Errors every store reports the same way.

@@ -10,7 +10,8 @@ import SeedGateCore
 /// `configuration.queueSeconds`, `running` for `configuration.runSeconds`, then `succeeded` (or what a
 /// `FailureMarker` in the prompt planned); `GET …/tasks/{id}` and the list call report it; `DELETE` cancels a
 /// queued task or deletes a finished one; callbacks are POSTed to `callback_url` on every status change.
-/// Result URLs point at the emulator's `/emulator/files/`; `GET /emulator/stats` serves the counters.
+/// Result URLs point at the emulator's `/emulator/files/`; `GET /emulator/stats` serves the counters and
+/// `/emulator/faults` injects every kind of fault (`FaultPlan`) into creates, status reads and callbacks.
 /// The same type serves BytePlus ModelArk (same dialect) with `models: .byteplus`.
 public struct ArkEmulator: Sendable {
     /// Statuses Ark pushes to `callback_url` (`cancelled` is not among those Ark documents).
@@ -31,9 +32,12 @@ public struct ArkEmulator: Sendable {
     ) {
         self.configuration = configuration
         self.models = models
-        self.book = EmulatedTaskBook(now: now)
+        self.book = EmulatedTaskBook(honouredFaults: .all, now: now)
         self.address = EmulatorAddress(configuration: configuration)
     }
+
+    /// The faults the emulator injects (also set over HTTP with `POST /emulator/faults`).
+    public var faults: FaultPlan { book.faults }
 
     /// What the emulator has seen so far.
     public func counters() async -> EmulatorCounters { await book.counters() }

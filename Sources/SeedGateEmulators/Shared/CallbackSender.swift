@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// Delivery is at-least-once: each event is POSTed as JSON (`Content-Type: application/json`) and retried
 /// until a 2xx answer or `attempts` tries; then it is abandoned and the next event of the task goes out. Events
 /// of one task are sent one at a time, in order; tasks are served concurrently. API handlers never wait for
-/// this. The sender owns its HTTP client and shuts it down when the application stops (graceful shutdown or
+/// this. The book's `FaultPlan` can make events get lost (`drop_callbacks`) or sent twice in a row
+/// (`duplicate_callbacks`); an event counts once in the counters however often it was sent. The sender owns its HTTP client and shuts it down when the application stops (graceful shutdown or
 /// cancellation); deliveries in flight at that moment are cancelled.
 public struct CallbackSender<Spec: Sendable>: Service {
     private let book: EmulatedTaskBook<Spec>
@@ -67,11 +68,16 @@ public struct CallbackSender<Spec: Sendable>: Service {
         var abandoned = 0
         for event in work.events {
             if Task.isCancelled { break }
-            if await post(render(event), to: work.url, taskID: work.taskID, status: event.status, client: client) {
-                delivered += 1
-            } else {
-                abandoned += 1
+            // Injected faults: 0 copies loses the event (counted neither delivered nor abandoned), 2 sends it twice.
+            let copies = await book.faults.takeCallbackCopies()
+            guard copies > 0 else { continue }
+            var acknowledged = false
+            for _ in 0..<copies {
+                if await post(render(event), to: work.url, taskID: work.taskID, status: event.status, client: client) {
+                    acknowledged = true
+                }
             }
+            if acknowledged { delivered += 1 } else { abandoned += 1 }
         }
         await book.finishCallbackWork(work.taskID, delivered: delivered, abandoned: abandoned)
     }

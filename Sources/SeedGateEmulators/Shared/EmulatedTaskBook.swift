@@ -51,10 +51,16 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     /// Tasks with a callback URL whose pushes are not finished: how many pushed changes were handed out.
     private var callbackProgress: [String: (handedOut: Int, inFlight: Bool)] = [:]
     private let now: @Sendable () -> Date
+    /// The emulator's injected faults (`/emulator/faults`), consulted by its handlers and callback sender.
+    public nonisolated let faults: FaultPlan
 
-    /// - Parameter now: the clock; tests pass a manual one to step through statuses without waiting.
-    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameters:
+    ///   - honouredFaults: the fault kinds the emulator's handlers consult `faults` for (callbacks always work,
+    ///     the callback sender being shared).
+    ///   - now: the clock; tests pass a manual one to step through statuses without waiting.
+    public init(honouredFaults: FaultKinds = .callbacks, now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
+        self.faults = FaultPlan(honoured: honouredFaults.union(.callbacks))
     }
 
     /// The book's current time.
@@ -83,6 +89,15 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     public func read(_ id: String) -> EmulatedTaskState<Spec>? {
         counts.statusReads += 1
         return peek(id)
+    }
+
+    /// Counts a status read that an injected fault answered without looking at the tasks.
+    public func recordStatusRead() { counts.statusReads += 1 }
+
+    /// Every task held (deleted ones excluded) as it stands now, oldest first; not counted as a read.
+    public func allStates() -> [EmulatedTaskState<Spec>] {
+        let date = now()
+        return order.compactMap { tasks[$0] }.filter { !$0.deleted }.map { $0.state(at: date) }
     }
 
     /// The task now, without counting a read (for internal lookups such as files or drafts).

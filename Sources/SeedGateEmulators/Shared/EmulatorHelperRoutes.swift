@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import SeedGateCore
 
-/// Routes every emulator serves besides its provider API: fake result files and the counters.
+/// Routes every emulator serves besides its provider API: fake result files, the counters, and the fault and
+/// task-timing routes of `EmulatorFaultRoutes`.
 enum EmulatorHelperRoutes {
     /// A few bytes that start like an MP4 (`ftyp` + `free` boxes); enough for a download check.
     static let videoBytes: [UInt8] = [
@@ -14,7 +15,7 @@ enum EmulatorHelperRoutes {
     static let pngBytes: [UInt8] = Array(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==") ?? Data())
 
     /// `GET /emulator/files/{taskID}.mp4|.png` (served while the task exists and has succeeded) and
-    /// `GET /emulator/stats` (no authentication).
+    /// `GET /emulator/stats` (no authentication), plus `EmulatorFaultRoutes`.
     static func add<Spec: Sendable>(to router: Router<EmulatorRequestContext>, book: EmulatedTaskBook<Spec>) {
         router.get("/emulator/files/:file") { _, context -> Response in
             let file = context.parameters.get("file") ?? ""
@@ -35,6 +36,7 @@ enum EmulatorHelperRoutes {
         router.get("/emulator/stats") { _, _ -> Response in
             jsonResponse(.ok, try JSONEncoder().encode(await book.counters()))
         }
+        EmulatorFaultRoutes.add(to: router, book: book)
     }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ body: Data, headers: HTTPFields = [:]) -> Response {

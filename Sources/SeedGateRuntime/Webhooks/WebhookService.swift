@@ -18,6 +18,7 @@ public struct WebhookService: Service {
     let schedule: RetrySchedule
     /// The job as the API renders it (the payload's `data`).
     let render: @Sendable (Job) -> Data
+    let metrics: SeedGateMetrics?
     let logger: Logger
     let batchSize = 32
     let lease: TimeInterval = 60
@@ -25,8 +26,9 @@ public struct WebhookService: Service {
 
     public init(
         store: any JobStore, client: HTTPClient, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
-        render: @escaping @Sendable (Job) -> Data, logger: Logger = Logger(label: "seedgate.webhooks")
+        render: @escaping @Sendable (Job) -> Data, metrics: SeedGateMetrics? = nil, logger: Logger = Logger(label: "seedgate.webhooks")
     ) {
+        self.metrics = metrics
         self.store = store
         self.client = client
         self.signer = signer
@@ -68,7 +70,14 @@ public struct WebhookService: Service {
 
     func deliver(_ item: ClaimedDelivery) async {
         let delivery = item.delivery
+        let started = ContinuousClock.now
         let outcome = await attempt(item)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        switch outcome {
+        case .delivered: metrics?.webhookAttempt(outcome: "delivered", seconds: seconds)
+        case .failed(_, _, let retryAt): metrics?.webhookAttempt(outcome: retryAt == nil ? "dead" : "failed", seconds: seconds)
+        }
         do {
             try await store.recordDeliveryAttempt(delivery.id, at: Date(), outcome: outcome)
         } catch {

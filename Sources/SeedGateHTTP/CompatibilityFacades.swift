@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SeedGateCore
+
+// The compatibility facades: the OpenAI Videos API (`OpenAIVideos/`) and the Volcengine Ark task API
+// (`ArkTasks/`), spoken over the same jobs as `/v1/jobs`. Everything here is shared by both.
+
+/// Registers both facades on `router`. Call it after the router's middleware is added, so the facades sit behind
+/// the same problem, authentication and body-limit middleware as the unified API. Each facade catches its own
+/// errors and answers them in its own error shape.
+func addCompatibilityFacades<Context: RequestContext>(
+    to router: Router<Context>, jobs: JobService, maxBodyBytes: Int, files: ResultFileFetcher = .httpClient
+) {
+    OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files).add(to: router)
+    ArkTasksRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes).add(to: router)
+}
+
+/// A result file (video or last frame) fetched from where the provider serves it, ready to stream on.
+struct FetchedFile: Sendable {
+    var status: Int
+    var contentType: String?
+    var contentLength: Int?
+    var body: ResponseBody
+}
+
+/// How the OpenAI facade's `/content` gets a provider's result file. A closure so tests can stand in for the network.
+struct ResultFileFetcher: Sendable {
+    var fetch: @Sendable (_ url: String) async throws -> FetchedFile
+
+    /// Fetches with the process-wide AsyncHTTPClient, streaming the body through without buffering it.
+    static let httpClient = ResultFileFetcher { url in
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        return FetchedFile(
+            status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
+            contentLength: response.headers.first(name: "content-length").flatMap { Int($0) },
+            body: ResponseBody(asyncSequence: response.body)
+        )
+    }
+}
+
+/// Model names as clients of the facades send them.
+enum FacadeModels {
+    /// The canonical model for a canonical name or for any configured provider's upstream model id
+    /// (`doubao-seedance-1-5-pro-251215` → `seedance-1.5-pro`); nil when nothing matches.
+    static func canonical(_ name: String, in catalogue: ModelCatalogue) -> String? {
+        if catalogue.knows(model: name) { return name }
+        let offerings = catalogue.manifests.values.flatMap(\.models)
+        if let exact = offerings.first(where: { $0.upstream == name }) { return exact.name }
+        return offerings.first { $0.upstream.lowercased() == name.lowercased() }?.name
+    }
+}
+
+/// Reads every job matching a query, newest first, for the listings the store cannot order or count itself
+/// (OpenAI `order=asc`, Ark's `total`).
+enum JobScan {
+    /// The most jobs one listing reads.
+    static let cap = 10_000
+
+    /// Jobs matching `query`, newest first, stopping early once `stop` says so; `truncated` when the cap was hit.
+    static func newestFirst(
+        _ jobs: JobService, _ query: JobQuery, stop: (Job) -> Bool = { _ in false }
+    ) async throws -> (jobs: [Job], truncated: Bool) {
+        var query = query
+        query.limit = 100
+        var found: [Job] = []
+        while true {
+            let page = try await jobs.list(query)
+            for (index, job) in page.jobs.enumerated() {
+                if stop(job) { return (found, false) }
+                found.append(job)
+                if found.count >= cap { return (found, page.next != nil || index < page.jobs.count - 1) }
+            }
+            guard let next = page.next else { return (found, false) }
+            query.after = next
+        }
+    }
+}
+
+/// JSON answers of the facades: sorted keys, slashes unescaped (URLs stay readable).
+enum FacadeJSON {
+    static func data(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data(value))))
+    }
+}
+
+extension Date {
+    /// Whole Unix seconds, the timestamp format of both facades.
+    var unixSeconds: Int { Int(timeIntervalSince1970.rounded(.down)) }
+}

@@ -1,0 +1,72 @@
+import CoreMetrics
+import Foundation
+import SeedGateCore
+
+/// SeedGate's metrics, on whatever swift-metrics factory the server gives it (a Prometheus registry in
+/// production), so every server has its own registry. Families (all prefixed `seedgate_`):
+/// jobs created and finished, jobs open by status, queue depth and wait, upstream calls by provider, operation and
+/// outcome with latency, in-flight tasks, poll lag, unrecognised statuses, webhook deliveries, circuit breakers,
+/// and HTTP requests.
+public final class SeedGateMetrics: JobObserver, Sendable {
+    let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory) { self.factory = factory }
+
+    // MARK: jobs (JobObserver)
+
+    public func jobWritten(from old: Job?, to new: Job) {
+        if old == nil {
+            Counter(label: "seedgate_jobs_created_total", dimensions: [("model", new.model)], factory: factory).increment()
+        }
+        if old?.submission != .accepted, new.submission == .accepted, let accepted = new.acceptedAt {
+            CoreMetrics.Timer(label: "seedgate_queue_wait_seconds", dimensions: [("provider", new.provider?.rawValue ?? "-")], factory: factory)
+                .recordSeconds(max(0, accepted.timeIntervalSince(new.createdAt)))
+        }
+        if new.status.isTerminal, old.map({ !$0.status.isTerminal }) ?? true {
+            Counter(label: "seedgate_jobs_finished_total", dimensions: [
+                ("model", new.model), ("provider", new.provider?.rawValue ?? "-"), ("status", new.status.rawValue),
+                ("code", new.error?.code.rawValue ?? "-"),
+            ], factory: factory).increment()
+        }
+    }
+
+    public func unrecognisedStatus(provider: ProviderID, raw: String) {
+        Counter(label: "seedgate_upstream_unrecognised_status_total", dimensions: [("provider", provider.rawValue), ("status", String(raw.prefix(32)))], factory: factory)
+            .increment()
+    }
+
+    public func checkStarted(lateBy seconds: TimeInterval) {
+        CoreMetrics.Timer(label: "seedgate_poll_lag_seconds", factory: factory).recordSeconds(max(0, seconds))
+    }
+
+    // MARK: upstream, webhooks, HTTP
+
+    /// One call to a provider: `operation` is submit, fetch or cancel; `outcome` is ok or the error kind.
+    public func upstreamCall(provider: ProviderID, operation: String, outcome: String, seconds: Double) {
+        Counter(label: "seedgate_upstream_requests_total", dimensions: [("provider", provider.rawValue), ("operation", operation), ("outcome", outcome)], factory: factory)
+            .increment()
+        CoreMetrics.Timer(label: "seedgate_upstream_request_duration_seconds", dimensions: [("provider", provider.rawValue), ("operation", operation)], factory: factory)
+            .recordSeconds(seconds)
+    }
+
+    /// One webhook attempt: delivered, failed (will retry) or dead (given up).
+    public func webhookAttempt(outcome: String, seconds: Double) {
+        Counter(label: "seedgate_webhook_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        CoreMetrics.Timer(label: "seedgate_webhook_delivery_duration_seconds", factory: factory).recordSeconds(seconds)
+    }
+
+    public func httpRequest(method: String, status: Int, seconds: Double) {
+        Counter(label: "seedgate_http_requests_total", dimensions: [("method", method), ("status", String(status))], factory: factory).increment()
+        CoreMetrics.Timer(label: "seedgate_http_request_duration_seconds", dimensions: [("method", method)], factory: factory).recordSeconds(seconds)
+    }
+
+    // MARK: sampled gauges
+
+    func gauge(_ label: String, _ dimensions: [(String, String)] = [], _ value: Int) {
+        Gauge(label: label, dimensions: dimensions, factory: factory).record(value)
+    }
+}
+
+extension CoreMetrics.Timer {
+    func recordSeconds(_ seconds: Double) { recordNanoseconds(Int64(max(0, seconds) * 1_000_000_000)) }
+}

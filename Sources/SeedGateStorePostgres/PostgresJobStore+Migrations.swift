@@ -1,0 +1,155 @@
+import PostgresNIO
+
+/// One schema step. Steps are append-only: never edit or renumber a released one, add the next version after it.
+struct PostgresMigration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements run in order, inside the migration transaction (one statement per query).
+    let statements: [String]
+}
+
+extension PostgresJobStore {
+    /// The schema, in version order.
+    ///
+    /// `body` holds the whole job (event, delivery) as JSON text and is authoritative; the other columns exist to
+    /// be queried. Dates are `double precision` unix seconds. Ids use the "C" collation so they order bytewise,
+    /// which is creation order, whatever the database's locale. `seq` keeps events and deliveries in insertion order.
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 1, name: "jobs", statements: [
+            """
+            CREATE TABLE jobs (
+                id text COLLATE "C" PRIMARY KEY,
+                tenant text NOT NULL,
+                status text NOT NULL,
+                model text NOT NULL,
+                provider text,
+                submission text NOT NULL,
+                upstream_task_id text,
+                next_check_at double precision,
+                created_at double precision NOT NULL,
+                updated_at double precision NOT NULL,
+                idempotency_key text,
+                callback_token text,
+                version bigint NOT NULL,
+                body text NOT NULL
+            )
+            """,
+            "CREATE INDEX jobs_tenant ON jobs (tenant, id)",
+            "CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id)",
+            "CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL",
+            "CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL",
+            // The work queues, as partial indexes that hold only the jobs each queue can return.
+            "CREATE INDEX jobs_awaiting_submission ON jobs (id) WHERE status = 'queued' AND submission = 'pending'",
+            """
+            CREATE INDEX jobs_due_for_check ON jobs (next_check_at, id)
+                WHERE status IN ('queued', 'running') AND submission = 'accepted'
+            """,
+            """
+            CREATE INDEX jobs_in_flight ON jobs (provider, model)
+                WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted')
+            """,
+        ]),
+        PostgresMigration(version: 2, name: "job-events", statements: [
+            """
+            CREATE TABLE job_events (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL CONSTRAINT job_events_id_key UNIQUE,
+                job_id text COLLATE "C" NOT NULL,
+                type text NOT NULL,
+                status text NOT NULL,
+                at double precision NOT NULL,
+                body text NOT NULL
+            )
+            """,
+            "CREATE INDEX job_events_job ON job_events (job_id, seq)",
+        ]),
+        PostgresMigration(version: 3, name: "webhook-deliveries", statements: [
+            // The webhook outbox: one row per (event, endpoint), written in the same transaction as the event.
+            """
+            CREATE TABLE webhook_deliveries (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL CONSTRAINT webhook_deliveries_id_key UNIQUE,
+                event_id text NOT NULL REFERENCES job_events (id),
+                job_id text COLLATE "C" NOT NULL,
+                status text NOT NULL,
+                next_attempt_at double precision,
+                body text NOT NULL
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE status = 'pending'",
+            "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id, seq)",
+        ]),
+    ]
+
+    /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").
+    static let migrationLockKey: Int = 0x5365_6564_4761_7465
+
+    /// Brings the schema up to date, once per store; later calls return at once. Concurrent callers share one
+    /// attempt; after a failure (e.g. the database was unreachable) the next call tries again. Safe to run from
+    /// several replicas at the same time: each takes `pg_advisory_xact_lock` first, so one applies the missing steps
+    /// and the others find them recorded in `seedgate_migrations`.
+    public func migrate() async throws {
+        let task: Task<Void, any Error>? = migrationGate.withLock { state in
+            switch state {
+            case .done:
+                return nil
+            case .running(let task):
+                return task
+            case .pending:
+                let task = Task { try await self.applyMigrations() }
+                state = .running(task)
+                return task
+            }
+        }
+        guard let task else { return }
+        do {
+            try await task.value
+            migrationGate.withLock { $0 = .done }
+        } catch {
+            migrationGate.withLock { state in
+                if case .running = state { state = .pending }
+            }
+            throw error
+        }
+    }
+
+    /// The versions recorded in `seedgate_migrations`, ascending.
+    func appliedMigrations() async throws -> [Int] {
+        try await read("SELECT version FROM seedgate_migrations ORDER BY version").map { try $0.decode(Int.self) }
+    }
+
+    /// One transaction: take the advisory lock, create the bookkeeping table if needed, apply the missing steps.
+    private func applyMigrations() async throws {
+        try await PostgresJobStoreError.mapping {
+            try await client.withConnection { connection in
+                try await Self.inTransaction(connection, logger: logger) { connection in
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+                    try await connection.query(
+                        """
+                        CREATE TABLE IF NOT EXISTS seedgate_migrations (
+                            version bigint PRIMARY KEY,
+                            name text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """,
+                        logger: logger
+                    )
+                    let applied = Set(
+                        try await connection.query("SELECT version FROM seedgate_migrations", logger: logger).collect()
+                            .map { try $0.decode(Int.self) }
+                    )
+                    for migration in Self.migrations where !applied.contains(migration.version) {
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query(
+                            "INSERT INTO seedgate_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                            logger: logger
+                        )
+                        logger.info("applied database migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    }
+                }
+            }
+        }
+    }
+}
