@@ -163,6 +163,7 @@ let package = Package(
         .testTarget(
             name: "SeedGateEndToEndTests",
             dependencies: [
+                "seedgate",
                 "SeedGateCore",
                 "SeedGateAPI",
                 "SeedGateServer",

@@ -801,13 +801,18 @@ def upstream_figures(f: Facts) -> dict[str, Any]:
     if f.tasks is None:
         figures["completion_lag_ms"] = "n/a (emulator has no /emulator/tasks)"
         return figures
-    lags = []
+    lags, windows = [], []
     for job in present:
         task = f.tasks.get((job.get("upstream") or {}).get("task_id", ""))
         finished = parse_time(job.get("finished_at"))
         if task and task.get("finished_at_ms") is not None and finished is not None:
             lags.append(finished * 1000 - task["finished_at_ms"])
+        accepted = [parse_time(a.get("at")) for a in job.get("attempts", []) if a.get("outcome") == "accepted"]
+        if task and task.get("created_at_ms") is not None and accepted:
+            windows.append(accepted[-1] * 1000 - task["created_at_ms"])
     figures["completion_lag_ms"] = distribution(lags)
+    # while a task exists upstream but SeedGate has not recorded it, a crash turns it into an untracked task
+    figures["create_to_recorded_ms"] = distribution(windows)
     figures["tasks_unknown_to_emulator"] = len(referenced - f.tasks.keys())
     return figures
 
@@ -934,6 +939,7 @@ def render(report: dict[str, Any]) -> str:
         ("duplicate upstream creates (0)", str(u["duplicate_creates"])),
         ("max_creates_per_task (1)", str(u["max_creates_per_task"])),
         ("upstream completion -> finished_at", fmt_dist(u["completion_lag_ms"])),
+        ("upstream created -> SeedGate recorded", fmt_dist(u.get("create_to_recorded_ms", "n/a"))),
         ("upstream status calls / completed", f"{u['status_reads_per_completed_job']}  ({u['status_reads']} reads, "
                                               f"{u['completed_upstream']} jobs)"),
         ("webhook job.succeeded latency", fmt_dist(w["succeeded_latency_ms"])),

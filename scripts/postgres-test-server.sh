@@ -46,12 +46,19 @@ ensure_pgbin() {
     echo "$bin"
 }
 
+# Where the server's directory goes: $TMPDIR, unless the `postgres` user cannot reach it (e.g. under /root).
+temp_root() {
+    local root=${TMPDIR:-/tmp}
+    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then root=/tmp; fi
+    echo "$root"
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
-    local pgbin base data port attempt
+    local pgbin base data port attempt last_failure=""
     pgbin=$(ensure_pgbin)
-    base=$(mktemp -d "${TMPDIR:-/tmp}/seedgate-pg.XXXXXX")
+    base=$(mktemp -d "$(temp_root)/seedgate-pg.XXXXXX")
     data="$base/data"
     mkdir -m 700 "$data"
     if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$data"; chmod 755 "$base"; fi
@@ -68,11 +75,15 @@ start() {
                 -c max_connections=300" start >/dev/null 2>&1; then
                 break
             fi
-            # Lost a race for the port (or another failure): say why, then try the next port.
-            tail -3 "$data/server.log" >&2 2>/dev/null || true
+            # Lost a race for the port (or another failure): keep why, then try the next port.
+            last_failure=$(tail -3 "$data/server.log" 2>/dev/null || true)
         fi
         port=$((port + 1))
-        if [ "$attempt" = 50 ]; then rm -rf "$base"; die "no free port to start PostgreSQL on"; fi
+        if [ "$attempt" = 50 ]; then
+            [ -z "$last_failure" ] || echo "$last_failure" >&2
+            rm -rf "$base"
+            die "could not start PostgreSQL on any port from ${PGPORT:-55432}"
+        fi
     done
     cat >"$base/state" <<EOF
 PGBIN=$pgbin
@@ -102,7 +113,7 @@ stop() {
         as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 30 stop >/dev/null || log "pg_ctl stop failed"
     fi
     case "$PGBASE" in
-        "${TMPDIR:-/tmp}"/seedgate-pg.*) rm -rf "$PGBASE" ;;
+        */seedgate-pg.*) [ "$PGBASE/state" -ef "$state" ] && rm -rf "$PGBASE" ;;
         *) die "refusing to remove unexpected directory $PGBASE" ;;
     esac
     if [ -f "$LAST_STATE" ] && [ "$(cat "$LAST_STATE")" = "$state" ]; then rm -f "$LAST_STATE"; fi

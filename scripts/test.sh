@@ -1,6 +1,40 @@
 #!/usr/bin/env bash
-# The test command: builds everything and runs every test suite (unit, contract replay, store, end to end over
-# loopback HTTP). Usage: ./scripts/test.sh [extra swift test arguments]
+# The test command: builds everything and runs every test suite (unit, contract replay, store on in-memory, SQLite
+# and PostgreSQL, end to end over loopback HTTP). Usage: ./scripts/test.sh [extra swift test arguments]
+#
+# PostgreSQL: with POSTGRES_URL already set, that server is used. Otherwise a throwaway server is started with
+# scripts/postgres-test-server.sh (installing PostgreSQL if root and it is missing) and always stopped afterwards.
+# If it cannot be started, CI (CI=true) fails here; elsewhere the PostgreSQL store tests are reported as skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec swift test "$@"
+
+is_ci() {
+    case "${CI:-}" in true | TRUE | True | 1 | yes) return 0 ;; *) return 1 ;; esac
+}
+
+started_state=""
+stop_postgres() {
+    if [ -n "$started_state" ]; then
+        scripts/postgres-test-server.sh stop "$started_state" || true
+        started_state=""
+    fi
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${POSTGRES_URL:-}" ]; then
+    echo "test.sh: using the PostgreSQL server in POSTGRES_URL" >&2
+elif exports=$(scripts/postgres-test-server.sh start); then
+    eval "$exports"
+    started_state=$SEEDGATE_PG_STATE
+elif is_ci; then
+    echo "test.sh: error: could not start PostgreSQL for the store tests (CI=$CI); failing" >&2
+    exit 1
+else
+    echo "test.sh: warning: could not start PostgreSQL; the PostgreSQL store tests will be skipped" >&2
+fi
+
+swift test "$@"
+scripts/test-clients.sh   # the official OpenAI and Ark SDKs against the compatibility facades (tests/clients)
+scripts/fuzz.sh          # schemathesis: generated requests against openapi/seedgate.yaml on a live server

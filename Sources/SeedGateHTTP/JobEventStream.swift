@@ -2,18 +2,22 @@ import Foundation
 import OpenAPIRuntime
 import SeedGateCore
 
-/// `GET /v1/jobs/{id}/events`: the job's current state, then one `job.<status>` event per change until a terminal
-/// state. Changes made in this process arrive at once; a re-read of the store every second catches those made by
+/// `GET /v1/jobs/{id}/events`: the job's current state, then one `job.<status>` event per status change until a
+/// terminal state (other writes, such as a rescheduled check, are not events). Changes made in this process arrive at once; a re-read of the store every second catches those made by
 /// other replicas. A comment line every 15 s keeps proxies from closing the connection.
 enum JobEventStream {
     static func body(for job: Job, jobs: JobService) -> HTTPBody {
         let (output, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self)
         let producer = Task {
             var lastVersion = 0
-            /// Sends the job if it is newer than what was sent; returns true when the stream should end.
+            var lastStatus: JobStatus?
+            /// Sends the job if it is newer than what was sent and its status changed; returns true when the stream
+            /// should end.
             func send(_ job: Job) -> Bool {
                 guard job.version > lastVersion else { return false }
                 lastVersion = job.version
+                guard job.status != lastStatus else { return false }
+                lastStatus = job.status
                 continuation.yield(ArraySlice(frame(job)))
                 return job.status.isTerminal
             }

@@ -100,6 +100,9 @@ struct ProblemDetails: Error, Sendable {
         switch serverError.underlyingError {
         case let error as ProblemDetails: self = error
         case let error as JobServiceError: self.init(error)
+        case let error as DecodingError where serverError.request.method == .get:
+            // No GET has a body: this is a query parameter, which the runtime's URI decoder does not name.
+            self.init(queryDecoding: error, path: serverError.request.path)
         case let error as DecodingError: self.init(decoding: error)
         default:
             let status = Int(serverError.httpStatus.code)
@@ -144,6 +147,36 @@ struct ProblemDetails: Error, Sendable {
         @unknown default:
             self.init(status: 400)
         }
+    }
+
+    /// A query parameter that did not decode: 400 naming it when exactly one query item fails the way the error
+    /// says (wrong type, or a value outside an enumeration), otherwise naming no field.
+    init(queryDecoding error: DecodingError, path: String?) {
+        let items = path.flatMap { URLComponents(string: $0)?.queryItems } ?? []
+        let expected: String
+        let fails: (String) -> Bool
+        switch error {
+        case .typeMismatch(let type, _), .valueNotFound(let type, _):
+            expected = Self.describe(type)
+            switch type {
+            case is Int.Type, is Int64.Type, is Int32.Type: fails = { Int64($0) == nil }
+            case is Double.Type, is Float.Type: fails = { Double($0) == nil }
+            case is Bool.Type: fails = { $0 != "true" && $0 != "false" }
+            default: fails = { _ in false }
+            }
+        case .dataCorrupted(let context):
+            expected = "one of the documented values"
+            fails = { context.debugDescription.hasSuffix("value \($0)") }
+        default:
+            expected = "valid"
+            fails = { _ in false }
+        }
+        let culprits = Set(items.filter { fails($0.value ?? "") }.map(\.name))
+        let field = culprits.count == 1 ? culprits.first : nil
+        self.init(
+            status: 400, code: "invalid_request", title: "Invalid request",
+            detail: "\(field ?? "a query parameter") must be \(expected)", field: field
+        )
     }
 
     private static func describe(_ type: Any.Type) -> String {

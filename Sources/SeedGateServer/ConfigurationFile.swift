@@ -19,6 +19,8 @@ public struct ConfigurationFile: Decodable, Sendable {
     public struct Store: Decodable, Sendable {
         var kind: String?
         var path: String?
+        /// `postgres://user[:password]@host:port/database` (better given as SEEDGATE_DATABASE_URL: it may hold a password).
+        var url: String?
     }
 
     public struct Emulators: Decodable, Sendable {

@@ -7,6 +7,7 @@ import SeedGateCore
 import SeedGateHTTP
 import SeedGateProviders
 import SeedGateRuntime
+import SeedGateStorePostgres
 import SeedGateStoreSQLite
 import ServiceLifecycle
 import Synchronization
@@ -38,8 +39,8 @@ public final class SeedGateServer: Sendable {
             configuration: configuration, manifests: Dictionary(manifests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
             registered: Set(AllProviders.adapters.keys), environment: environment
         )
-        let store = try makeStore()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
+            let store = try await openStore(in: &tasks)
             var baseURLs: [ProviderID: String] = [:]
             var emulatorCredentials: [ProviderID: [String: String]] = [:]
             var emulatorGroup: ServiceGroup?
@@ -138,6 +139,8 @@ public final class SeedGateServer: Sendable {
                 throw error
             }
             await emulatorGroup?.triggerGracefulShutdown()
+            // What is left: the emulators (shutting down) and the database client, which stops on cancellation.
+            tasks.cancelAll()
             try await tasks.waitForAll()
         }
     }
@@ -186,16 +189,34 @@ public final class SeedGateServer: Sendable {
         return try WebhookSigner(secret: WebhookSigner.generateSecret())
     }
 
-    func makeStore() throws -> any JobStore {
+    /// Opens the configured store; PostgreSQL's client runs as a child task and the schema is migrated first.
+    func openStore(in tasks: inout ThrowingTaskGroup<Void, any Error>) async throws -> any JobStore {
         switch configuration.storeKind {
         case .memory: return InMemoryJobStore()
         case .sqlite: return try SQLiteJobStore(path: configuration.sqlitePath)
+        case .postgres:
+            let store = try PostgresJobStore(url: configuration.databaseURL ?? "", logger: logger)
+            tasks.addTask { await store.client.run() }
+            try await store.migrate()
+            return store
         }
+    }
+
+    /// A database URL without its user and password.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unparsable URL)" }
+        components.user = nil
+        components.password = nil
+        return components.string ?? "(unparsable URL)"
     }
 
     /// One clear line on what this process is: embedded demo or real providers, and where jobs are kept.
     func startupAnnouncement(plan: ProviderPlan, baseURLs: [ProviderID: String]) -> String {
-        let store = configuration.storeKind == .sqlite ? "SQLite at \(configuration.sqlitePath)" : "in-memory store (jobs are lost on exit)"
+        let store = switch configuration.storeKind {
+        case .sqlite: "SQLite at \(configuration.sqlitePath)"
+        case .postgres: "PostgreSQL at \(Self.redacted(configuration.databaseURL ?? ""))"
+        case .memory: "an in-memory store (jobs are lost on exit)"
+        }
         let providers = plan.entries.map { entry in
             entry.emulated ? "\(entry.manifest.id) (emulated at \(baseURLs[entry.manifest.id] ?? "?"))" : "\(entry.manifest.id) (\(entry.baseURL))"
         }.joined(separator: ", ")

@@ -50,6 +50,7 @@ public struct ServerConfiguration: Sendable {
 
     public enum StoreKind: String, Sendable {
         case sqlite
+        case postgres
         case memory
     }
 
@@ -60,6 +61,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     public var storeKind = StoreKind.sqlite
     public var sqlitePath = "./data/seedgate.sqlite"
+    /// The PostgreSQL URL when `storeKind` is `.postgres`.
+    public var databaseURL: String?
     public var catalogDirectory = "Providers"
     public var emulatorQueueSeconds = 1.0
     public var emulatorRunSeconds = 3.0
@@ -117,10 +120,11 @@ public struct ServerConfiguration: Sendable {
         }
         if let store = file.store {
             if let kind = store.kind {
-                guard let parsed = StoreKind(rawValue: kind) else { throw ConfigurationError("store.kind must be sqlite or memory, not \(kind)") }
+                guard let parsed = StoreKind(rawValue: kind) else { throw ConfigurationError("store.kind must be sqlite, postgres or memory, not \(kind)") }
                 storeKind = parsed
             }
             sqlitePath = store.path ?? sqlitePath
+            databaseURL = store.url
         }
         catalogDirectory = file.catalogDirectory ?? catalogDirectory
         emulatorQueueSeconds = file.emulators?.queueSeconds ?? emulatorQueueSeconds
@@ -182,6 +186,13 @@ public struct ServerConfiguration: Sendable {
             self.port = value
         }
         if let path = environment["SEEDGATE_SQLITE_PATH"] { sqlitePath = path }
+        if let url = environment["SEEDGATE_DATABASE_URL"], !url.isEmpty {
+            storeKind = .postgres
+            databaseURL = url
+        }
+        if storeKind == .postgres, databaseURL == nil {
+            throw ConfigurationError("store.kind is postgres but neither store.url nor SEEDGATE_DATABASE_URL is set")
+        }
         if let directory = environment["SEEDGATE_CATALOG_DIR"] { catalogDirectory = directory }
         if let url = environment["SEEDGATE_PUBLIC_URL"] { publicURL = url }
         if let level = environment["SEEDGATE_LOG_LEVEL"] {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import SeedGateEmulators
+import Synchronization
 import Testing
 
 @Suite("Emulator faults: control routes and creates")
@@ -86,7 +87,7 @@ struct EmulatorFaultTests {
 
     @Test("create_drop creates the task, then the client sees the connection closed instead of an answer")
     func dropConnection() async throws {
-        try await withArkEmulator { ark in
+        try await withArkEmulator(ArkHarness.configuration(queue: 30, run: 1)) { ark in
             try await ark.arm(["create_drop": 1])
             let error = await #expect(throws: HTTPClientError.self) { try await ark.create(textToVideo()) }
             #expect(error == .remoteConnectionClosed)
@@ -109,8 +110,14 @@ struct EmulatorFaultTests {
         try await withArkEmulator { ark in
             try await ark.arm(["create_delay_ms": 1_500, "create_delay_count": 2])
             let started = ContinuousClock.now
-            let answer = Task { try await ark.create(textToVideo("waited for")) }
-            #expect(try await ark.eventually(within: 1) { try await ark.emulatedTasks().count == 1 }, "the task exists before the answer")
+            let answered = Mutex(false)
+            let answer = Task {
+                let reply = try await ark.create(textToVideo("waited for"))
+                answered.withLock { $0 = true }
+                return reply
+            }
+            #expect(try await ark.eventually(within: 1) { try await ark.emulatedTasks().count == 1 })
+            #expect(!answered.withLock { $0 }, "the task exists before the answer")
             let tasks = try await ark.emulatedTasks()
             let reply = try await answer.value
             #expect(ContinuousClock.now - started >= .milliseconds(1_500))

@@ -10,16 +10,14 @@ import Testing
         var configuration = RunningServer.configuration(emulator: emulator, database: temporaryDatabase())
         configuration.maxBodyBytes = 64 * 1024
         let server = try await RunningServer.start(configuration)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         do {
             try await body(server, client, emulator)
         } catch {
-            try? await client.shutdown()
             try? await server.stop()
             try? await emulator.stop()
             throw error
         }
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -89,6 +87,9 @@ import Testing
             #expect(second.body["has_more"] as? Bool == false)
             expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?cursor=garbage"), status: 400, code: "invalid_request", field: "cursor")
             expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?limit=1000"), status: 400, code: "invalid_request", field: "limit")
+            // Query parameters that do not decode are named too (the runtime's URI decoder leaves the coding path empty).
+            expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?limit=ten"), status: 400, code: "invalid_request", field: "limit")
+            expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?status=done"), status: 400, code: "invalid_request", field: "status")
             let filtered = try await client.json(.GET, server.baseURL + "/v1/jobs?status=succeeded")
             #expect((filtered.body["data"] as? [Any])?.isEmpty == true)
         }

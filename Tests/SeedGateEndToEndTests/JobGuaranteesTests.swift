@@ -13,7 +13,7 @@ import Testing
     @Test func anIdempotencyKeyNeverPaysTwice() async throws {
         let emulator = try await RunningEmulator.start()
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let url = server.baseURL + "/v1/jobs"
         let first = try await client.json(.POST, url, body: body, headers: [("Idempotency-Key", "order-42")])
         #expect(first.status == 202)
@@ -33,7 +33,6 @@ import Testing
         let id = try #require(first.body["id"] as? String)
         _ = try await client.waitForJob(server, id, until: isTerminal)
         #expect(try await emulator.stats(client)["creates"] as? Int == 1)
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -43,7 +42,7 @@ import Testing
         var configuration = RunningServer.configuration(emulator: emulator, database: temporaryDatabase())
         configuration.providers?[0].limits = Limits(concurrency: 1)
         let server = try await RunningServer.start(configuration)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         var ids: [String] = []
         for index in 0..<3 {
             var request = body
@@ -59,7 +58,6 @@ import Testing
         let stats = try await emulator.stats(client)
         #expect(stats["creates"] as? Int == 3)
         #expect(stats["create_attempts"] as? Int == 3, "no 429s were needed: SeedGate held the jobs back")
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -67,7 +65,7 @@ import Testing
     @Test func providerCallbacksReachSeedGateAndUnknownTokensAreRefused() async throws {
         let emulator = try await RunningEmulator.start(queueSeconds: 0.2, runSeconds: 0.4)
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         #expect(try await client.waitForJob(server, id, until: isTerminal)["status"] as? String == "succeeded")
         try await Task.sleep(for: .milliseconds(500))
@@ -75,7 +73,6 @@ import Testing
         #expect((stats["callbacks_delivered"] as? Int ?? 0) >= 1, "Ark's callbacks were accepted by SeedGate: \(stats)")
         let guess = try await client.json(.POST, server.baseURL + "/v1/callbacks/volcengine-ark/guessed-token", body: ["id": "cgt-x", "status": "succeeded"])
         #expect(guess.status == 404)
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -86,31 +83,31 @@ import Testing
         var configuration = RunningServer.configuration(emulator: emulator, database: temporaryDatabase())
         configuration.webhookRetryBase = .milliseconds(200)
         let server = try await RunningServer.start(configuration)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         var request = body
         request["callback_url"] = receiver.url
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: request).body["id"] as? String)
         _ = try await client.waitForJob(server, id, until: isTerminal)
         let job = try await client.waitForJob(server, id) { job in
             let deliveries = job["webhooks"] as? [[String: Any]] ?? []
-            return deliveries.count == 3 && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
+            return deliveries.count >= 2 && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
         }
         let deliveries = try #require(job["webhooks"] as? [[String: Any]])
-        #expect(deliveries.compactMap { $0["type"] as? String } == ["job.queued", "job.running", "job.succeeded"])
-        #expect(deliveries.reduce(0) { $0 + ($1["attempts"] as? Int ?? 0) } == 5, "two failed attempts were retried")
+        let types = deliveries.compactMap { $0["type"] as? String }
+        #expect(types == ["job.queued", "job.running", "job.succeeded"] || types == ["job.queued", "job.succeeded"], "\(types)")
+        #expect(deliveries.reduce(0) { $0 + ($1["attempts"] as? Int ?? 0) } == types.count + 2, "two failed attempts were retried")
 
         let signer = try WebhookSigner(secret: RunningServer.webhookSecret)
         let received = receiver.requests
-        #expect(received.count == 5)
+        #expect(received.count == types.count + 2)
         for request in received {
             let headers = request.headers.map { ($0.key, $0.value) }
             #expect(throws: Never.self) { try signer.verify(headers: headers, body: request.body) }
         }
-        let types = Set(received.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }.compactMap { $0["type"] as? String })
-        #expect(types == ["job.queued", "job.running", "job.succeeded"])
+        let receivedTypes = Set(received.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }.compactMap { $0["type"] as? String })
+        #expect(receivedTypes == Set(types))
         let last = try #require(received.last.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] })
         #expect((last["data"] as? [String: Any])?["id"] as? String == id)
-        try await client.shutdown()
         try await server.stop()
         try await receiver.stop()
         try await emulator.stop()
@@ -119,13 +116,12 @@ import Testing
     @Test func linkLocalCallbackURLsAreRefused() async throws {
         let emulator = try await RunningEmulator.start()
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         var request = body
         request["callback_url"] = "http://169.254.169.254/latest/meta-data"
         let refused = try await client.json(.POST, server.baseURL + "/v1/jobs", body: request)
         #expect(refused.status == 400)
         #expect(refused.body["field"] as? String == "callback_url")
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -133,7 +129,7 @@ import Testing
     @Test func serverSentEventsFollowTheJobToItsEnd() async throws {
         let emulator = try await RunningEmulator.start(queueSeconds: 0.3, runSeconds: 0.6)
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let created = try await client.json(.POST, server.baseURL + "/v1/jobs", body: body)
         let id = try #require(created.body["id"] as? String)
         #expect(created.status == 202)
@@ -147,13 +143,14 @@ import Testing
         var text = ""
         for try await chunk in response.body { text += String(buffer: chunk) }
         let events = text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+        // One event per status change: queued first, succeeded last, running between when SeedGate saw it (a
+        // check that comes after the provider finished sees queued → succeeded, and SeedGate invents nothing).
         #expect(events.first == "job.queued")
         #expect(events.last == "job.succeeded")
-        #expect(events.contains("job.running"))
+        #expect(events == ["job.queued", "job.running", "job.succeeded"] || events == ["job.queued", "job.succeeded"], "\(events)")
 
         let finished = try await client.json(.GET, server.baseURL + "/v1/jobs/\(id)")
         #expect(finished.headers.first(name: "SeedGate-Poll-After-Ms") == nil)
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }

@@ -9,7 +9,7 @@ import Testing
     @Test func textToVideoReachesSucceededWithTheEmulatorsVideo() async throws {
         let emulator = try await RunningEmulator.start()
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let created = try await client.json(.POST, server.baseURL + "/v1/jobs", body: body)
         #expect(created.status == 202)
         #expect(created.body["status"] as? String == "queued")
@@ -32,7 +32,6 @@ import Testing
 
         let stats = try await emulator.stats(client)
         #expect(stats["creates"] as? Int == 1)
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -40,7 +39,7 @@ import Testing
     @Test func moderatedOutputFailsWithNormalisedAndProviderCodes() async throws {
         let emulator = try await RunningEmulator.start()
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         var moderated = body
         moderated["prompt"] = "something the moderator dislikes [[fail:moderation]]"
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: moderated).body["id"] as? String)
@@ -49,7 +48,6 @@ import Testing
         #expect(job[path: "error.code"] as? String == "content_moderated")
         #expect(job[path: "error.provider_code"] as? String == "OutputVideoSensitiveContentDetected")
         #expect(job["output"] == nil)
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
     }
@@ -57,7 +55,7 @@ import Testing
     @Test func cancellingAQueuedJobCancelsItUpstreamAndARunningOneIsAConflict() async throws {
         let emulator = try await RunningEmulator.start(queueSeconds: 60, runSeconds: 60)
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         let accepted = try await client.waitForJob(server, id) { $0[path: "upstream.task_id"] != nil }
         let taskID = try #require(accepted[path: "upstream.task_id"] as? String)
@@ -70,20 +68,18 @@ import Testing
         let again = try await client.json(.POST, server.baseURL + "/v1/jobs/\(id)/cancel")
         #expect(again.status == 409)
         #expect(again.headers.first(name: "content-type") == "application/problem+json")
-        try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
 
         // A running task: Ark refuses to cancel it, and SeedGate says why.
         let busy = try await RunningEmulator.start(queueSeconds: 0, runSeconds: 60)
         let server2 = try await RunningServer.start(RunningServer.configuration(emulator: busy, database: temporaryDatabase()))
-        let client2 = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client2 = HTTPClient.shared
         let id2 = try #require(try await client2.json(.POST, server2.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         _ = try await client2.waitForJob(server2, id2) { $0["status"] as? String == "running" }
         let refused = try await client2.json(.POST, server2.baseURL + "/v1/jobs/\(id2)/cancel")
         #expect(refused.status == 409)
         #expect((refused.body["detail"] as? String)?.contains("queued") == true)
-        try await client2.shutdown()
         try await server2.stop()
         try await busy.stop()
     }
@@ -92,7 +88,7 @@ import Testing
         let emulator = try await RunningEmulator.start(queueSeconds: 1, runSeconds: 2)
         let database = temporaryDatabase()
         let configuration = RunningServer.configuration(emulator: emulator, database: database)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
 
         let first = try await RunningServer.start(configuration)
         let id = try #require(try await client.json(.POST, first.baseURL + "/v1/jobs", body: body).body["id"] as? String)
@@ -104,7 +100,6 @@ import Testing
         #expect(job["status"] as? String == "succeeded")
         let stats = try await emulator.stats(client)
         #expect(stats["creates"] as? Int == 1)
-        try await client.shutdown()
         try await second.stop()
         try await emulator.stop()
     }
@@ -112,7 +107,7 @@ import Testing
     @Test func aTaskTheProviderNoLongerKnowsFailsTheJob() async throws {
         let emulator = try await RunningEmulator.start(queueSeconds: 60, runSeconds: 60)
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         _ = try await client.waitForJob(server, id) { $0[path: "upstream.task_id"] != nil }
         // A fresh emulator on the same port knows nothing of the task: the provider "lost" it.
@@ -121,7 +116,6 @@ import Testing
         let job = try await client.waitForJob(server, id, timeout: .seconds(60), until: isTerminal)
         #expect(job["status"] as? String == "failed")
         #expect(job[path: "error.code"] as? String == "upstream_task_not_found")
-        try await client.shutdown()
         try await server.stop()
         try await amnesiac.stop()
     }

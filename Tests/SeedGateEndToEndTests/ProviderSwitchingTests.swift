@@ -103,7 +103,7 @@ import Testing
     @Test func theSameRequestSucceedsThroughEveryProviderWithOnlyTheRouteChanged() async throws {
         let manifests = try Self.providers()
         let fleet = try await Fleet.start(manifests)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         var served: Set<ProviderID> = []
         for (model, body) in Self.requests {
             for manifest in manifests where manifest.offering(for: model) != nil {
@@ -116,7 +116,6 @@ import Testing
             }
         }
         #expect(served == Set(manifests.map(\.id)), "every registered provider served a request")
-        try await client.shutdown()
         try await fleet.stop()
     }
 
@@ -124,7 +123,7 @@ import Testing
         let manifests = try Self.providers().filter { ["volcengine-ark", "byteplus-modelark"].contains($0.id.rawValue) }
         try #require(manifests.count == 2, "needs both Ark-family providers registered")
         let fleet = try await Fleet.start(manifests)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         let database = temporaryDatabase()
         let (model, body) = Self.requests[0]
 
@@ -159,14 +158,13 @@ import Testing
         #expect(oldJob["provider"] as? String == "volcengine-ark")
         #expect(oldJob["status"] as? String == "succeeded")
         try await after.stop()
-        try await client.shutdown()
         try await fleet.stop()
     }
 
     @Test func aModeratedRequestFailsOnEveryProviderWithItsOwnCode() async throws {
         let manifests = try Self.providers()
         let fleet = try await Fleet.start(manifests)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         for manifest in manifests {
             guard let (model, request) = Self.requests.first(where: { manifest.offering(for: $0.model) != nil }) else { continue }
             var body = request
@@ -184,7 +182,6 @@ import Testing
                 #expect(providerCode?.isEmpty == false, "\(manifest.id) keeps its own code: \(job)")
             }
         }
-        try await client.shutdown()
         try await fleet.stop()
     }
 }

@@ -59,7 +59,7 @@ import Testing
         let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
         var iterator = ports.makeAsyncIterator()
         let running = RunningServer(port: try #require(await iterator.next()), server: server, task: task)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.shared
         func auth(_ key: String) -> [(String, String)] { [("Authorization", "Bearer \(key)")] }
         let base = running.baseURL
 
@@ -93,7 +93,6 @@ import Testing
         answers += try await client.json(.GET, base + "/v1/providers", headers: auth(Self.aliceKey)).text
         answers += try await client.json(.GET, base + "/v1/jobs", headers: auth(Self.adminKey)).text
         #expect(answers.contains("succeeded"))
-        try await client.shutdown()
         try await running.stop()
         try await emulator.stop()
 

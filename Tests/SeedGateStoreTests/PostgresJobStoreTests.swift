@@ -6,7 +6,7 @@ import Testing
 
 /// What only the PostgreSQL store has to prove: several replicas on one database. Each test runs on a fresh
 /// database of the server in `POSTGRES_URL`; without it every test here is reported as skipped.
-@Suite(.enabled(if: PostgresTestDatabase.isAvailable, "POSTGRES_URL not set"))
+@Suite(.enabled(if: PostgresTestDatabase.isAvailable, "POSTGRES_URL not set"), .timeLimit(.minutes(2)))
 struct PostgresJobStoreTests {
     /// The marker for the shared suite: when POSTGRES_URL is unset this shows up as a skip, so the behaviour suite
     /// running on two backends instead of three is visible.

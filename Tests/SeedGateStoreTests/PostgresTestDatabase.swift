@@ -31,6 +31,8 @@ enum PostgresTestDatabase {
             var configuration = try PostgresJobStore.configuration(url: url)
             configuration.database = name
             configuration.options.maximumConnections = 4
+            // A claim that blocks on a lock instead of skipping it fails the test rather than hanging it.
+            configuration.options.additionalStartupParameters = [("lock_timeout", "10s")]
             do {
                 let result = try await body(configuration)
                 try await maintenance.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)

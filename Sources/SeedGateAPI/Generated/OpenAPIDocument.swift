@@ -47,6 +47,10 @@ paths:
           content:
             application/json:
               schema: { $ref: '#/components/schemas/Job' }
+          links:
+            GetJob: { $ref: '#/components/links/GetJob' }
+            StreamJobEvents: { $ref: '#/components/links/StreamJobEvents' }
+            CancelJob: { $ref: '#/components/links/CancelJob' }
         '400': { $ref: '#/components/responses/Problem' }
         '409': { $ref: '#/components/responses/Problem' }
         '413': { $ref: '#/components/responses/Problem' }
@@ -113,10 +117,10 @@ paths:
         - $ref: '#/components/parameters/JobID'
       responses:
         '200':
-          description: An event stream.
+          description: An event stream; `schema` describes each event (comment lines carry none).
           content:
             text/event-stream:
-              schema: { type: string }
+              schema: { $ref: '#/components/schemas/JobEvent' }
         '404': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/cancel:
@@ -157,7 +161,8 @@ paths:
           required: true
           schema: { type: string, maxLength: 128 }
       requestBody:
-        required: false
+        description: The provider's JSON report (every provider sends one); only a hint, never trusted.
+        required: true
         content:
           application/json:
             schema: { type: object }
@@ -228,9 +233,21 @@ paths:
           description: The OpenAPI document SeedGate serves.
           content:
             application/yaml:
-              schema: { type: string }
+              schema:
+                type: object
+                required: [openapi, info, paths]
         default: { $ref: '#/components/responses/Problem' }
 components:
+  links:
+    GetJob:
+      operationId: getJob
+      parameters: { job_id: '$response.body#/id' }
+    StreamJobEvents:
+      operationId: streamJobEvents
+      parameters: { job_id: '$response.body#/id' }
+    CancelJob:
+      operationId: cancelJob
+      parameters: { job_id: '$response.body#/id' }
   parameters:
     JobID:
       name: job_id
@@ -294,6 +311,19 @@ components:
         metadata:
           type: [object, 'null']
           additionalProperties: { type: string }
+    JobEvent:
+      type: object
+      description: 'One Server-Sent Event: `id` is `<job id>-<version>`, `event` is `job.<status>`, `data` the job as JSON.'
+      required: [id, event, data]
+      properties:
+        id: { type: string }
+        event:
+          type: string
+          enum: [job.queued, job.running, job.succeeded, job.failed, job.cancelled, job.expired]
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: { $ref: '#/components/schemas/Job' }
     JobRequest:
       type: object
       description: The request as SeedGate normalised it (with the defaults it applied).

@@ -827,7 +827,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 )
                 let headers: Operations.ReceiveProviderCallback.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
-                let body: Operations.ReceiveProviderCallback.Input.Body?
+                let body: Operations.ReceiveProviderCallback.Input.Body
                 let chosenContentType = try converter.bestContentType(
                     received: contentType,
                     options: [
@@ -836,7 +836,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 )
                 switch chosenContentType {
                 case "application/json":
-                    body = try await converter.getOptionalRequestBodyAsJSON(
+                    body = try await converter.getRequiredRequestBodyAsJSON(
                         OpenAPIRuntime.OpenAPIObjectContainer.self,
                         from: requestBody,
                         transforming: { value in

@@ -335,6 +335,46 @@ extension Components {
                 ])
             }
         }
+        /// One Server-Sent Event: `id` is `<job id>-<version>`, `event` is `job.<status>`, `data` the job as JSON.
+        ///
+        /// - Remark: Generated from `#/components/schemas/JobEvent`.
+        package struct JobEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/JobEvent/id`.
+            package var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JobEvent/event`.
+            @frozen package enum EventPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case job_queued = "job.queued"
+                case job_running = "job.running"
+                case job_succeeded = "job.succeeded"
+                case job_failed = "job.failed"
+                case job_cancelled = "job.cancelled"
+                case job_expired = "job.expired"
+            }
+            /// - Remark: Generated from `#/components/schemas/JobEvent/event`.
+            package var event: Components.Schemas.JobEvent.EventPayload
+            /// - Remark: Generated from `#/components/schemas/JobEvent/data`.
+            package var data: Swift.String
+            /// Creates a new `JobEvent`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - event:
+            ///   - data:
+            package init(
+                id: Swift.String,
+                event: Components.Schemas.JobEvent.EventPayload,
+                data: Swift.String
+            ) {
+                self.id = id
+                self.event = event
+                self.data = data
+            }
+            package enum CodingKeys: String, CodingKey {
+                case id
+                case event
+                case data
+            }
+        }
         /// The request as SeedGate normalised it (with the defaults it applied).
         ///
         /// - Remark: Generated from `#/components/schemas/JobRequest`.

@@ -792,7 +792,7 @@ package enum Operations {
                     self.body = body
                 }
             }
-            /// An event stream.
+            /// An event stream; `schema` describes each event (comment lines carry none).
             ///
             /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)/responses/200`.
             ///
@@ -1168,7 +1168,7 @@ package enum Operations {
                 /// - Remark: Generated from `#/paths/v1/callbacks/{provider}/{token}/POST/requestBody/content/application\/json`.
                 case json(OpenAPIRuntime.OpenAPIObjectContainer)
             }
-            package var body: Operations.ReceiveProviderCallback.Input.Body?
+            package var body: Operations.ReceiveProviderCallback.Input.Body
             /// Creates a new `Input`.
             ///
             /// - Parameters:
@@ -1178,7 +1178,7 @@ package enum Operations {
             package init(
                 path: Operations.ReceiveProviderCallback.Input.Path,
                 headers: Operations.ReceiveProviderCallback.Input.Headers = .init(),
-                body: Operations.ReceiveProviderCallback.Input.Body? = nil
+                body: Operations.ReceiveProviderCallback.Input.Body
             ) {
                 self.path = path
                 self.headers = headers

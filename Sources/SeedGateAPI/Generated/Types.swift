@@ -182,7 +182,7 @@ extension APIProtocol {
     package func receiveProviderCallback(
         path: Operations.ReceiveProviderCallback.Input.Path,
         headers: Operations.ReceiveProviderCallback.Input.Headers = .init(),
-        body: Operations.ReceiveProviderCallback.Input.Body? = nil
+        body: Operations.ReceiveProviderCallback.Input.Body
     ) async throws -> Operations.ReceiveProviderCallback.Output {
         try await receiveProviderCallback(Operations.ReceiveProviderCallback.Input(
             path: path,

@@ -120,7 +120,7 @@ struct ArkTasksRoutes: Sendable {
             return FacadeJSON.response(ArkEmptyObject())
         case .queued, .running:
             do {
-                _ = try await jobs.cancel(id: id, tenant: Caller.current.visibleTenant)
+                _ = try await FacadeCancel.cancel(jobs, id: id, tenant: Caller.current.visibleTenant)
             } catch JobServiceError.conflict(let reason) {
                 let fresh = try await find(id)
                 if [.succeeded, .failed, .expired].contains(fresh.status) { return FacadeJSON.response(ArkEmptyObject()) }

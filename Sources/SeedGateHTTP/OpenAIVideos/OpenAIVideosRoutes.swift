@@ -106,7 +106,7 @@ struct OpenAIVideosRoutes: Sendable {
         let job = try await find(id)
         guard !job.status.isTerminal else { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
         do {
-            _ = try await jobs.cancel(id: job.id.rawValue, tenant: Caller.current.visibleTenant)
+            _ = try await FacadeCancel.cancel(jobs, id: job.id.rawValue, tenant: Caller.current.visibleTenant)
         } catch JobServiceError.conflict(let reason) {
             // The job may have ended meanwhile; otherwise the provider cannot cancel it in its current state.
             if try await find(id).status.isTerminal { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }

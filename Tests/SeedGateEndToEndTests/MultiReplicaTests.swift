@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// Two `seedgate serve` processes on one PostgreSQL database share the work; one is killed with SIGKILL mid-way and
+/// the other finishes every job, with no task created twice. Needs POSTGRES_URL (scripts/test.sh starts a server).
+@Suite(.timeLimit(.minutes(5))) struct MultiReplicaTests {
+    static let postgresURL = ProcessInfo.processInfo.environment["POSTGRES_URL"]
+
+    @Test func postgresIsThereInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(Self.postgresURL != nil, "CI must run the PostgreSQL suites: scripts/test.sh starts a server and sets POSTGRES_URL")
+        }
+    }
+
+    /// A fresh database on the test server, so runs never see each other's jobs.
+    static func freshDatabase() throws -> String {
+        let base = try #require(postgresURL)
+        let name = "seedgate_replicas_\(UUID().uuidString.prefix(8).lowercased())"
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"]
+        try psql.run()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else { throw HarnessError("could not create database \(name)") }
+        var components = try #require(URLComponents(string: base))
+        components.path = "/\(name)"
+        return try #require(components.string)
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "POSTGRES_URL not set"))
+    func twoReplicasShareTheWorkAndOneDyingLosesNothing() async throws {
+        let database = try Self.freshDatabase()
+        let emulator = try await RunningEmulator.start(queueSeconds: 0.5, runSeconds: 1.5)
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-replicas-\(UUID().uuidString).yaml")
+        try """
+        providers:
+          volcengine-ark:
+            base_url: \(emulator.baseURL)
+            timeout_seconds: 5
+            rpm: 100000
+            concurrency: 100000
+        routing:
+          default: [volcengine-ark]
+        log:
+          level: warning
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let environment = ["SEEDGATE_DATABASE_URL": database, "VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret]
+        let a = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "a")
+        let b = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "b")
+        defer {
+            a.terminate()
+            b.terminate()
+        }
+        try await a.waitUntilReady()
+        try await b.waitUntilReady()
+
+        let client = HTTPClient.shared
+        let total = 500
+        // Half the jobs across both replicas; then B dies (SIGKILL) while it is dispatching and polling its share;
+        // the rest go to A.
+        var ids = try await submit(0..<(total / 2), client: client) { $0 % 2 == 0 ? a : b }
+        try await Task.sleep(for: .milliseconds(300))
+        b.kill()
+        ids += try await submit((total / 2)..<total, client: client) { _ in a }
+        #expect(ids.count == total)
+        #expect(!b.process.isRunning)
+
+        // Every job reaches a terminal state through the surviving replica.
+        var jobs: [String: [String: Any]] = [:]
+        let deadline = ContinuousClock.now + .seconds(150)
+        while ContinuousClock.now < deadline {
+            jobs = try await allJobs(client, a)
+            if jobs.count == total, jobs.values.allSatisfy(isTerminal) { break }
+            try await Task.sleep(for: .seconds(1))
+        }
+        #expect(jobs.count == total)
+        let unfinished = jobs.values.filter { !isTerminal($0) }
+        #expect(unfinished.isEmpty, "unfinished: \(unfinished.prefix(3))")
+        let succeeded = jobs.values.filter { $0["status"] as? String == "succeeded" }.count
+        let unknown = jobs.values.filter { $0[path: "error.code"] as? String == "submit_outcome_unknown" }.count
+        #expect(succeeded + unknown == total, "only creates cut short by the kill may end unknown")
+        #expect(unknown <= 16, "at most the killed replica's in-flight creates end unknown")
+
+        let stats = try await emulator.stats(client)
+        print("replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (cut short by SIGKILL), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")")
+        #expect(stats["max_creates_per_task"] as? Int == 1, "no job was created upstream twice: \(stats)")
+        let withTask = jobs.values.filter { $0[path: "upstream.task_id"] != nil }.count
+        #expect((stats["creates"] as? Int ?? -1) >= withTask)
+        #expect((stats["creates"] as? Int ?? Int.max) <= withTask + unknown)
+        try await emulator.stop()
+    }
+
+    func submit(_ indices: Range<Int>, client: HTTPClient, to replica: @escaping @Sendable (Int) -> ServerProcess) async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            var ids: [String] = []
+            for index in indices {
+                if index - indices.lowerBound >= 32, let id = try await group.next() { ids.append(id) }
+                group.addTask {
+                    let body: [String: Any] = ["model": "seedance-1.5-pro", "prompt": "replica job \(index)"]
+                    let created = try await client.json(.POST, replica(index).baseURL + "/v1/jobs", body: body)
+                    guard let id = created.body["id"] as? String else { throw HarnessError("create failed: \(created.text)") }
+                    return id
+                }
+            }
+            for try await id in group { ids.append(id) }
+            return ids
+        }
+    }
+
+    func allJobs(_ client: HTTPClient, _ server: ServerProcess) async throws -> [String: [String: Any]] {
+        var jobs: [String: [String: Any]] = [:]
+        var cursor: String?
+        repeat {
+            let page = try await client.json(.GET, server.baseURL + "/v1/jobs?limit=100" + (cursor.map { "&cursor=\($0)" } ?? "")).body
+            for job in page["data"] as? [[String: Any]] ?? [] { if let id = job["id"] as? String { jobs[id] = job } }
+            cursor = page["next_cursor"] as? String
+        } while cursor != nil
+        return jobs
+    }
+}

@@ -1,0 +1,109 @@
+"""The official Volcengine Ark SDK against SeedGate's Ark-compatible facade, base URL changed only."""
+import base64
+
+import pytest
+from volcenginesdkarkruntime import Ark
+from volcenginesdkarkruntime._exceptions import ArkBadRequestError, ArkNotFoundError
+
+from support import png, wait_for
+
+
+@pytest.fixture(scope="module")
+def ark(embedded):
+    return Ark(base_url=f"{embedded.base}/api/v3", api_key="x", max_retries=0, timeout=30)
+
+
+def finished(ark, task_id):
+    return wait_for(lambda: ark.content_generation.tasks.get(task_id=task_id), lambda task: task.status not in ("queued", "running"))
+
+
+def test_create_get_list_delete(ark, embedded):
+    created = ark.content_generation.tasks.create(
+        model="doubao-seedance-1-5-pro-251215",  # Ark's model id, mapped to seedance-1.5-pro
+        content=[{"type": "text", "text": "a red fox in the snow"}],
+        ratio="16:9", duration=5, seed=11, watermark=False, generate_audio=False,
+    )
+    assert created.id.startswith("job_")
+    first = ark.content_generation.tasks.get(task_id=created.id)
+    assert first.status in ("queued", "running", "succeeded")
+    assert first.model == "seedance-1.5-pro"
+    task = finished(ark, created.id)
+    assert task.status == "succeeded"
+    assert task.error is None
+    assert task.content.video_url.startswith("http")
+    assert (task.ratio, task.duration, task.seed, task.framespersecond) == ("16:9", 5, 11, 24)
+    assert task.created_at <= task.updated_at
+    job = embedded.job(created.id)
+    assert job["status"] == "succeeded" and job["request"]["generate_audio"] is False
+
+    second = ark.content_generation.tasks.create(model="seedance-1.0-pro", content=[{"type": "text", "text": "a paper boat"}])
+    listed = ark.content_generation.tasks.list(task_ids=[created.id, second.id], page_size=10)
+    assert listed.total == 2
+    assert [item.id for item in listed.items] == [second.id, created.id]  # newest first
+    succeeded = ark.content_generation.tasks.list(status="succeeded", task_ids=[created.id, second.id])
+    assert created.id in [item.id for item in succeeded.items]
+    paged = ark.content_generation.tasks.list(page_num=2, page_size=1, task_ids=[created.id, second.id])
+    assert [item.id for item in paged.items] == [created.id] and paged.total == 2
+
+    ark.content_generation.tasks.delete(created.id)  # finished: acknowledged with {} (the SDK parses it), the job is kept
+    assert embedded.job(created.id)["status"] == "succeeded"
+
+
+def test_image_to_video_with_roles(ark, embedded):
+    data_url = "data:image/png;base64," + base64.b64encode(png()).decode()
+    created = ark.content_generation.tasks.create(
+        model="doubao-seedance-1-0-lite-i2v-250428",
+        content=[
+            {"type": "text", "text": "from dawn to dusk"},
+            {"type": "image_url", "image_url": {"url": data_url}, "role": "first_frame"},
+            {"type": "image_url", "image_url": {"url": data_url}, "role": "last_frame"},
+        ],
+        return_last_frame=True,
+    )
+    roles = [image["role"] for image in embedded.job(created.id)["request"]["images"]]
+    assert roles == ["first_frame", "last_frame"]
+    task = finished(ark, created.id)
+    assert task.status == "succeeded", task
+
+
+def test_delete_cancels_a_queued_task(ark, embedded):
+    created = ark.content_generation.tasks.create(
+        model="seedance-1.5-pro", content=[{"type": "text", "text": "cancel me"}], extra_body={"provider": "volcengine-ark"},
+    )
+    ark.content_generation.tasks.delete(created.id)
+    assert ark.content_generation.tasks.get(task_id=created.id).status == "cancelled"
+    with pytest.raises(ArkBadRequestError) as caught:
+        ark.content_generation.tasks.delete(created.id)  # as on Ark: a cancelled task cannot be deleted
+    assert caught.value.code == "InvalidAction.TaskNotCancellable"
+
+
+def test_failed_task_carries_arks_error_code(ark):
+    created = ark.content_generation.tasks.create(
+        model="seedance-1.5-pro", content=[{"type": "text", "text": "[[fail:moderation]] a storm"}],
+        extra_body={"provider": "volcengine-ark"},
+    )
+    task = finished(ark, created.id)
+    assert task.status == "failed"
+    assert task.error.code == "OutputVideoSensitiveContentDetected"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "code", "param"),
+    [
+        ({"model": "ep-20250101-abcde"}, ArkNotFoundError, "InvalidEndpointOrModel.NotFound", "model"),
+        ({"model": "seedance-1.5-pro", "duration": 99}, ArkBadRequestError, "InvalidParameter", "duration"),
+        ({"model": "seedance-1.5-pro", "ratio": "2:1"}, ArkBadRequestError, "InvalidParameter", "ratio"),
+        ({"model": "seedance-1.5-pro", "callback_url": "https://example.com/hook"}, ArkBadRequestError, "InvalidParameter", "callback_url"),
+    ],
+)
+def test_refusals_are_ark_errors(ark, arguments, error, code, param):
+    with pytest.raises(error) as caught:
+        ark.content_generation.tasks.create(content=[{"type": "text", "text": "a lighthouse"}], **arguments)
+    assert (caught.value.code, caught.value.param) == (code, param)
+    assert "Request ID:" in caught.value.message
+
+
+def test_unknown_task_is_not_found(ark):
+    with pytest.raises(ArkNotFoundError) as caught:
+        ark.content_generation.tasks.get(task_id="job_0000000000000000000000000z")
+    assert caught.value.code == "ResourceNotFound"
