@@ -32,12 +32,15 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds added to every API response.")
     var latencyMs: Int = 0
 
+    @Option(help: "Base of the video URLs it hands out, when clients reach it by another name (default: http://<host>:<port>).")
+    var publicURL: String?
+
     func run() async throws {
         LogSetup.bootstrap(level: .info, json: false)
         let logger = Logger(label: "seedgate.emulator")
         let configuration = EmulatorConfiguration(
             host: host, port: port, apiKey: apiKey, queueSeconds: queueSeconds, runSeconds: runSeconds,
-            latency: .milliseconds(latencyMs)
+            latency: .milliseconds(latencyMs), publicBaseURL: publicURL
         )
         let provider = provider
         let announce: @Sendable (Int) async -> Void = { port in

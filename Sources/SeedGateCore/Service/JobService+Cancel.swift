@@ -6,6 +6,12 @@ extension JobService {
     /// it in the task's current state; otherwise the answer is a conflict that says why.
     public func cancel(id rawID: String, tenant: String?) async throws -> Job {
         var job = try await self.job(id: rawID, tenant: tenant)
+        // A create call in flight takes milliseconds as a rule: wait for its outcome rather than refuse.
+        let patience = ContinuousClock.now + .seconds(5)
+        while job.submission == .submitting, ContinuousClock.now < patience {
+            try await Task.sleep(for: .milliseconds(50))
+            job = try await self.job(id: rawID, tenant: tenant)
+        }
         while true {
             if job.status.isTerminal { throw JobServiceError.conflict("the job is already \(job.status.rawValue)") }
             switch job.submission {
@@ -18,7 +24,7 @@ extension JobService {
                 if saved.status == .cancelled { return saved }
                 job = saved
             case .submitting:
-                throw JobServiceError.conflict("the job is being handed to a provider right now; retry the cancel in a moment")
+                throw JobServiceError.conflict("the job is still being handed to a provider (the create call has not answered); retry the cancel in a moment")
             case .accepted:
                 return try await cancelUpstream(job)
             case .abandoned:
