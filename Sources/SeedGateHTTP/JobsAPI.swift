@@ -75,7 +75,16 @@ struct JobsAPI: APIProtocol {
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         do {
-            try await jobs.store.ping()
+            // Bounded: a health check must answer even when the database does not.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await jobs.store.ping() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(2))
+                    throw CancellationError()
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             throw ProblemDetails(status: 503, code: "unavailable", title: "Not ready", detail: "the job store cannot be reached")
         }

@@ -119,8 +119,10 @@ public actor InMemoryJobStore: JobStore {
 extension WebhookDelivery {
     public static func newID() -> String { "dlv_" + String(JobID.generate().rawValue.dropFirst(JobID.prefix.count)) }
 
-    /// Folds an attempt's outcome into the record (shared by every store).
+    /// Folds an attempt's outcome into the record (shared by every store). Only a pending delivery takes it: the
+    /// late result of a worker whose lease ran out must not undo a delivery another worker completed since.
     public mutating func apply(_ outcome: DeliveryOutcome, at date: Date) {
+        guard status == .pending else { return }
         attempts += 1
         lastAttemptAt = date
         switch outcome {

@@ -36,7 +36,7 @@ public struct AceDataAdapter: ProviderAdapter {
 
     /// Creates a task in async mode; a create that answers with the finished (or failed) result carries it along.
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
-        let body = try encode(AceDataMapping.createBody(for: request))
+        let body = try JSONExchange.encode(AceDataMapping.createBody(for: request))
         let response = try await send(Self.videosPath, body: body, call: .create, context: context)
         let answer = try decode(AceDataGenerateResponse.self, from: response, expected: "a task id")
         guard let taskID = answer.taskID, !taskID.isEmpty else {
@@ -90,7 +90,7 @@ public struct AceDataAdapter: ProviderAdapter {
     private func retrieve(_ taskID: String, context: ProviderContext) async throws(ProviderError) -> FetchResult {
         let response: UpstreamResponse
         do {
-            response = try await send(Self.tasksPath, body: encode(AceDataTasksQuery.retrieve(taskID)), call: .task, context: context)
+            response = try await send(Self.tasksPath, body: JSONExchange.encode(AceDataTasksQuery.retrieve(taskID)), call: .task, context: context)
         } catch where error.kind == .notFound {
             return .notFound
         }
@@ -107,7 +107,7 @@ public struct AceDataAdapter: ProviderAdapter {
 
     /// `{"action":"retrieve_batch","ids"}`; returns the snapshots of the asked ids the answer contains.
     private func retrieveBatch(_ ids: [String], context: ProviderContext) async throws(ProviderError) -> [String: UpstreamSnapshot] {
-        let response = try await send(Self.tasksPath, body: encode(AceDataTasksQuery.retrieveBatch(ids)), call: .task, context: context)
+        let response = try await send(Self.tasksPath, body: JSONExchange.encode(AceDataTasksQuery.retrieveBatch(ids)), call: .task, context: context)
         let batch = try decode(AceDataTaskBatch.self, from: response, expected: "a task batch")
         let asked = Set(ids)
         var snapshots: [String: UpstreamSnapshot] = [:]
@@ -122,31 +122,12 @@ public struct AceDataAdapter: ProviderAdapter {
     /// POSTs one JSON body; transport failures, non-2xx answers and 2xx `success: false` refusals that name no
     /// task become `ProviderError`s.
     private func send(_ path: String, body: Data, call: AceDataErrors.Call, context: ProviderContext) async throws(ProviderError) -> UpstreamResponse {
-        let headers = [
-            "authorization": "Bearer \(try context.credentials.required("api_key"))",
-            "accept": "application/json",
-            "content-type": "application/json",
-        ]
-        let request = UpstreamRequest(method: "POST", baseURL: context.baseURL, path: path, headers: headers, body: body)
-        let response: UpstreamResponse
-        do throws(TransportFailure) {
-            response = try await context.transport.send(request)
-        } catch {
-            throw ProviderError(error)
-        }
-        guard (200..<300).contains(response.status) else { throw AceDataErrors.error(for: response, call: call) }
-        return response
+        try await JSONExchange.send(
+            "POST", path, body: body, authorization: "Bearer \(try context.credentials.required("api_key"))",
+            context: context, classify: { AceDataErrors.error(for: $0, call: call) }
+        )
     }
 
-    private func encode(_ value: some Encodable) throws(ProviderError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return try encoder.encode(value)
-        } catch {
-            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the request body: \(error)", requestSent: false)
-        }
-    }
 
     private func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
         guard let value = try? JSONDecoder().decode(type, from: response.body) else {

@@ -43,25 +43,8 @@ enum AceDataMapping {
     static func content(for spec: JobSpec) -> [AceDataContentItem] {
         var items: [AceDataContentItem] = []
         if let prompt = spec.prompt { items.append(.text(prompt)) }
-        let images = spec.images.sorted { rank($0.role) < rank($1.role) }
-        items += images.map { .image(url: $0.url, role: role($0.role)) }
+        items += ArkMapping.orderedImages(spec).map { .image(url: $0.url, role: $0.role) }
         return items
-    }
-
-    static func role(_ role: ImageRole) -> String {
-        switch role {
-        case .firstFrame: "first_frame"
-        case .lastFrame: "last_frame"
-        case .reference: "reference_image"
-        }
-    }
-
-    private static func rank(_ role: ImageRole) -> Int {
-        switch role {
-        case .firstFrame: 0
-        case .lastFrame: 1
-        case .reference: 2
-        }
     }
 
     // MARK: answers → UpstreamSnapshot

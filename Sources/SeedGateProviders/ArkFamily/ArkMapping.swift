@@ -46,9 +46,14 @@ enum ArkMapping {
         }
         var items: [ArkContentItem] = []
         if let prompt = spec.prompt { items.append(.text(prompt)) }
-        let images = spec.images.sorted { rank($0.role) < rank($1.role) }
-        items += images.map { .image(url: $0.url, role: role($0.role)) }
+        items += orderedImages(spec).map { .image(url: $0.url, role: $0.role) }
         return items
+    }
+
+    /// The spec's images in Ark's order (first frame before last frame, then references), with Ark's role names.
+    /// Providers that speak Ark's content vocabulary (AceData) use this too.
+    static func orderedImages(_ spec: JobSpec) -> [(url: String, role: String)] {
+        spec.images.sorted { rank($0.role) < rank($1.role) }.map { ($0.url, role($0.role)) }
     }
 
     /// Ark's `role` for an image. [REF-CREATE]

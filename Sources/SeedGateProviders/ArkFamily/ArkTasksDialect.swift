@@ -28,15 +28,7 @@ public struct ArkTasksDialect: Sendable {
 
     /// Creates a task; Ark answers with its id only.
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
-        let body = try ArkMapping.createBody(for: request)
-        let data: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            data = try encoder.encode(body)
-        } catch {
-            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the create body: \(error)", requestSent: false)
-        }
+        let data = try JSONExchange.encode(try ArkMapping.createBody(for: request))
         let response = try await send("POST", Self.tasksPath, body: data, call: .create, context: context)
         let created = try decode(ArkTaskReference.self, from: response, expected: "a task id")
         guard !created.id.isEmpty else { throw ArkErrors.malformed(response, expected: "a non-empty task id") }
@@ -112,27 +104,15 @@ public struct ArkTasksDialect: Sendable {
 
     // MARK: plumbing
 
-    /// Sends one request; transport failures and non-2xx answers become `ProviderError`s.
+    /// Sends one request with the API key as a bearer token; non-2xx answers are classified per call.
     private func send(
         _ method: String, _ path: String, query: [QueryItem] = [], body: Data? = nil, call: ArkErrors.Call,
         context: ProviderContext
     ) async throws(ProviderError) -> UpstreamResponse {
-        var headers = [
-            "authorization": "Bearer \(try context.credentials.required("api_key"))",
-            "accept": "application/json",
-        ]
-        if body != nil { headers["content-type"] = "application/json" }
-        let request = UpstreamRequest(
-            method: method, baseURL: context.baseURL, path: path, query: query, headers: headers, body: body
+        try await JSONExchange.send(
+            method, path, query: query, body: body, authorization: "Bearer \(try context.credentials.required("api_key"))",
+            context: context, classify: { ArkErrors.error(for: $0, call: call) }
         )
-        let response: UpstreamResponse
-        do throws(TransportFailure) {
-            response = try await context.transport.send(request)
-        } catch {
-            throw ProviderError(error)
-        }
-        guard (200..<300).contains(response.status) else { throw ArkErrors.error(for: response, call: call) }
-        return response
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {

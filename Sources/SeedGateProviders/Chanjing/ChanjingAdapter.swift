@@ -52,7 +52,7 @@ public struct ChanjingAdapter: ProviderAdapter {
 
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
         let body = try ChanjingMapping.submitBody(for: request, imageField: imageField)
-        let (response, head) = try await call("POST", Self.submitPath, body: try Self.encode(body), context: context)
+        let (response, head) = try await call("POST", Self.submitPath, body: try JSONExchange.encode(body), context: context)
         if let code = head.code, code != 0 {
             throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .submit)
         }
@@ -144,7 +144,7 @@ public struct ChanjingAdapter: ProviderAdapter {
         appID: String, secretKey: String, context: ProviderContext, now: @Sendable () -> Date
     ) async throws(ProviderError) -> ChanjingToken {
         do throws(ProviderError) {
-            let body = try encode(ChanjingTokenRequest(appID: appID, secretKey: secretKey))
+            let body = try JSONExchange.encode(ChanjingTokenRequest(appID: appID, secretKey: secretKey))
             let request = UpstreamRequest(
                 method: "POST", baseURL: context.baseURL, path: tokenPath, headers: ["content-type": "application/json"], body: body
             )
@@ -178,25 +178,9 @@ public struct ChanjingAdapter: ProviderAdapter {
 
     /// Sends one request; transport failures and non-2xx answers become `ProviderError`s.
     private static func transmit(_ request: UpstreamRequest, context: ProviderContext) async throws(ProviderError) -> UpstreamResponse {
-        let response: UpstreamResponse
-        do throws(TransportFailure) {
-            response = try await context.transport.send(request)
-        } catch {
-            throw ProviderError(error)
-        }
-        guard (200..<300).contains(response.status) else { throw ChanjingErrors.error(for: response) }
-        return response
+        try await JSONExchange.transmit(request, context: context, classify: ChanjingErrors.error(for:))
     }
 
-    private static func encode(_ value: some Encodable) throws(ProviderError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return try encoder.encode(value)
-        } catch {
-            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the request body: \(error)", requestSent: false)
-        }
-    }
 
     private static func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
         guard let value = try? JSONDecoder().decode(type, from: response.body) else {

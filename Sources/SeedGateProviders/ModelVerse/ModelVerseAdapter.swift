@@ -28,15 +28,7 @@ public struct ModelVerseAdapter: ProviderAdapter {
 
     /// Submits a task; ModelVerse answers with its id only.
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
-        let body = try ModelVerseMapping.submitBody(for: request)
-        let data: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            data = try encoder.encode(body)
-        } catch {
-            throw ProviderError(.invalidRequest, providerMessage: "cannot encode the submit body: \(error)", requestSent: false)
-        }
+        let data = try JSONExchange.encode(try ModelVerseMapping.submitBody(for: request))
         let response = try await send("POST", Self.submitPath, body: data, call: .submit, context: context)
         let created = try decode(ModelVerseSubmitResponse.self, from: response, expected: "output.task_id")
         guard !created.output.taskID.isEmpty else {
@@ -91,23 +83,11 @@ public struct ModelVerseAdapter: ProviderAdapter {
         _ method: String, _ path: String, query: [QueryItem] = [], body: Data? = nil, call: ModelVerseErrors.Call,
         context: ProviderContext
     ) async throws(ProviderError) -> UpstreamResponse {
-        var headers = [
-            // The raw key, as [S002] shows for the task endpoints (the general docs and third parties use `Bearer`).
-            "authorization": try context.credentials.required("api_key"),
-            "accept": "application/json",
-        ]
-        if body != nil { headers["content-type"] = "application/json" }
-        let request = UpstreamRequest(
-            method: method, baseURL: context.baseURL, path: path, query: query, headers: headers, body: body
+        // The raw key, as [S002] shows for the task endpoints (the general docs and third parties use `Bearer`).
+        try await JSONExchange.send(
+            method, path, query: query, body: body, authorization: try context.credentials.required("api_key"),
+            context: context, classify: { ModelVerseErrors.error(for: $0, call: call) }
         )
-        let response: UpstreamResponse
-        do throws(TransportFailure) {
-            response = try await context.transport.send(request)
-        } catch {
-            throw ProviderError(error)
-        }
-        guard (200..<300).contains(response.status) else { throw ModelVerseErrors.error(for: response, call: call) }
-        return response
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
