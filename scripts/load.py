@@ -13,8 +13,9 @@ It starts, on loopback and on free ports, three things of its own:
 
 It then submits N jobs at once (each with its own prompt, an Idempotency-Key and a `callback_url` pointing at
 the receiver; connection failures are retried with the same key), waits until every accepted job is terminal
-by listing the unfinished jobs (`GET /v1/jobs?status=queued|running`, one pass a second), waits a little for
-the last webhooks, fetches every job once, and reads the emulator's counters and tasks.
+by listing the unfinished jobs (`GET /v1/jobs?status=queued|running`, one pass a second), fetches every job
+once, waits up to `--webhook-grace` (90 s: more than SeedGate's 60 s webhook delivery lease) for the webhook
+events SeedGate has recorded but not yet delivered, and reads the emulator's counters and `/emulator/tasks`.
 
 What it measures
 ----------------
@@ -24,16 +25,21 @@ What it measures
   reference, less the tasks a `submit_outcome_unknown` job may have left behind) and the emulator's
   `max_creates_per_task` (creates sharing one request fingerprint) -- must be 0 and 1;
 * lag from upstream completion (emulator `finished_at_ms`, matched by `upstream.task_id`) to SeedGate's
-  `finished_at`, p50/p95/max;
+  `finished_at`, p50/p95/max ("n/a" if the emulator has no `/emulator/tasks`), and the window between a task's
+  creation upstream and SeedGate recording it (a crash inside that window leaves an untracked task);
 * upstream status calls per completed job (emulator `status_reads` / completed jobs);
 * webhook first-attempt latency of `job.succeeded` (receive time - job `finished_at`), p50/p95/max;
 * webhook events received vs expected (queued, running, succeeded per succeeded job; queued and the
-  terminal event per other terminal job), naming the missing ones;
+  terminal event per other terminal job), naming the missing ones and whether SeedGate ever emitted them;
+  first-arrival latency of job.queued and job.running too; redeliveries and bad signatures;
 * dispatch delay (created -> accepted upstream), create-call latency, the server's peak RSS (VmHWM), wall time.
 
-With `--crash`, the server is killed with SIGKILL once half the jobs are accepted, restarted on the same
-database and port, and the run goes on; the same guarantees are checked. Jobs whose create call the kill
-interrupted may end `failed` with `submit_outcome_unknown` (they are counted), but never cause a second create.
+With `--crash`, the server is killed with SIGKILL once half the jobs are accepted (aimed, within 2 s, at a
+moment the emulator sees creates arriving, so the dispatcher has creates in flight), restarted on the same
+database and port, and the run goes on; the same guarantees are checked. Submitters retry with the same
+Idempotency-Key meanwhile. Jobs whose create call the kill interrupted may end `failed` with
+`submit_outcome_unknown` (they are counted; SeedGate settles them about 20 s later), but never cause a second
+create.
 
 Exit status: 0 only if nothing is lost, no create was duplicated and every expected webhook event arrived at
 least once (and every submission was accepted); otherwise 1, with the reasons.
@@ -218,10 +224,13 @@ def find_binary(explicit: str | None) -> Path:
     """--binary, else the release build, else the debug build (built now if missing)."""
     if explicit:
         return Path(explicit).resolve()
-    for config in ("release", "debug"):
-        candidate = REPO / ".build" / config / "seedgate"
-        if candidate.exists():
-            return candidate
+    release, debug = REPO / ".build" / "release" / "seedgate", REPO / ".build" / "debug" / "seedgate"
+    if release.exists():
+        if debug.exists() and debug.stat().st_mtime > release.stat().st_mtime:
+            log("note: the release binary is older than the debug one (use --binary to pick)")
+        return release
+    if debug.exists():
+        return debug
     log("no seedgate binary; running swift build --product seedgate")
     subprocess.run(["swift", "build", "--product", "seedgate"], cwd=REPO, check=True)
     return REPO / ".build" / "debug" / "seedgate"

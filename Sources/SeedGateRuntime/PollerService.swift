@@ -29,6 +29,10 @@ public struct PollerService: Service {
         self.breakers = breakers
     }
 
+    var claimLease: TimeInterval {
+        (jobs.providers.all.map { Double($0.callTimeout.components.seconds) }.max() ?? 30) + 10
+    }
+
     /// Takes one status call from the provider's budget; a batch without budget waits for a later round.
     func spend(_ provider: ConfiguredProvider) -> Bool {
         budgets.take(provider.id, perMinute: provider.manifest.polling.maxRequestsPerMinute)
@@ -52,9 +56,10 @@ public struct PollerService: Service {
 
     /// Checks the due jobs once, as far as each provider's budget allows; returns how many were checked.
     func checkDueJobs() async throws -> Int {
-        // The lease outlasts a round; a job whose check fails to record (e.g. the process dies) is retried after it.
+        // The lease outlasts one status call (the slowest provider's timeout, plus a margin); a check whose result is
+        // never recorded (the process died) is taken up again when it runs out.
         let now = Date()
-        let claims = try await jobs.store.claimDueForCheck(dueBy: now, limit: batchLimit, leaseUntil: now.addingTimeInterval(60))
+        let claims = try await jobs.store.claimDueForCheck(dueBy: now, limit: batchLimit, leaseUntil: now.addingTimeInterval(claimLease))
         for claim in claims { if let dueAt = claim.dueAt { jobs.observer?.checkStarted(lateBy: now.timeIntervalSince(dueAt)) } }
         let due = claims.map(\.job)
         guard !due.isEmpty else { return 0 }

@@ -21,7 +21,9 @@ public struct WebhookService: Service {
     let metrics: SeedGateMetrics?
     let logger: Logger
     let batchSize = 32
-    let lease: TimeInterval = 60
+    /// How long a claimed delivery is held: longer than one attempt (10 s timeout); a crashed worker's claims are
+    /// taken up again when it runs out.
+    let lease: TimeInterval = 20
     let timeout: TimeAmount = .seconds(10)
 
     public init(

@@ -102,7 +102,10 @@ struct JSONResponse {
 }
 
 extension HTTPClient {
-    func json(_ method: HTTPMethod, _ url: String, body: Any? = nil, rawBody: String? = nil, headers: [(String, String)] = []) async throws -> JSONResponse {
+    func json(
+        _ method: HTTPMethod, _ url: String, body: Any? = nil, rawBody: String? = nil, headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> JSONResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -113,7 +116,7 @@ extension HTTPClient {
             if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(string: rawBody))
         }
-        let response = try await execute(request, timeout: .seconds(30))
+        let response = try await execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         let data = Data(bytes.readableBytesView)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
