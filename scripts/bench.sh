@@ -271,7 +271,11 @@ bench_submit() {
     fixedrate --port "$server_port" --path /v1/jobs --body "$seedgate_body" --rate "$rate" --duration "$seconds" \
       | tee "$tmp/seedgate-$rate.json" | summary "SeedGate POST /v1/jobs"
     wait_all_terminal 180
-    echo "  seedgate $(rss "$server_pid"); emulator counters: $(curl -fsS "http://127.0.0.1:$emulator_port/emulator/stats")"
+    # (the generator sends identical bodies, so the emulator's max_creates_per_task says nothing here)
+    echo "  seedgate $(rss "$server_pid"); emulator: $(curl -fsS "http://127.0.0.1:$emulator_port/emulator/stats" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(", ".join(f"{k} {s[k]}" for k in ("creates", "status_reads", "callbacks_delivered", "callbacks_abandoned")))')"
   done
   stop_stack
 }
