@@ -1,0 +1,56 @@
+import Foundation
+import SeedGateCore
+@testable import SeedGateRuntime
+import Testing
+
+@Suite struct AdmissionAndCircuitTests {
+    let key = ProviderModel(provider: "volcengine-ark", model: "seedance-1.5-pro")
+
+    @Test func concurrencyLimitHoldsJobsBack() {
+        let admission = AdmissionControl()
+        let limits = Limits(rpm: nil, concurrency: 2)
+        #expect(admission.admit(key, limits: limits, inFlight: 0))
+        #expect(admission.admit(key, limits: limits, inFlight: 1))
+        #expect(!admission.admit(key, limits: limits, inFlight: 2))
+    }
+
+    @Test func rpmIsATokenBucketPerProviderAndModel() {
+        let admission = AdmissionControl()
+        let limits = Limits(rpm: 3, concurrency: nil)
+        let admitted = (0..<10).filter { _ in admission.admit(key, limits: limits, inFlight: 0) }.count
+        #expect(admitted == 3, "a minute's worth of burst, then nothing until tokens refill")
+        let other = ProviderModel(provider: "volcengine-ark", model: "seedance-1.0-pro")
+        #expect(admission.admit(other, limits: limits, inFlight: 0), "another model has its own bucket")
+    }
+
+    @Test func tokenBucketRefillsOverTime() {
+        let start = ContinuousClock.now
+        var bucket = TokenBucket(perMinute: 60, now: start)
+        let burst = (0..<61).filter { _ in bucket.take(now: start) }.count
+        #expect(burst == 60, "a minute's worth at once, no more")
+        let afterOneSecond = bucket.take(now: start + .seconds(1))
+        let again = bucket.take(now: start + .seconds(1))
+        #expect(afterOneSecond, "60 a minute is one a second")
+        #expect(!again)
+    }
+
+    @Test func aProviderThatKeepsFailingIsSkippedForACoolDownThenTriedOnce() {
+        let breakers = CircuitBreakers(threshold: 3, coolDown: .seconds(30))
+        let provider: ProviderID = "modelverse"
+        let start = ContinuousClock.now
+        for _ in 0..<2 { breakers.recordFailure(provider, now: start) }
+        #expect(breakers.allows(provider, now: start), "below the threshold the circuit stays closed")
+        breakers.recordFailure(provider, now: start)
+        #expect(breakers.state(provider, now: start) == .open)
+        #expect(!breakers.allows(provider, now: start + .seconds(29)))
+        #expect(breakers.state(provider, now: start + .seconds(31)) == .halfOpen)
+        #expect(breakers.allows(provider, now: start + .seconds(31)), "one trial after the cool-down")
+        #expect(!breakers.allows(provider, now: start + .seconds(31)), "only one")
+        breakers.recordFailure(provider, now: start + .seconds(32))
+        #expect(!breakers.allows(provider, now: start + .seconds(40)), "a failed trial opens the circuit again")
+        #expect(breakers.allows(provider, now: start + .seconds(63)))
+        breakers.recordSuccess(provider)
+        #expect(breakers.state(provider) == .closed)
+        #expect(breakers.allows("acedata"), "other providers are unaffected")
+    }
+}
