@@ -66,12 +66,7 @@ struct AceDataHarness: Sendable {
 
     /// Polls until `condition` holds or `seconds` pass; true if it held.
     func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
+        try await pollUntil(within: seconds, condition)
     }
 }
 
@@ -93,21 +88,7 @@ func withAceDataEmulator<T: Sendable>(
     _ body: (AceDataHarness) async throws -> T
 ) async throws -> T {
     let emulator = now.map { AceDataEmulator(configuration: configuration, now: $0) } ?? AceDataEmulator(configuration: configuration)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let application = emulator.makeApplication { port in portSink.yield(port) }
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    do {
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            return try await body(AceDataHarness(emulator: emulator, client: client, baseURL: "http://127.0.0.1:\(port)"))
-        }
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
+    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+        try await body(AceDataHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

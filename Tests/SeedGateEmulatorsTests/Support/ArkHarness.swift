@@ -77,12 +77,7 @@ struct ArkHarness: Sendable {
 
     /// Polls until `condition` holds or `seconds` pass; true if it held.
     func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
+        try await pollUntil(within: seconds, condition)
     }
 }
 
@@ -104,21 +99,7 @@ func withArkEmulator<T: Sendable>(
     _ body: (ArkHarness) async throws -> T
 ) async throws -> T {
     let emulator = now.map { ArkEmulator(configuration: configuration, now: $0) } ?? ArkEmulator(configuration: configuration)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let application = emulator.makeApplication { port in portSink.yield(port) }
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    do {
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            return try await body(ArkHarness(emulator: emulator, client: client, baseURL: "http://127.0.0.1:\(port)"))
-        }
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
+    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+        try await body(ArkHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

@@ -101,21 +101,7 @@ func withChanjingEmulator<T: Sendable>(
 ) async throws -> T {
     let emulator = now.map { ChanjingEmulator(configuration: configuration, tokenLifetime: tokenLifetime, now: $0) }
         ?? ChanjingEmulator(configuration: configuration, tokenLifetime: tokenLifetime)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let application = emulator.makeApplication { port in portSink.yield(port) }
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    do {
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            return try await body(ChanjingHarness(emulator: emulator, client: client, baseURL: "http://127.0.0.1:\(port)"))
-        }
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
+    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+        try await body(ChanjingHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }
