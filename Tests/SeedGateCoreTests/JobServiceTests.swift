@@ -175,7 +175,7 @@ import Testing
         await #expect(throws: JobServiceError.idempotencyMismatch) { try await jobs.create(other, tenant: "t1") }
         let elsewhere = try await jobs.create(request, tenant: "t2")
         #expect(elsewhere.job.id != first.job.id)
-        let page = try await store.list(JobQuery(limit: 10))
+        let page = await store.list(JobQuery(limit: 10))
         #expect(page.jobs.count == 2)
     }
 

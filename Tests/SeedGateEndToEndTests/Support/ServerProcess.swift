@@ -39,7 +39,7 @@ final class ServerProcess: @unchecked Sendable {
     init(configFile: String, port: Int, environment: [String: String], name: String) throws {
         self.port = port
         log = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(name)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = Self.binary
         process.arguments = ["serve", "--config", configFile, "--port", String(port)]
