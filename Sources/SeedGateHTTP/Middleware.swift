@@ -27,7 +27,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started
-        observe?(request.method.rawValue, Int(response.status.code), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        observe?(request.method.rawValue, Int(response.status.code), elapsed / .seconds(1))
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: [
             "http.status": "\(response.status.code)",
             "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",

@@ -41,7 +41,7 @@ public struct DispatcherService: Service {
             } catch {
                 logger.error("dispatch round failed", metadata: ["error": "\(error)"])
             }
-            if submitted == 0 || submitted < batchSize {
+            if submitted < batchSize {
                 await cancelWhenGracefulShutdown { await jobs.signals.submissions.wait(upTo: idleInterval) }
             }
         }

@@ -30,7 +30,7 @@ public struct PollerService: Service {
     }
 
     var claimLease: TimeInterval {
-        (jobs.providers.all.map { Double($0.callTimeout.components.seconds) }.max() ?? 30) + 10
+        jobs.providers.longestCallTimeout / .seconds(1) + 10
     }
 
     /// Takes one status call from the provider's budget; a batch without budget waits for a later round.

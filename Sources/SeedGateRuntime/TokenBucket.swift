@@ -18,7 +18,7 @@ struct TokenBucket: Sendable {
     /// Takes a token if one is available.
     mutating func take(now: ContinuousClock.Instant = .now) -> Bool {
         let elapsed = now - last
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed / .seconds(1)
         tokens = min(capacity, tokens + seconds * refillPerSecond)
         last = now
         guard tokens >= 1 else { return false }

@@ -55,12 +55,13 @@ extension JobService {
     @discardableResult
     public func settleAbandonedSubmissions(margin: TimeInterval = 10) async throws -> Int {
         let date = now()
-        let longest = providers.all.map { Double($0.callTimeout.components.seconds) }.max() ?? 30
         let candidates = try await store.jobsStuckSubmitting(updatedBefore: date.addingTimeInterval(-(margin + 1)), limit: 100)
         var settled = 0
         for job in candidates {
-            let timeout = job.provider.flatMap { providers[$0] }.map { Double($0.callTimeout.components.seconds) } ?? longest
-            guard date.timeIntervalSince(job.updatedAt) > timeout + margin, let provider = job.provider else { continue }
+            guard let provider = job.provider else { continue }
+            // A provider no longer configured is given the longest timeout any provider has.
+            let timeout = (providers[provider]?.callTimeout ?? providers.longestCallTimeout) / .seconds(1)
+            guard date.timeIntervalSince(job.updatedAt) > timeout + margin else { continue }
             try await recordSubmitFailure(job, provider: provider, error: ProviderError(
                 .timeout, providerMessage: "SeedGate stopped while this create call was in flight", requestSent: true
             ))

@@ -28,6 +28,9 @@ public struct ProviderDirectory: Sendable {
     public var ids: [ProviderID] { providers.keys.sorted() }
     public var all: [ConfiguredProvider] { ids.compactMap { providers[$0] } }
 
+    /// The longest call timeout of any configured provider (30 s when none is configured).
+    public var longestCallTimeout: Duration { all.map(\.callTimeout).max() ?? .seconds(30) }
+
     /// Only the configured providers' manifests, as a catalogue.
     public var catalogue: ModelCatalogue { ModelCatalogue(all.map(\.manifest)) }
 }

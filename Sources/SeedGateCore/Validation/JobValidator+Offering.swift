@@ -18,7 +18,7 @@ extension JobValidator {
         if fromDraft {
             try require(.draft, "draft_job_id", "making a video from a draft")
         } else {
-            try require(Capability(scenario), scenario == .textToVideo ? "images" : "images", scenarioPhrase(scenario))
+            try require(Capability(scenario), "images", scenarioPhrase(scenario))
         }
         if scenario == .referenceImages, let limit = offering.referenceImages, spec.images.count > limit {
             throw .invalid("images", "\(model) takes at most \(limit) reference images")
@@ -51,9 +51,8 @@ extension JobValidator {
             spec.ratio = ratio
         }
 
-        if let frames = spec.frames {
+        if spec.frames != nil {
             try require(.frames, "frames", "frames (instead of duration)")
-            _ = frames
         } else if !fromDraft {
             let duration = spec.duration ?? offering.durations.default
             guard offering.durations.allows(duration) else {

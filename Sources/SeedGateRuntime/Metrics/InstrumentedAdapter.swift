@@ -31,8 +31,7 @@ public struct InstrumentedAdapter: ProviderAdapter {
     private func measure<T>(_ operation: String, _ call: () async throws(ProviderError) -> T) async throws(ProviderError) -> T {
         let start = ContinuousClock.now
         func seconds() -> Double {
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            (ContinuousClock.now - start) / .seconds(1)
         }
         do {
             let result = try await call()

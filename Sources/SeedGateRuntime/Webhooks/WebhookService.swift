@@ -74,8 +74,7 @@ public struct WebhookService: Service {
         let delivery = item.delivery
         let started = ContinuousClock.now
         let outcome = await attempt(item)
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
         switch outcome {
         case .delivered: metrics?.webhookAttempt(outcome: "delivered", seconds: seconds)
         case .failed(_, _, let retryAt): metrics?.webhookAttempt(outcome: retryAt == nil ? "dead" : "failed", seconds: seconds)

@@ -19,18 +19,9 @@ struct AceDataHarness: Sendable {
     }
 
     func send(_ method: String, _ path: String, body: Data? = nil, key: String? = AceDataHarness.key) async throws -> Reply {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
-        request.method = .init(rawValue: method)
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body)
-        }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Reply(status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView))
+        try await loopbackSend(
+            client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: key.map { "Bearer \($0)" }, timeout: .seconds(30)
+        )
     }
 
     /// `POST /seedance/videos` with a JSON object.

@@ -41,18 +41,9 @@ struct ArkHarness: Sendable {
     }
 
     func send(_ method: String, _ path: String, body: Data? = nil, key: String? = ArkHarness.key) async throws -> Reply {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
-        request.method = .init(rawValue: method)
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body)
-        }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Reply(status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView))
+        try await loopbackSend(
+            client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: key.map { "Bearer \($0)" }
+        )
     }
 
     /// `POST …/tasks` with a JSON object (use `NSNull()` for an explicit null).

@@ -28,18 +28,10 @@ struct ChanjingHarness: Sendable {
     }
 
     func send(_ method: String, _ path: String, body: Data? = nil, token: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
-        request.method = .init(rawValue: method)
-        if let token { request.headers.add(name: "access_token", value: token) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body)
-        }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Reply(status: Int(response.status.code), headers: headers, body: Data(bytes.readableBytesView))
+        try await loopbackSend(
+            client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: nil,
+            headers: token.map { [("access_token", $0)] } ?? []
+        )
     }
 
     /// `POST /open/v1/access_token` with the given credentials.

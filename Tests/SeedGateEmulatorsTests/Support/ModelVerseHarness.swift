@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Hummingbird
 import SeedGateEmulators
 import Testing
@@ -58,15 +59,19 @@ func modelVerseBody(
 }
 
 /// One request over loopback, its answer read whole.
-func loopbackSend(_ client: HTTPClient, _ method: String, _ url: String, body: Data?, authorization: String?) async throws -> Reply {
+func loopbackSend(
+    _ client: HTTPClient, _ method: String, _ url: String, body: Data?, authorization: String?,
+    headers extra: [(String, String)] = [], timeout: TimeAmount = .seconds(10)
+) async throws -> Reply {
     var request = HTTPClientRequest(url: url)
     request.method = .init(rawValue: method)
     if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+    for (name, value) in extra { request.headers.add(name: name, value: value) }
     if let body {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(body)
     }
-    let response = try await client.execute(request, timeout: .seconds(10))
+    let response = try await client.execute(request, timeout: timeout)
     let bytes = try await response.body.collect(upTo: 1 << 20)
     var headers: [String: String] = [:]
     for header in response.headers { headers[header.name.lowercased()] = header.value }
