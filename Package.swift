@@ -3,14 +3,14 @@ import PackageDescription
 
 /// Every target is compiled in Swift 6 language mode (strict concurrency) with existential `any` required.
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "SeedGate",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "seedgate", targets: ["seedgate"]),
+        .executable(name: "seedgate", targets: ["seedgate"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -66,10 +66,12 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if keys.isOpen || Self.isOpenPath(request.uri.path) { return try await next(request, context) }
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let presented =
+            request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             ?? request.headers[HTTPField.Name("X-API-Key")!]
         guard let key = presented, let caller = keys.caller(for: key) else {
-            throw ProblemDetails(status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
+            throw ProblemDetails(
+                status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
         }
         var context = context
         context.logger[metadataKey: "client"] = .string(caller.name)

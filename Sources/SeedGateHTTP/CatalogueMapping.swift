@@ -33,15 +33,17 @@ extension Components.Schemas.ModelList {
 extension Components.Schemas.ProviderList {
     /// The configured providers; credentials are never part of this.
     init(_ providers: ProviderDirectory, emulated: Set<ProviderID>) {
-        self.init(object: .list, data: providers.all.map { provider in
-            let manifest = provider.manifest
-            return .init(
-                id: manifest.id.rawValue, displayName: manifest.displayName,
-                baseUrlHost: URL(string: provider.context.baseURL)?.host ?? provider.context.baseURL,
-                emulated: emulated.contains(manifest.id), models: manifest.models.map(\.name), callbacks: manifest.callbacks,
-                cancellableStatuses: manifest.cancellableStatuses.map { .init($0) },
-                limits: .init(rpm: manifest.limits.rpm, concurrency: manifest.limits.concurrency)
-            )
-        })
+        self.init(
+            object: .list,
+            data: providers.all.map { provider in
+                let manifest = provider.manifest
+                return .init(
+                    id: manifest.id.rawValue, displayName: manifest.displayName,
+                    baseUrlHost: URL(string: provider.context.baseURL)?.host ?? provider.context.baseURL,
+                    emulated: emulated.contains(manifest.id), models: manifest.models.map(\.name), callbacks: manifest.callbacks,
+                    cancellableStatuses: manifest.cancellableStatuses.map { .init($0) },
+                    limits: .init(rpm: manifest.limits.rpm, concurrency: manifest.limits.concurrency)
+                )
+            })
     }
 }

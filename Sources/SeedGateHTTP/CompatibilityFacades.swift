@@ -101,22 +101,9 @@ extension Date {
     var unixSeconds: Int { Int(timeIntervalSince1970.rounded(.down)) }
 }
 
-/// Cancels through `JobService`, waiting out the moment a job is being handed to its provider (JobService refuses
-/// a cancel then, since the task may or may not exist upstream yet): the facades' clients expect a cancel of an
-/// unfinished task to just work. Gives up after about 10 s and passes on the refusal.
+/// How long the facades' cancels wait out a job being handed to its provider (JobService refuses a cancel then,
+/// since the task may or may not exist upstream yet): the facades' clients expect a cancel of an unfinished task
+/// to just work, so they wait longer than the unified API's 5 s before passing on the refusal.
 enum FacadeCancel {
-    static func cancel(_ jobs: JobService, id: String, tenant: String?) async throws -> Job {
-        var waited = Duration.zero
-        while true {
-            do {
-                return try await jobs.cancel(id: id, tenant: tenant)
-            } catch JobServiceError.conflict(let reason) {
-                guard waited < .seconds(10), try await jobs.job(id: id, tenant: tenant).submission == .submitting else {
-                    throw JobServiceError.conflict(reason)
-                }
-                try await Task.sleep(for: .milliseconds(100))
-                waited += .milliseconds(100)
-            }
-        }
-    }
+    static let patience: Duration = .seconds(15)
 }

@@ -8,15 +8,13 @@ struct JobDetail {
     var rendered: Components.Schemas.Job
     var pollAfterMilliseconds: Int?
 
-    init(job: Job, store: any JobStore, now: Date = Date()) async throws {
+    init(job: Job, jobs: JobService) async throws {
         rendered = Components.Schemas.Job(job)
-        if job.status == .queued, job.submission == .pending {
-            rendered.queuePosition = try await store.queuePosition(of: job.id)
-        }
-        let deliveries = try await store.deliveries(jobID: job.id)
+        rendered.queuePosition = try await jobs.queuePosition(of: job)
+        let deliveries = try await jobs.deliveries(of: job)
         if !deliveries.isEmpty { rendered.webhooks = deliveries.map { .init($0) } }
         if !job.status.isTerminal {
-            let next = job.nextCheckAt.map { $0.timeIntervalSince(now) } ?? 1
+            let next = job.nextCheckAt.map { $0.timeIntervalSince(jobs.now()) } ?? 1
             pollAfterMilliseconds = Int((min(max(next, 0.5), 30) * 1000).rounded())
         }
     }

@@ -47,7 +47,7 @@ enum JobEventStream {
                     if send(change) { return }
                     idle = 0
                 } else {
-                    if let fresh = try? await jobs.store.job(id: job.id), send(fresh) { return }
+                    if let fresh = try? await jobs.latest(job.id), send(fresh) { return }
                     idle += 1
                     if idle % 15 == 0 { continuation.yield(ArraySlice(": keep-alive\n\n".utf8)) }
                 }

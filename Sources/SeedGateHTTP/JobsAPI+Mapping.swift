@@ -9,7 +9,9 @@ extension CreateJob {
         var tier: ServiceTier?
         if let raw = body.serviceTier {
             guard let value = ServiceTier(rawValue: raw) else {
-                throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "service_tier must be default or flex", field: "service_tier")
+                throw ProblemDetails(
+                    status: 400, code: "invalid_request", title: "Invalid request", detail: "service_tier must be default or flex",
+                    field: "service_tier")
             }
             tier = value
         }
@@ -35,7 +37,9 @@ extension Components.Schemas.Job {
             error: job.error.map { .init($0) },
             upstream: job.upstream.map { .init(taskId: $0.taskID, status: $0.status) },
             attempts: job.attempts.map {
-                .init(provider: $0.provider.rawValue, outcome: .init(rawValue: $0.outcome.rawValue) ?? .unknown, error: $0.error.map { .init($0) }, at: $0.at)
+                .init(
+                    provider: $0.provider.rawValue, outcome: .init(rawValue: $0.outcome.rawValue) ?? .unknown, error: $0.error.map { .init($0) },
+                    at: $0.at)
             },
             metadata: .init(additionalProperties: job.metadata), callbackUrl: job.callbackURL,
             createdAt: job.createdAt, updatedAt: job.updatedAt, startedAt: job.startedAt, finishedAt: job.finishedAt

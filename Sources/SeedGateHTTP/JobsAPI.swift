@@ -28,7 +28,7 @@ struct JobsAPI: APIProtocol {
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
-        let detail = try await JobDetail(job: job, store: jobs.store)
+        let detail = try await JobDetail(job: job, jobs: jobs)
         return .ok(.init(headers: .init(seedGatePollAfterMs: detail.pollAfterMilliseconds), body: .json(detail.rendered)))
     }
 
@@ -48,12 +48,14 @@ struct JobsAPI: APIProtocol {
         let query = input.query
         let limit = query.limit ?? 20
         guard (1...100).contains(limit) else {
-            throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "limit must be between 1 and 100", field: "limit")
+            throw ProblemDetails(
+                status: 400, code: "invalid_request", title: "Invalid request", detail: "limit must be between 1 and 100", field: "limit")
         }
-        let page = try await jobs.list(JobQuery(
-            tenant: visibleTenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
-            provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
-        ))
+        let page = try await jobs.list(
+            JobQuery(
+                tenant: visibleTenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
+                provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
+            ))
         return .ok(.init(body: .json(.init(page))))
     }
 
@@ -77,7 +79,7 @@ struct JobsAPI: APIProtocol {
         do {
             // Bounded: a health check must answer even when the database does not.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await jobs.store.ping() }
+                group.addTask { try await jobs.checkStore() }
                 group.addTask {
                     try await Task.sleep(for: .seconds(2))
                     throw CancellationError()
@@ -108,7 +110,8 @@ enum JobCursor {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let id = JobID(String(decoding: data, as: UTF8.self)) else {
-            throw ProblemDetails(status: 400, code: "invalid_request", title: "Invalid request", detail: "cursor is not one this API returned", field: "cursor")
+            throw ProblemDetails(
+                status: 400, code: "invalid_request", title: "Invalid request", detail: "cursor is not one this API returned", field: "cursor")
         }
         return id
     }

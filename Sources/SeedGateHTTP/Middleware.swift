@@ -10,7 +10,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     var observe: (@Sendable (String, Int, Double) -> Void)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = request.headers[.xRequestID].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil }
+        let requestID =
+            request.headers[.xRequestID].flatMap {
+                $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil
+            }
             ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: "request.id"] = .string(requestID)
@@ -28,10 +31,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started
         observe?(request.method.rawValue, Int(response.status.code), elapsed / .seconds(1))
-        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: [
-            "http.status": "\(response.status.code)",
-            "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
-        ])
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: [
+                "http.status": "\(response.status.code)",
+                "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            ])
         return response
     }
 }

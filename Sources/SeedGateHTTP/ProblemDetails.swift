@@ -63,7 +63,9 @@ struct ProblemDetails: Error, Sendable {
         case 404: self.init(status: 404, code: "not_found", title: "Not found", detail: "no such resource")
         case 405: self.init(status: 405, code: "method_not_allowed", title: "Method not allowed")
         case 406: self.init(status: 406, code: "not_acceptable", title: "Not acceptable", detail: "this resource answers application/json")
-        case 413: self.init(status: 413, code: "payload_too_large", title: "Payload too large", detail: "the request body is larger than this server accepts")
+        case 413:
+            self.init(
+                status: 413, code: "payload_too_large", title: "Payload too large", detail: "the request body is larger than this server accepts")
         case 415: self = .unsupportedMediaType
         case 400..<500: self.init(status: status, code: "invalid_request", title: "Invalid request")
         default: self.init(status: 500, code: "internal", title: "Internal error", detail: "an unexpected error occurred; it has been logged")
@@ -78,14 +80,18 @@ struct ProblemDetails: Error, Sendable {
                 title: failure.code == .unsupported ? "Unsupported request" : "Invalid request",
                 detail: failure.field.map { "\($0): \(failure.reason)" } ?? failure.reason, field: failure.field, considered: considered
             )
-        case .notFound(let detail):
-            self.init(status: 404, code: "not_found", title: "Not found", detail: detail)
-        case .conflict(let detail):
-            self.init(status: 409, code: "conflict", title: "Conflict", detail: detail)
+        case .notFound(let notFound):
+            self.init(status: 404, code: "not_found", title: "Not found", detail: notFound.message)
+        case .conflict(let conflict):
+            self.init(status: 409, code: "conflict", title: "Conflict", detail: conflict.message)
         case .idempotencyInProgress:
-            self.init(status: 409, code: "conflict", title: "Conflict", detail: "a request with this Idempotency-Key is still being handled; retry later", field: "Idempotency-Key")
+            self.init(
+                status: 409, code: "conflict", title: "Conflict", detail: "a request with this Idempotency-Key is still being handled; retry later",
+                field: "Idempotency-Key")
         case .idempotencyMismatch:
-            self.init(status: 422, code: "idempotency_key_reused", title: "Idempotency key reused", detail: "this Idempotency-Key was used with a different request body", field: "Idempotency-Key")
+            self.init(
+                status: 422, code: "idempotency_key_reused", title: "Idempotency key reused",
+                detail: "this Idempotency-Key was used with a different request body", field: "Idempotency-Key")
         case .provider(let provider, let error):
             let rateLimited = error.kind == .rateLimited
             self.init(
@@ -126,22 +132,27 @@ struct ProblemDetails: Error, Sendable {
         func path(_ keys: [any CodingKey]) -> String? {
             var text = ""
             for key in keys {
-                if let index = key.intValue, key.stringValue.hasPrefix("Index") { text += "[\(index)]" }
-                else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+                if let index = key.intValue, key.stringValue.hasPrefix("Index") {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
             }
             return text.isEmpty ? nil : text
         }
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let field = path(context.codingPath)
-            self.init(status: 400, code: "invalid_request", title: "Invalid request",
-                      detail: "\(field ?? "body") must be \(Self.describe(type))", field: field)
+            self.init(
+                status: 400, code: "invalid_request", title: "Invalid request",
+                detail: "\(field ?? "body") must be \(Self.describe(type))", field: field)
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
             self.init(status: 400, code: "invalid_request", title: "Invalid request", detail: "\(field ?? key.stringValue) is required", field: field)
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            let detail = field == nil && context.underlyingError != nil
+            let detail =
+                field == nil && context.underlyingError != nil
                 ? "the body is not valid JSON" : "\(field ?? "body"): \(context.debugDescription)"
             self.init(status: 400, code: "invalid_request", title: "Invalid request", detail: detail, field: field)
         @unknown default:
@@ -186,7 +197,8 @@ struct ProblemDetails: Error, Sendable {
         case is Bool.Type: "a boolean"
         case is String.Type: "a string"
         default:
-            String(describing: type).hasPrefix("Array") ? "an array" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a valid value"
+            String(describing: type).hasPrefix("Array")
+                ? "an array" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a valid value"
         }
     }
 
@@ -199,16 +211,18 @@ struct ProblemDetails: Error, Sendable {
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(body)) ?? Data(#"{"code":"internal","status":500,"title":"Internal error","type":"urn:seedgate:problem:internal"}"#.utf8)
+        let data =
+            (try? encoder.encode(body))
+            ?? Data(#"{"code":"internal","status":500,"title":"Internal error","type":"urn:seedgate:problem:internal"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
-private extension String {
+extension String {
     /// The first 'quoted' or "quoted" word, if any.
-    var firstQuoted: String? {
+    fileprivate var firstQuoted: String? {
         for quote in ["'", "\""] {
             let parts = components(separatedBy: quote)
             if parts.count >= 3, !parts[1].isEmpty, parts[1].count <= 64, !parts[1].contains(" ") { return parts[1] }

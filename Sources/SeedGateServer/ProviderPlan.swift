@@ -31,7 +31,8 @@ struct ProviderPlan {
         if let settings = configuration.providers {
             let entries = try settings.map { setting -> Entry in
                 guard registered.contains(setting.id) else {
-                    throw ConfigurationError("providers.\(setting.id): no such provider; known: \(registered.sorted().map(\.rawValue).joined(separator: ", "))")
+                    throw ConfigurationError(
+                        "providers.\(setting.id): no such provider; known: \(registered.sorted().map(\.rawValue).joined(separator: ", "))")
                 }
                 guard var manifest = manifests[setting.id] else {
                     throw ConfigurationError("providers.\(setting.id): no manifest found under the catalogue directory")
@@ -47,7 +48,8 @@ struct ProviderPlan {
                 for (name, defaultVariable) in manifest.credentials {
                     let variable = setting.credentialVariables[name] ?? defaultVariable
                     guard let value = environment[variable], !value.isEmpty else {
-                        throw ConfigurationError("providers.\(setting.id) needs its \(name) in the environment variable \(variable), which is not set")
+                        throw ConfigurationError(
+                            "providers.\(setting.id) needs its \(name) in the environment variable \(variable), which is not set")
                     }
                     credentials[name] = value
                 }

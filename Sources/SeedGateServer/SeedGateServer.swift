@@ -60,19 +60,20 @@ public final class SeedGateServer: Sendable {
             let client = AsyncHTTPClientTransport.makeClient()
             let registry = PrometheusCollectorRegistry()
             let metrics = SeedGateMetrics(factory: PrometheusMetricsFactory(registry: registry))
-            let providers = ProviderDirectory(plan.entries.map { entry in
-                let id = entry.manifest.id
-                return ConfiguredProvider(
-                    manifest: entry.manifest, adapter: InstrumentedAdapter(AllProviders.adapters[id]!, metrics: metrics),
-                    context: ProviderContext(
-                        baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
-                        credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
-                        transport: AsyncHTTPClientTransport(client: client, timeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))),
-                        logger: logger
-                    ),
-                    callTimeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))
-                )
-            })
+            let providers = ProviderDirectory(
+                plan.entries.map { entry in
+                    let id = entry.manifest.id
+                    return ConfiguredProvider(
+                        manifest: entry.manifest, adapter: InstrumentedAdapter(AllProviders.adapters[id]!, metrics: metrics),
+                        context: ProviderContext(
+                            baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
+                            credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
+                            transport: AsyncHTTPClientTransport(client: client, timeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))),
+                            logger: logger
+                        ),
+                        callTimeout: .milliseconds(Int64(entry.timeoutSeconds * 1000))
+                    )
+                })
             var routing = configuration.routing
             if plan.embedded, !configuration.allowRequestProviderSet { routing.allowRequestProvider = true }
             let destinations = DestinationGuard(
@@ -80,14 +81,18 @@ public final class SeedGateServer: Sendable {
                 allowPrivateNetworks: configuration.webhookAllowPrivateNetworks, allowLoopback: configuration.webhookAllowLoopback
             )
             for endpoint in configuration.webhookEndpoints {
-                if let refusal = destinations.checkSyntax(endpoint) { throw ConfigurationError("webhooks.endpoints: \(endpoint): \(refusal.message)") }
+                if let refusal = destinations.checkSyntax(endpoint) {
+                    throw ConfigurationError("webhooks.endpoints: \(endpoint): \(refusal.message)")
+                }
             }
+            let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
             let jobs = JobService(
-                store: store, providers: providers, routing: routing, webhookEndpoints: configuration.webhookEndpoints,
+                store: store, providers: providers, routing: routing, callbackBase: { callbackBase.url },
+                webhookEndpoints: configuration.webhookEndpoints,
                 callbackURLPolicy: { destinations.checkSyntax($0)?.message }, observer: metrics, logger: logger
             )
             let webhooks = WebhookService(
-                store: store, client: client, signer: try webhookSigner(), destinations: destinations,
+                jobs: jobs, client: client, signer: try webhookSigner(), destinations: destinations,
                 schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow), render: renderJobJSON,
                 metrics: metrics, logger: logger
             )
@@ -104,8 +109,6 @@ public final class SeedGateServer: Sendable {
             }
             let announce = startupAnnouncement(plan: plan, baseURLs: baseURLs)
             let serverLogger = logger
-            let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
-            let breakers = CircuitBreakers()
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SeedGate"),
@@ -118,18 +121,19 @@ public final class SeedGateServer: Sendable {
                 },
                 logger: logger
             )
-            let group = ServiceGroup(configuration: .init(
-                services: [
-                    .init(service: HTTPClientService(client: client)),
-                    .init(service: webhooks),
-                    .init(service: DispatcherService(jobs: jobs, logger: logger, breakers: breakers, callbackBase: { callbackBase.url })),
-                    .init(service: PollerService(jobs: jobs, logger: logger, breakers: breakers)),
-                    .init(service: MetricsSamplerService(jobs: jobs, metrics: metrics, breakers: breakers, logger: logger)),
-                    .init(service: app),
-                ],
-                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                logger: logger
-            ))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        .init(service: HTTPClientService(client: client)),
+                        .init(service: webhooks),
+                        .init(service: DispatcherService(jobs: jobs, logger: logger)),
+                        .init(service: PollerService(jobs: jobs, logger: logger)),
+                        .init(service: MetricsSamplerService(jobs: jobs, metrics: metrics, logger: logger)),
+                        .init(service: app),
+                    ],
+                    gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                    logger: logger
+                ))
             running.withLock { $0 = group }
             defer { running.withLock { $0 = nil } }
             do {
@@ -154,24 +158,26 @@ public final class SeedGateServer: Sendable {
     func loadManifests() throws -> [ProviderManifest] {
         let directory = URL(fileURLWithPath: configuration.catalogDirectory)
         guard FileManager.default.fileExists(atPath: directory.path) else {
-            throw ConfigurationError("the provider catalogue \(directory.path) does not exist; run from the repository root or set catalog_dir / SEEDGATE_CATALOG_DIR")
+            throw ConfigurationError(
+                "the provider catalogue \(directory.path) does not exist; run from the repository root or set catalog_dir / SEEDGATE_CATALOG_DIR")
         }
         return try ManifestLoader.loadAll(directory: directory)
     }
 
     /// Client API keys, as digests: from `key_sha256`, or hashed from the variable named by `key_env`.
     func apiKeys() throws -> APIKeys {
-        APIKeys(try configuration.clients.map { client in
-            let digest: String
-            if let stored = client.keySHA256 {
-                digest = stored
-            } else if let variable = client.keyVariable, let key = environment[variable], !key.isEmpty {
-                digest = APIKeys.digest(key)
-            } else {
-                throw ConfigurationError("clients.\(client.name): the environment variable \(client.keyVariable ?? "?") is not set")
-            }
-            return APIKeys.Client(caller: Caller(name: client.name, tenant: client.tenant, isAdmin: client.isAdmin), keySHA256: digest)
-        })
+        APIKeys(
+            try configuration.clients.map { client in
+                let digest: String
+                if let stored = client.keySHA256 {
+                    digest = stored
+                } else if let variable = client.keyVariable, let key = environment[variable], !key.isEmpty {
+                    digest = APIKeys.digest(key)
+                } else {
+                    throw ConfigurationError("clients.\(client.name): the environment variable \(client.keyVariable ?? "?") is not set")
+                }
+                return APIKeys.Client(caller: Caller(name: client.name, tenant: client.tenant, isAdmin: client.isAdmin), keySHA256: digest)
+            })
     }
 
     /// The webhook signer, from the secret in the environment; without one, a secret made for this run (and a
@@ -185,7 +191,8 @@ public final class SeedGateServer: Sendable {
                 throw ConfigurationError("\(variable) is not a usable webhook secret: \(error)")
             }
         }
-        logger.warning("\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")
+        logger.warning(
+            "\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")
         return try WebhookSigner(secret: WebhookSigner.generateSecret())
     }
 
@@ -212,16 +219,18 @@ public final class SeedGateServer: Sendable {
 
     /// One clear line on what this process is: embedded demo or real providers, and where jobs are kept.
     func startupAnnouncement(plan: ProviderPlan, baseURLs: [ProviderID: String]) -> String {
-        let store = switch configuration.storeKind {
-        case .sqlite: "SQLite at \(configuration.sqlitePath)"
-        case .postgres: "PostgreSQL at \(Self.redacted(configuration.databaseURL ?? ""))"
-        case .memory: "an in-memory store (jobs are lost on exit)"
-        }
+        let store =
+            switch configuration.storeKind {
+            case .sqlite: "SQLite at \(configuration.sqlitePath)"
+            case .postgres: "PostgreSQL at \(Self.redacted(configuration.databaseURL ?? ""))"
+            case .memory: "an in-memory store (jobs are lost on exit)"
+            }
         let providers = plan.entries.map { entry in
             entry.emulated ? "\(entry.manifest.id) (emulated at \(baseURLs[entry.manifest.id] ?? "?"))" : "\(entry.manifest.id) (\(entry.baseURL))"
         }.joined(separator: ", ")
         if plan.embedded {
-            return "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."
+            return
+                "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."
         }
         return "jobs in \(store); providers: \(providers)"
     }

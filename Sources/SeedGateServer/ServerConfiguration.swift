@@ -120,7 +120,9 @@ public struct ServerConfiguration: Sendable {
         }
         if let store = file.store {
             if let kind = store.kind {
-                guard let parsed = StoreKind(rawValue: kind) else { throw ConfigurationError("store.kind must be sqlite, postgres or memory, not \(kind)") }
+                guard let parsed = StoreKind(rawValue: kind) else {
+                    throw ConfigurationError("store.kind must be sqlite, postgres or memory, not \(kind)")
+                }
                 storeKind = parsed
             }
             sqlitePath = store.path ?? sqlitePath

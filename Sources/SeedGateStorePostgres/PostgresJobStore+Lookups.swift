@@ -133,9 +133,11 @@ extension PostgresJobStore {
     /// Folds an attempt's outcome into the delivery (locked for the read-modify-write). Unknown ids are ignored.
     public func recordDeliveryAttempt(_ id: String, at date: Date, outcome: DeliveryOutcome) async throws {
         try await transaction { connection in
-            guard let row = try await connection.query(
-                "SELECT id, body FROM webhook_deliveries WHERE id = \(id) FOR UPDATE", logger: logger
-            ).collect().first else { return }
+            guard
+                let row = try await connection.query(
+                    "SELECT id, body FROM webhook_deliveries WHERE id = \(id) FOR UPDATE", logger: logger
+                ).collect().first
+            else { return }
             var delivery = try PostgresRows.delivery(row)
             delivery.apply(outcome, at: date)
             let stored = try PostgresRows.DeliveryRow(delivery)

@@ -15,70 +15,76 @@ extension PostgresJobStore {
     /// be queried. Dates are `double precision` unix seconds. Ids use the "C" collation so they order bytewise,
     /// which is creation order, whatever the database's locale. `seq` keeps events and deliveries in insertion order.
     static let migrations: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "jobs", statements: [
-            """
-            CREATE TABLE jobs (
-                id text COLLATE "C" PRIMARY KEY,
-                tenant text NOT NULL,
-                status text NOT NULL,
-                model text NOT NULL,
-                provider text,
-                submission text NOT NULL,
-                upstream_task_id text,
-                next_check_at double precision,
-                created_at double precision NOT NULL,
-                updated_at double precision NOT NULL,
-                idempotency_key text,
-                callback_token text,
-                version bigint NOT NULL,
-                body text NOT NULL
-            )
-            """,
-            "CREATE INDEX jobs_tenant ON jobs (tenant, id)",
-            "CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id)",
-            "CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL",
-            "CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL",
-            // The work queues, as partial indexes that hold only the jobs each queue can return.
-            "CREATE INDEX jobs_awaiting_submission ON jobs (id) WHERE status = 'queued' AND submission = 'pending'",
-            """
-            CREATE INDEX jobs_due_for_check ON jobs (next_check_at, id)
-                WHERE status IN ('queued', 'running') AND submission = 'accepted'
-            """,
-            """
-            CREATE INDEX jobs_in_flight ON jobs (provider, model)
-                WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted')
-            """,
-        ]),
-        PostgresMigration(version: 2, name: "job-events", statements: [
-            """
-            CREATE TABLE job_events (
-                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                id text NOT NULL CONSTRAINT job_events_id_key UNIQUE,
-                job_id text COLLATE "C" NOT NULL,
-                type text NOT NULL,
-                status text NOT NULL,
-                at double precision NOT NULL,
-                body text NOT NULL
-            )
-            """,
-            "CREATE INDEX job_events_job ON job_events (job_id, seq)",
-        ]),
-        PostgresMigration(version: 3, name: "webhook-deliveries", statements: [
-            // The webhook outbox: one row per (event, endpoint), written in the same transaction as the event.
-            """
-            CREATE TABLE webhook_deliveries (
-                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                id text NOT NULL CONSTRAINT webhook_deliveries_id_key UNIQUE,
-                event_id text NOT NULL REFERENCES job_events (id),
-                job_id text COLLATE "C" NOT NULL,
-                status text NOT NULL,
-                next_attempt_at double precision,
-                body text NOT NULL
-            )
-            """,
-            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE status = 'pending'",
-            "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id, seq)",
-        ]),
+        PostgresMigration(
+            version: 1, name: "jobs",
+            statements: [
+                """
+                CREATE TABLE jobs (
+                    id text COLLATE "C" PRIMARY KEY,
+                    tenant text NOT NULL,
+                    status text NOT NULL,
+                    model text NOT NULL,
+                    provider text,
+                    submission text NOT NULL,
+                    upstream_task_id text,
+                    next_check_at double precision,
+                    created_at double precision NOT NULL,
+                    updated_at double precision NOT NULL,
+                    idempotency_key text,
+                    callback_token text,
+                    version bigint NOT NULL,
+                    body text NOT NULL
+                )
+                """,
+                "CREATE INDEX jobs_tenant ON jobs (tenant, id)",
+                "CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id)",
+                "CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL",
+                "CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL",
+                // The work queues, as partial indexes that hold only the jobs each queue can return.
+                "CREATE INDEX jobs_awaiting_submission ON jobs (id) WHERE status = 'queued' AND submission = 'pending'",
+                """
+                CREATE INDEX jobs_due_for_check ON jobs (next_check_at, id)
+                    WHERE status IN ('queued', 'running') AND submission = 'accepted'
+                """,
+                """
+                CREATE INDEX jobs_in_flight ON jobs (provider, model)
+                    WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted')
+                """,
+            ]),
+        PostgresMigration(
+            version: 2, name: "job-events",
+            statements: [
+                """
+                CREATE TABLE job_events (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id text NOT NULL CONSTRAINT job_events_id_key UNIQUE,
+                    job_id text COLLATE "C" NOT NULL,
+                    type text NOT NULL,
+                    status text NOT NULL,
+                    at double precision NOT NULL,
+                    body text NOT NULL
+                )
+                """,
+                "CREATE INDEX job_events_job ON job_events (job_id, seq)",
+            ]),
+        PostgresMigration(
+            version: 3, name: "webhook-deliveries",
+            statements: [
+                // The webhook outbox: one row per (event, endpoint), written in the same transaction as the event.
+                """
+                CREATE TABLE webhook_deliveries (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id text NOT NULL CONSTRAINT webhook_deliveries_id_key UNIQUE,
+                    event_id text NOT NULL REFERENCES job_events (id),
+                    job_id text COLLATE "C" NOT NULL,
+                    status text NOT NULL,
+                    next_attempt_at double precision,
+                    body text NOT NULL
+                )
+                """,
+                "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE status = 'pending'",
+                "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id, seq)",
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

@@ -231,7 +231,7 @@ public final class PostgresJobStore: JobStore {
                     """,
                     logger: logger
                 )
-            } catch where PostgresJobStoreError.violatedConstraint(error) == "job_events_id_key" {
+            } catch  where PostgresJobStoreError.violatedConstraint(error) == "job_events_id_key" {
                 throw PostgresJobStoreError.duplicateEventID(event.id)
             }
             for delivery in event.deliveries {

@@ -7,61 +7,64 @@ extension SQLiteJobStore {
         migrator.registerMigration("v1-jobs") { db in
             // `body` holds the whole job as JSON and is authoritative; the other columns exist to be queried.
             // Dates are REAL unix seconds. `version` is the compare-and-set counter.
-            try db.execute(sql: """
-                CREATE TABLE jobs (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    tenant TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    model TEXT NOT NULL,
-                    provider TEXT,
-                    submission TEXT NOT NULL,
-                    upstream_task_id TEXT,
-                    next_check_at REAL,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL,
-                    idempotency_key TEXT,
-                    version INTEGER NOT NULL,
-                    body TEXT NOT NULL
-                );
-                CREATE INDEX jobs_due ON jobs (status, submission, next_check_at);
-                CREATE INDEX jobs_tenant ON jobs (tenant, id);
-                CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id);
-                CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key)
-                    WHERE idempotency_key IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE jobs (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        tenant TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        provider TEXT,
+                        submission TEXT NOT NULL,
+                        upstream_task_id TEXT,
+                        next_check_at REAL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        idempotency_key TEXT,
+                        version INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX jobs_due ON jobs (status, submission, next_check_at);
+                    CREATE INDEX jobs_tenant ON jobs (tenant, id);
+                    CREATE INDEX jobs_upstream ON jobs (provider, upstream_task_id);
+                    CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key)
+                        WHERE idempotency_key IS NOT NULL;
+                    """)
         }
         migrator.registerMigration("v1-job-events") { db in
             // The outbox. Rows are read back in insertion (rowid) order; `delivered_at` is set once sent.
-            try db.execute(sql: """
-                CREATE TABLE job_events (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    job_id TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    at REAL NOT NULL,
-                    delivered_at REAL,
-                    body TEXT NOT NULL
-                );
-                CREATE INDEX job_events_job ON job_events (job_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_events (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        job_id TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        delivered_at REAL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX job_events_job ON job_events (job_id);
+                    """)
         }
         migrator.registerMigration("v2-callbacks-and-deliveries") { db in
             // Provider callback tokens are looked up on every callback; deliveries are the webhook outbox, one row
             // per (event, endpoint), written in the same transaction as the event.
-            try db.execute(sql: """
-                ALTER TABLE jobs ADD COLUMN callback_token TEXT;
-                CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL;
-                CREATE TABLE webhook_deliveries (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    event_id TEXT NOT NULL,
-                    job_id TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    next_attempt_at REAL,
-                    body TEXT NOT NULL
-                );
-                CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
-                CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN callback_token TEXT;
+                    CREATE UNIQUE INDEX jobs_callback_token ON jobs (callback_token) WHERE callback_token IS NOT NULL;
+                    CREATE TABLE webhook_deliveries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        event_id TEXT NOT NULL,
+                        job_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        next_attempt_at REAL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+                    CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
+                    """)
         }
         return migrator
     }

@@ -42,8 +42,12 @@ public final class SQLiteJobStore: JobStore {
         stored.version = 1
         let row = try StoredRows.jobRow(stored)
         let eventRows = try events.map { event in
-            (id: event.id, arguments: try StoredRows.eventArguments(event),
-             deliveries: try event.webhookURLs.map { try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0)) })
+            (
+                id: event.id, arguments: try StoredRows.eventArguments(event),
+                deliveries: try event.webhookURLs.map {
+                    try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0))
+                }
+            )
         }
         try await SQLiteJobStoreError.mapping {
             try await pool.write { db in
@@ -61,8 +65,12 @@ public final class SQLiteJobStore: JobStore {
         stored.version = version + 1
         let row = try StoredRows.jobRow(stored)
         let eventRows = try events.map { event in
-            (id: event.id, arguments: try StoredRows.eventArguments(event),
-             deliveries: try event.webhookURLs.map { try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0)) })
+            (
+                id: event.id, arguments: try StoredRows.eventArguments(event),
+                deliveries: try event.webhookURLs.map {
+                    try StoredRows.deliveryArguments(WebhookDelivery(id: WebhookDelivery.newID(), event: event, url: $0))
+                }
+            )
         }
         let written = try await SQLiteJobStoreError.mapping {
             try await pool.write { db -> Bool in
@@ -183,7 +191,8 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    private static func insertEvents(_ events: [(id: String, arguments: StatementArguments, deliveries: [StatementArguments])], _ db: Database) throws {
+    private static func insertEvents(_ events: [(id: String, arguments: StatementArguments, deliveries: [StatementArguments])], _ db: Database) throws
+    {
         for event in events {
             do {
                 try db.execute(

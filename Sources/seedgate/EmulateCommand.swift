@@ -20,6 +20,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port: Int = 9001
 
+    @Option(help: "Write the bound port to this file once listening (use with --port 0).")
+    var portFile: String?
+
     @Option(help: "The API key clients must present.")
     var apiKey: String = "emulator-key"
 
@@ -43,8 +46,12 @@ struct EmulateCommand: AsyncParsableCommand {
             latency: .milliseconds(latencyMs), publicBaseURL: publicURL
         )
         let provider = provider
+        let portFile = portFile.map(PortFile.init)
         let announce: @Sendable (Int) async -> Void = { port in
-            logger.notice("\(provider) emulator listening on http://\(configuration.host):\(port) (clients authenticate with --api-key; prompt markers: see FailureMarkers.swift)")
+            portFile?.write(port)
+            logger.notice(
+                "\(provider) emulator listening on http://\(configuration.host):\(port) (clients authenticate with --api-key; prompt markers: see FailureMarkers.swift)"
+            )
         }
         guard let instance = AllEmulators.make(ProviderID(provider), configuration: configuration, onPort: announce) else {
             let known = AllEmulators.factories.keys.sorted().map(\.rawValue).joined(separator: ", ")

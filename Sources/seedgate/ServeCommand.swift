@@ -15,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env SEEDGATE_PORT; default 8080; 0 picks a free one).")
     var port: Int?
 
+    @Option(help: "Write the bound port to this file once listening (use with --port 0).")
+    var portFile: String?
+
     @Option(help: "YAML configuration file (env SEEDGATE_CONFIG). Keys: docs/configuration.md.")
     var config: String?
 
@@ -31,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         LogSetup.bootstrap(level: configuration.logLevel, json: configuration.jsonLogs)
         let server = SeedGateServer(configuration: configuration, environment: environment, logger: Logger(label: "seedgate"))
         do {
-            try await server.run()
+            let portFile = portFile.map(PortFile.init)
+            try await server.run(onListening: { port in portFile?.write(port) })
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

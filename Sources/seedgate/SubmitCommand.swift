@@ -71,7 +71,8 @@ struct SubmitCommand: AsyncParsableCommand {
         while true {
             let state = job["status"] as? String ?? "?"
             let upstream = (job["upstream"] as? [String: Any])?["status"] as? String
-            let line = "\(id)  \(state)  \(Int(Date().timeIntervalSince(started)))s  provider=\(job["provider"] as? String ?? "-")  upstream=\(upstream ?? "-")"
+            let line =
+                "\(id)  \(state)  \(Int(Date().timeIntervalSince(started)))s  provider=\(job["provider"] as? String ?? "-")  upstream=\(upstream ?? "-")"
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
             if ["succeeded", "failed", "cancelled", "expired"].contains(state) { break }
             try await Task.sleep(for: .seconds(1))
@@ -96,7 +97,9 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func pretty(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import SeedGateCore
 
 @Suite struct JobServiceTests {
@@ -11,8 +12,9 @@ import Testing
     func service(routes: [String: [RoutingPolicy.Entry]] = [:], allowProvider: Bool = false) -> JobService {
         JobService(
             store: store, providers: ProviderDirectory([.stub(ark), .stub(backup)]),
-            routing: RoutingPolicy(routes: routes, defaultRoute: [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")],
-                                   allowRequestProvider: allowProvider)
+            routing: RoutingPolicy(
+                routes: routes, defaultRoute: [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")],
+                allowRequestProvider: allowProvider)
         )
     }
 
@@ -58,10 +60,11 @@ import Testing
         let running = try await jobs.apply(UpstreamSnapshot(taskID: "cgt-1", status: .mapped(.running), rawStatus: "running"), to: accepted)
         #expect(running.status == .running)
         #expect(running.startedAt != nil)
-        let done = try await jobs.apply(UpstreamSnapshot(
-            taskID: "cgt-1", status: .mapped(.succeeded), rawStatus: "succeeded", output: JobOutput(videoURL: "https://v/1.mp4"),
-            usage: JobUsage(completionTokens: 10, totalTokens: 10)
-        ), to: running)
+        let done = try await jobs.apply(
+            UpstreamSnapshot(
+                taskID: "cgt-1", status: .mapped(.succeeded), rawStatus: "succeeded", output: JobOutput(videoURL: "https://v/1.mp4"),
+                usage: JobUsage(completionTokens: 10, totalTokens: 10)
+            ), to: running)
         #expect(done.status == .succeeded)
         #expect(done.output?.videoURL == "https://v/1.mp4")
         #expect(done.nextCheckAt == nil)
@@ -89,7 +92,8 @@ import Testing
         #expect(jobs.nextProvider(for: afterFirst) == "byteplus-modelark")
         #expect(afterFirst.nextCheckAt == nil)
         let second = try #require(try await jobs.beginSubmission(afterFirst, to: "byteplus-modelark"))
-        let afterSecond = try await jobs.recordSubmitFailure(second, provider: "byteplus-modelark", error: ProviderError(.unavailable, httpStatus: 503))
+        let afterSecond = try await jobs.recordSubmitFailure(
+            second, provider: "byteplus-modelark", error: ProviderError(.unavailable, httpStatus: 503))
         #expect(afterSecond.nextCheckAt != nil)
         #expect(afterSecond.attempts.map(\.outcome) == [.retryable, .retryable])
         #expect(jobs.nextProvider(for: afterSecond) == "volcengine-ark")
@@ -109,8 +113,10 @@ import Testing
     @Test func rejectionFailsWithProviderCode() async throws {
         let jobs = service()
         let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
-        let after = try await jobs.recordSubmitFailure(claimed, provider: "volcengine-ark", error: ProviderError(
-            .contentModerated, httpStatus: 400, providerCode: "InputTextSensitiveContentDetected", providerMessage: "no"))
+        let after = try await jobs.recordSubmitFailure(
+            claimed, provider: "volcengine-ark",
+            error: ProviderError(
+                .contentModerated, httpStatus: 400, providerCode: "InputTextSensitiveContentDetected", providerMessage: "no"))
         #expect(after.status == .failed)
         #expect(after.error?.code == .contentModerated)
         #expect(after.error?.providerCode == "InputTextSensitiveContentDetected")
@@ -142,8 +148,9 @@ import Testing
         do {
             _ = try await jobs.cancel(id: accepted.id.rawValue, tenant: "t1")
             Issue.record("a running Ark task cannot be cancelled")
-        } catch JobServiceError.conflict(let reason) {
-            #expect(reason.contains("queued"))
+        } catch JobServiceError.conflict(let conflict) {
+            #expect(conflict.reason == .notCancellableNow)
+            #expect(conflict.message.contains("queued"))
         }
         #expect(ark.cancels.isEmpty)
 
@@ -215,7 +222,8 @@ import Testing
             callbackURLPolicy: { $0.contains("169.254") ? "link-local addresses are refused" : nil }
         )
         do {
-            _ = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "http://169.254.169.254/x"), tenant: "t1")
+            _ = try await jobs.create(
+                CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "http://169.254.169.254/x"), tenant: "t1")
             Issue.record("expected a refusal")
         } catch JobServiceError.validation(let failure, _) {
             #expect(failure.field == "callback_url")
@@ -228,7 +236,9 @@ import Testing
         let accepted = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-9"))
         #expect(accepted.nextCheckAt! > Date())
         await #expect(throws: JobServiceError.self) { try await jobs.receiveCallback(provider: "volcengine-ark", token: "guess", body: Data()) }
-        await #expect(throws: JobServiceError.self) { try await jobs.receiveCallback(provider: "byteplus-modelark", token: "secret-token", body: Data()) }
+        await #expect(throws: JobServiceError.self) {
+            try await jobs.receiveCallback(provider: "byteplus-modelark", token: "secret-token", body: Data())
+        }
         try await jobs.receiveCallback(provider: "volcengine-ark", token: "secret-token", body: Data("{}".utf8))
         let woken = try #require(await store.job(id: accepted.id))
         #expect(woken.nextCheckAt! <= Date())

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SeedGateCore
 
 @Suite struct JobStatusTests {
@@ -23,8 +24,9 @@ import Testing
     }
 
     @Test func transitionStampsTimes() {
-        var job = Job(id: .generate(), tenant: "t", spec: JobSpec(model: "m", prompt: "p"), route: ["a"], metadata: [:],
-                      callbackURL: nil, idempotencyKey: nil, createdAt: .init(timeIntervalSince1970: 0))
+        var job = Job(
+            id: .generate(), tenant: "t", spec: JobSpec(model: "m", prompt: "p"), route: ["a"], metadata: [:],
+            callbackURL: nil, idempotencyKey: nil, createdAt: .init(timeIntervalSince1970: 0))
         let started = job.transition(to: .running, at: .init(timeIntervalSince1970: 5))
         #expect(started)
         #expect(job.startedAt == .init(timeIntervalSince1970: 5))

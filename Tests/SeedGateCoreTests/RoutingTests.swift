@@ -1,11 +1,12 @@
 import Testing
+
 @testable import SeedGateCore
 
 @Suite struct RoutingTests {
     struct Counter: RandomNumberGenerator {
         var state: UInt64 = 42
         mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state
         }
     }
@@ -25,9 +26,11 @@ import Testing
     }
 
     @Test func weightsSpreadWithinATier() {
-        let policy = RoutingPolicy(routes: ["m": [
-            .init(provider: "a", weight: 3, tier: 1), .init(provider: "b", weight: 1, tier: 1), .init(provider: "c", tier: 2),
-        ]])
+        let policy = RoutingPolicy(routes: [
+            "m": [
+                .init(provider: "a", weight: 3, tier: 1), .init(provider: "b", weight: 1, tier: 1), .init(provider: "c", tier: 2),
+            ]
+        ])
         var generator = Counter()
         var firsts: [ProviderID: Int] = [:]
         for _ in 0..<2_000 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SeedGateCore
 
 /// Each rule, accepted and rejected: shape first, then against the model's offering.
@@ -63,7 +64,9 @@ import Testing
     @Test func adaptiveRatioForTextToVideoOnlyOn15Pro() {
         #expect(failure(JobSpec(model: "seedance-1.5-pro", prompt: "x", ratio: "adaptive")) == nil)
         #expect(failure(JobSpec(model: "seedance-1.0-pro", prompt: "x", ratio: "adaptive"))?.field == "ratio")
-        #expect(failure(JobSpec(model: "seedance-1.0-pro", prompt: "x", images: [.init(url: Fixtures.image, role: .firstFrame)], ratio: "adaptive")) == nil)
+        #expect(
+            failure(JobSpec(model: "seedance-1.0-pro", prompt: "x", images: [.init(url: Fixtures.image, role: .firstFrame)], ratio: "adaptive"))
+                == nil)
         #expect(failure(JobSpec(model: "seedance-1.0-pro", prompt: "x", ratio: "5:4"))?.field == "ratio")
     }
 
@@ -127,8 +130,12 @@ import Testing
         #expect(failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: png, role: .firstFrame)])) == nil)
         let notPNG = "data:image/png;base64," + Data("hello world!".utf8).base64EncodedString()
         #expect(failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: notPNG, role: .firstFrame)]))?.field == "images[0].url")
-        #expect(failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: "data:image/png;base64,@@@", role: .firstFrame)]))?.field == "images[0].url")
-        #expect(failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: "data:image/PNG;base64,AAAA", role: .firstFrame)]))?.field == "images[0].url")
+        #expect(
+            failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: "data:image/png;base64,@@@", role: .firstFrame)]))?.field
+                == "images[0].url")
+        #expect(
+            failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: "data:image/PNG;base64,AAAA", role: .firstFrame)]))?.field
+                == "images[0].url")
         #expect(failure(JobSpec(model: "seedance-1.5-pro", images: [.init(url: "ftp://x/y.png", role: .firstFrame)]))?.field == "images[0].url")
     }
 
@@ -138,7 +145,9 @@ import Testing
         #expect(throws: ValidationFailure.self) {
             try JobValidator.checkShape(spec, callbackURL: nil, metadata: Dictionary(uniqueKeysWithValues: (0..<17).map { ("k\($0)", "v") }))
         }
-        #expect(throws: ValidationFailure.self) { try JobValidator.checkShape(spec, callbackURL: nil, metadata: ["k": String(repeating: "v", count: 513)]) }
+        #expect(throws: ValidationFailure.self) {
+            try JobValidator.checkShape(spec, callbackURL: nil, metadata: ["k": String(repeating: "v", count: 513)])
+        }
     }
 
     @Test func draftReferenceRules() {

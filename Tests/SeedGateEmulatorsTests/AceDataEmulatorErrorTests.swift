@@ -21,20 +21,22 @@ struct AceDataEmulatorErrorTests {
         }
     }
 
-    @Test("strongly validated body fields are refused with 400 bad_request", arguments: [
-        #"{"content": [{"type": "image_url", "image_url": "https://img.example/a.png"}, {"type": "text", "text": "x"}]}"#,
-        #"{"content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png"}, "role": "reference_image"}]}"#,
-        #"{"duration": 1}"#,
-        #"{"duration": "5"}"#,
-        #"{"camerafixed": "yes"}"#,
-        #"{"seed": 4294967296}"#,
-        #"{"resolution": "4k"}"#,
-        #"{"ratio": "adaptive"}"#,
-        #"{"execution_expires_after": 60}"#,
-        #"{"model": "doubao-seedance-2-0-260128"}"#,
-        #"{"model": "doubao-seedance-1-5-pro-251215", "frames": 57}"#,
-        #"{"model": "doubao-seedance-1-0-lite-t2v-250428", "content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png"}}]}"#,
-    ])
+    @Test(
+        "strongly validated body fields are refused with 400 bad_request",
+        arguments: [
+            #"{"content": [{"type": "image_url", "image_url": "https://img.example/a.png"}, {"type": "text", "text": "x"}]}"#,
+            #"{"content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png"}, "role": "reference_image"}]}"#,
+            #"{"duration": 1}"#,
+            #"{"duration": "5"}"#,
+            #"{"camerafixed": "yes"}"#,
+            #"{"seed": 4294967296}"#,
+            #"{"resolution": "4k"}"#,
+            #"{"ratio": "adaptive"}"#,
+            #"{"execution_expires_after": 60}"#,
+            #"{"model": "doubao-seedance-2-0-260128"}"#,
+            #"{"model": "doubao-seedance-1-5-pro-251215", "frames": 57}"#,
+            #"{"model": "doubao-seedance-1-0-lite-t2v-250428", "content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png"}}]}"#,
+        ])
     func validation(_ extraJSON: String) async throws {
         let extra = try #require(try JSONSerialization.jsonObject(with: Data(extraJSON.utf8)) as? [String: Any])
         try await withAceDataEmulator { ace in

@@ -55,7 +55,10 @@ struct AceDataEmulatorLifecycleTests {
         try await withAceDataEmulator(now: clock.now) { ace in
             let id = try await ace.createTask([
                 "model": AceDataHarness.liteI2V, "return_last_frame": true, "ratio": "adaptive", "frames": 57,
-                "content": [["type": "text", "text": "a fox"], ["type": "image_url", "image_url": ["url": "https://img.example/fox.png"], "role": "first_frame"]],
+                "content": [
+                    ["type": "text", "text": "a fox"],
+                    ["type": "image_url", "image_url": ["url": "https://img.example/fox.png"], "role": "first_frame"],
+                ],
             ])
             clock.advance(10)
             let data = try #require(try await ace.response(id)?["data"] as? [String: Any])

@@ -27,7 +27,9 @@ private let rejectedCases: [RejectedCase] = [
     RejectedCase(name: "frames above 289", body: { textToVideo(["frames": 293]) }, param: "frames"),
     RejectedCase(name: "frames on 1.5 pro", body: { textToVideo(model: ArkHarness.pro15, ["frames": 33]) }, param: "frames"),
     RejectedCase(name: "missing model", body: { ["content": [["type": "text", "text": "x"]]] }, code: "MissingParameter", param: "model"),
-    RejectedCase(name: "unknown model", body: { textToVideo(model: "doubao-seedance-9") }, status: 404, code: "InvalidEndpointOrModel.NotFound", param: "model"),
+    RejectedCase(
+        name: "unknown model", body: { textToVideo(model: "doubao-seedance-9") }, status: 404, code: "InvalidEndpointOrModel.NotFound", param: "model"
+    ),
     RejectedCase(name: "missing content", body: { ["model": ArkHarness.pro10] }, code: "MissingParameter", param: "content"),
     RejectedCase(name: "empty content", body: { ["model": ArkHarness.pro10, "content": [Any]()] }, param: "content"),
     RejectedCase(name: "unknown content type", body: { ["model": ArkHarness.pro10, "content": [["type": "sound"]]] }, param: "content.type"),
@@ -43,12 +45,22 @@ private let rejectedCases: [RejectedCase] = [
     RejectedCase(name: "draft at 720p", body: { textToVideo(model: ArkHarness.pro15, ["draft": true, "resolution": "720p"]) }, param: "resolution"),
     RejectedCase(name: "image on lite t2v", body: { ["model": liteT2V, "content": [["type": "text", "text": "x"], image]] }, param: "content"),
     RejectedCase(name: "text only on lite i2v", body: { textToVideo(model: liteI2V) }, param: "content"),
-    RejectedCase(name: "reference images on 1.0 pro", body: { ["model": ArkHarness.pro10, "content": [image("reference_image")]] }, param: "content.role"),
-    RejectedCase(name: "five reference images", body: { ["model": liteI2V, "content": Array(repeating: image("reference_image"), count: 5)] }, param: "content"),
+    RejectedCase(
+        name: "reference images on 1.0 pro", body: { ["model": ArkHarness.pro10, "content": [image("reference_image")]] }, param: "content.role"),
+    RejectedCase(
+        name: "five reference images", body: { ["model": liteI2V, "content": Array(repeating: image("reference_image"), count: 5)] }, param: "content"
+    ),
     RejectedCase(name: "two images without roles", body: { ["model": ArkHarness.pro10, "content": [image, image]] }, param: "content.role"),
-    RejectedCase(name: "first+last on pro fast", body: { ["model": "doubao-seedance-1-0-pro-fast-251015", "content": [image("first_frame"), image("last_frame")]] }, param: "content"),
-    RejectedCase(name: "empty image url", body: { ["model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": ""]]]] }, code: "InvalidImageURL.EmptyURL", param: "content.image_url.url"),
-    RejectedCase(name: "upper-case data URL format", body: { ["model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": "data:image/PNG;base64,AAAA"]]]] }, code: "InvalidImageURL.InvalidFormat", param: "content.image_url.url"),
+    RejectedCase(
+        name: "first+last on pro fast",
+        body: { ["model": "doubao-seedance-1-0-pro-fast-251015", "content": [image("first_frame"), image("last_frame")]] }, param: "content"),
+    RejectedCase(
+        name: "empty image url", body: { ["model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": ""]]]] },
+        code: "InvalidImageURL.EmptyURL", param: "content.image_url.url"),
+    RejectedCase(
+        name: "upper-case data URL format",
+        body: { ["model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": "data:image/PNG;base64,AAAA"]]]] },
+        code: "InvalidImageURL.InvalidFormat", param: "content.image_url.url"),
 ]
 
 @Suite("Ark emulator: validation and errors")
@@ -84,9 +96,11 @@ struct ArkEmulatorValidationTests {
     @Test("JSON nulls read as absent and unknown fields are ignored, as the official SDK needs")
     func nullsAccepted() async throws {
         try await withArkEmulator { ark in
-            let nulls = ["callback_url", "return_last_frame", "service_tier", "execution_expires_after", "generate_audio",
-                         "draft", "resolution", "ratio", "duration", "frames", "seed", "camera_fixed", "watermark",
-                         "safety_identifier", "priority", "tools", "output_format"]
+            let nulls = [
+                "callback_url", "return_last_frame", "service_tier", "execution_expires_after", "generate_audio",
+                "draft", "resolution", "ratio", "duration", "frames", "seed", "camera_fixed", "watermark",
+                "safety_identifier", "priority", "tools", "output_format",
+            ]
             var fields = textToVideo()
             for name in nulls { fields[name] = NSNull() }
             fields["some_future_field"] = ["nested": true]
@@ -112,9 +126,13 @@ struct ArkEmulatorValidationTests {
     func imageScenarios() async throws {
         try await withArkEmulator { ark in
             _ = try await ark.createTask(["model": liteI2V, "content": [image]])
-            _ = try await ark.createTask(["model": liteI2V, "content": [["type": "text", "text": "[图1] walks"], image("reference_image"), image("reference_image")]])
+            _ = try await ark.createTask([
+                "model": liteI2V, "content": [["type": "text", "text": "[图1] walks"], image("reference_image"), image("reference_image")],
+            ])
             _ = try await ark.createTask(["model": ArkHarness.pro15, "content": [image("first_frame"), image("last_frame")], "duration": -1])
-            _ = try await ark.createTask(["model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw0KGgo="]]]])
+            _ = try await ark.createTask([
+                "model": ArkHarness.pro10, "content": [["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBORw0KGgo="]]],
+            ])
         }
     }
 
@@ -143,7 +161,9 @@ struct ArkEmulatorValidationTests {
             clock.advance(5)
             let draft = try await ark.task(draftID).json
             #expect(draft["draft"] as? Bool == true && draft["resolution"] as? String == "480p")
-            let finalID = try await ark.createTask(["model": ArkHarness.pro15, "content": [["type": "draft_task", "draft_task": ["id": draftID]]], "resolution": "1080p"])
+            let finalID = try await ark.createTask([
+                "model": ArkHarness.pro15, "content": [["type": "draft_task", "draft_task": ["id": draftID]]], "resolution": "1080p",
+            ])
             clock.advance(5)
             let final = try await ark.task(finalID).json
             #expect(final["seed"] as? Int == 42)

@@ -8,7 +8,7 @@ func withBytePlusEmulator<T: Sendable>(
     _ body: (ArkHarness) async throws -> T
 ) async throws -> T {
     let emulator = ArkEmulator(configuration: configuration, models: .byteplus, now: now)
-    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+    return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(ArkHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }
@@ -35,9 +35,11 @@ struct BytePlusModelArkEmulatorTests {
         }
     }
 
-    @Test("a Volcengine model id is refused as an unknown model", arguments: [
-        "doubao-seedance-1-5-pro-251215", "doubao-seedance-1-0-pro-250528",
-    ])
+    @Test(
+        "a Volcengine model id is refused as an unknown model",
+        arguments: [
+            "doubao-seedance-1-5-pro-251215", "doubao-seedance-1-0-pro-250528",
+        ])
     func volcengineIDRefused(model: String) async throws {
         try await withBytePlusEmulator { ark in
             let reply = try await ark.create(textToVideo(model: model))

@@ -18,10 +18,12 @@ struct ChanjingEmulatorAuthTests {
         }
     }
 
-    @Test("wrong credentials are refused with a non-zero code, still HTTP 200", arguments: [
-        (ChanjingHarness.appID, "wrong-secret"),
-        ("other-app", ChanjingHarness.secret),
-    ])
+    @Test(
+        "wrong credentials are refused with a non-zero code, still HTTP 200",
+        arguments: [
+            (ChanjingHarness.appID, "wrong-secret"),
+            ("other-app", ChanjingHarness.secret),
+        ])
     func wrongCredentials(appID: String, secret: String) async throws {
         try await withChanjingEmulator { cj in
             let reply = try await cj.exchange(appID: appID, secret: secret)

@@ -11,7 +11,8 @@ struct ChanjingEmulatorLifecycleTests {
         let clock = ManualClock()
         try await withChanjingEmulator(ChanjingHarness.configuration(queue: 2, run: 3), now: clock.now) { cj in
             let token = try await cj.token()
-            let submitted = try await cj.submit(chanjingVideo(model: ChanjingHarness.lite, ["aspect_ratio": "9:16", "clarity": 720, "video_duration": 10]), token: token)
+            let submitted = try await cj.submit(
+                chanjingVideo(model: ChanjingHarness.lite, ["aspect_ratio": "9:16", "clarity": 720, "video_duration": 10]), token: token)
             #expect(submitted.status == 200 && submitted.code == 0 && submitted.msg == "success")
             #expect(submitted.traceID?.wholeMatch(of: /[0-9a-f]{32}/) != nil)
             let id = try #require(submitted.json["data"] as? String)
@@ -63,11 +64,13 @@ struct ChanjingEmulatorLifecycleTests {
         }
     }
 
-    @Test("failure markers: moderation and expiry end in Error with an err_msg; rejections use Chanjing's codes", arguments: [
-        ("[[reject:ratelimit]] a cat", 40001),
-        ("[[reject:500]] a cat", 50000),
-        ("[[reject:moderation]] a cat", 40000),
-    ])
+    @Test(
+        "failure markers: moderation and expiry end in Error with an err_msg; rejections use Chanjing's codes",
+        arguments: [
+            ("[[reject:ratelimit]] a cat", 40001),
+            ("[[reject:500]] a cat", 50000),
+            ("[[reject:moderation]] a cat", 40000),
+        ])
     func rejections(prompt: String, code: Int) async throws {
         try await withChanjingEmulator { cj in
             let reply = try await cj.submit(chanjingVideo(prompt), token: try await cj.token())
@@ -133,7 +136,8 @@ struct ChanjingEmulatorLifecycleTests {
             #expect((all["list"] as? [[String: Any]])?.compactMap { $0["unique_id"] as? String } == [second, first])
             #expect(all["total"] as? Int == 2)
             #expect((all["page_info"] as? [String: Any])?["total_page"] as? Int == 1)
-            let done = try await cj.page(["unique_ids": [first, second], "type": 4, "page": 1, "page_size": 1, "is_success": true], token: token).dataObject
+            let done = try await cj.page(["unique_ids": [first, second], "type": 4, "page": 1, "page_size": 1, "is_success": true], token: token)
+                .dataObject
             #expect((done["list"] as? [[String: Any]])?.compactMap { $0["unique_id"] as? String } == [first])
             let images = try await cj.page(["type": 3, "page": 1, "page_size": 10], token: token).dataObject
             #expect(images["total"] as? Int == 0)
@@ -161,9 +165,10 @@ struct ChanjingEmulatorLifecycleTests {
     func gracefulShutdown() async throws {
         let emulator = ChanjingEmulator(configuration: ChanjingHarness.configuration())
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let services = ServiceGroup(configuration: .init(
-            services: [emulator.makeApplication { port in portSink.yield(port) }], logger: Logger(label: "test")
-        ))
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [emulator.makeApplication { port in portSink.yield(port) }], logger: Logger(label: "test")
+            ))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()

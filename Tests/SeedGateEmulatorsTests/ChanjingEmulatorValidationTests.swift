@@ -6,18 +6,20 @@ import Testing
 /// 40000 for a value Chanjing does not take.
 @Suite("Chanjing emulator: submit validation")
 struct ChanjingEmulatorValidationTests {
-    @Test("values Chanjing does not take are refused with 40000", arguments: [
-        ["model_code": "doubao-seedance-1.0-pro"],          // model codes are case-sensitive
-        ["model_code": "Doubao-Seedance-1.5-pro"],
-        ["creation_type": 3],
-        ["video_duration": 7],
-        ["clarity": 480],
-        ["aspect_ratio": "4:3"],
-        ["ref_prompt": "  "],
-        ["ref_img_url": ["https://a.example/1.jpg", "https://a.example/2.jpg", "https://a.example/3.jpg"]],
-        ["ref_img_url": ["data:image/png;base64,iVBORw0KGgo="]],
-        ["end_frame": "https://a.example/2.jpg"],
-    ] as [[String: any Sendable]])
+    @Test(
+        "values Chanjing does not take are refused with 40000",
+        arguments: [
+            ["model_code": "doubao-seedance-1.0-pro"], // model codes are case-sensitive
+            ["model_code": "Doubao-Seedance-1.5-pro"],
+            ["creation_type": 3],
+            ["video_duration": 7],
+            ["clarity": 480],
+            ["aspect_ratio": "4:3"],
+            ["ref_prompt": "  "],
+            ["ref_img_url": ["https://a.example/1.jpg", "https://a.example/2.jpg", "https://a.example/3.jpg"]],
+            ["ref_img_url": ["data:image/png;base64,iVBORw0KGgo="]],
+            ["end_frame": "https://a.example/2.jpg"],
+        ] as [[String: any Sendable]])
     func refusals(extra: [String: any Sendable]) async throws {
         try await withChanjingEmulator { cj in
             let reply = try await cj.submit(chanjingVideo(extra), token: try await cj.token())
@@ -45,9 +47,11 @@ struct ChanjingEmulatorValidationTests {
         }
     }
 
-    @Test("an unreadable body or a wrongly typed field is a 400 format error", arguments: [
-        Data("not json".utf8), Data(#"{"creation_type":4,"clarity":"1080"}"#.utf8), Data("[1]".utf8),
-    ])
+    @Test(
+        "an unreadable body or a wrongly typed field is a 400 format error",
+        arguments: [
+            Data("not json".utf8), Data(#"{"creation_type":4,"clarity":"1080"}"#.utf8), Data("[1]".utf8),
+        ])
     func formatErrors(body: Data) async throws {
         try await withChanjingEmulator { cj in
             let reply = try await cj.send("POST", "/open/v1/ai_creation/task/submit", body: body, token: try await cj.token())
@@ -73,8 +77,10 @@ struct ChanjingEmulatorValidationTests {
     func frameForms() async throws {
         try await withChanjingEmulator { cj in
             let token = try await cj.token()
-            let start = "https://res.example/start.jpg", end = "https://res.example/end.jpg"
-            let table = try await cj.submitTask(chanjingVideo(model: ChanjingHarness.lite, ["start_frame": start, "end_frame": end, "quality_mode": "pro", "extra": 1]), token: token)
+            let start = "https://res.example/start.jpg"
+            let end = "https://res.example/end.jpg"
+            let table = try await cj.submitTask(
+                chanjingVideo(model: ChanjingHarness.lite, ["start_frame": start, "end_frame": end, "quality_mode": "pro", "extra": 1]), token: token)
             #expect(try await cj.task(table, token: token).dataObject["ref_img_url"] as? [String] == [start, end])
             let array = try await cj.submitTask(chanjingVideo(model: ChanjingHarness.lite, ["ref_img_url": [start, end]]), token: token)
             #expect(try await cj.task(array, token: token).dataObject["ref_img_url"] as? [String] == [start, end])

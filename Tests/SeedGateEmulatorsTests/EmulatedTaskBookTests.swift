@@ -6,7 +6,8 @@ import Testing
 @Suite("Shared emulator pieces")
 struct EmulatedTaskBookTests {
     private func plan(_ outcome: PlannedOutcome = .succeed, expiresAfter: Double? = nil, callback: String? = nil) -> EmulatedTaskPlan {
-        EmulatedTaskPlan(model: "m", callbackURL: callback, fingerprint: "f", queueSeconds: 1, runSeconds: 2, expiresAfter: expiresAfter, outcome: outcome)
+        EmulatedTaskPlan(
+            model: "m", callbackURL: callback, fingerprint: "f", queueSeconds: 1, runSeconds: 2, expiresAfter: expiresAfter, outcome: outcome)
     }
 
     @Test("status follows the clock: queued, running, then the planned outcome")

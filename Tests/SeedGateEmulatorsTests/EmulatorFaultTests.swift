@@ -24,7 +24,9 @@ struct EmulatorFaultTests {
             #expect(plan["duplicate_callbacks"] as? Bool == true)
             #expect((plan["injected"] as? [String: Any])?["create_drop"] as? Int == 0)
 
-            for bad: [String: Any] in [["create_dorp": 1], ["create_drop": -1], ["create_drop": "x"], ["create_delay_count": 2], ["status_override": ""]] {
+            for bad: [String: Any] in [
+                ["create_dorp": 1], ["create_drop": -1], ["create_drop": "x"], ["create_delay_count": 2], ["status_override": ""],
+            ] {
                 let reply = try await ark.postFaults(bad)
                 #expect(reply.status == 400, "\(bad)")
                 #expect(reply.json["error"] is String)

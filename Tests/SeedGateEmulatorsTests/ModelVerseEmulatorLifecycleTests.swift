@@ -106,7 +106,9 @@ struct ModelVerseEmulatorLifecycleTests {
         let clock = ManualClock()
         try await withModelVerseEmulator(now: clock.now) { mv in
             let draft = try await mv.submitTask(modelVerseBody(parameters: ["draft": true, "resolution": "480p", "seed": 20, "duration": 6]))
-            let early = try await mv.submit(["model": ModelVerseHarness.model, "input": ["content": [["type": "draft_task", "draft_task": ["id": draft]]]]])
+            let early = try await mv.submit([
+                "model": ModelVerseHarness.model, "input": ["content": [["type": "draft_task", "draft_task": ["id": draft]]]],
+            ])
             #expect(early.status == 400 && early.errorCode == "param_error", "a draft that has not succeeded cannot be used")
             clock.advance(10)
             let final = try await mv.submitTask([

@@ -32,25 +32,32 @@ private let rejectedCases: [ModelVerseRejectedCase] = [
         name: "a model ModelVerse does not serve (a Volcengine 1.0 id)",
         body: { modelVerseBody(model: "doubao-seedance-1-0-pro-250528") }, code: "model_error", mentions: "doubao-seedance-1-0-pro-250528"
     ),
-    ModelVerseRejectedCase(name: "empty content", body: { ["model": ModelVerseHarness.model, "input": ["content": [Any]()]] }, mentions: "input.content"),
+    ModelVerseRejectedCase(
+        name: "empty content", body: { ["model": ModelVerseHarness.model, "input": ["content": [Any]()]] }, mentions: "input.content"),
     ModelVerseRejectedCase(name: "seed -1 (Ark's random)", body: { modelVerseBody(parameters: ["seed": -1]) }, mentions: "seed"),
     ModelVerseRejectedCase(name: "seed above 2^31-1", body: { modelVerseBody(parameters: ["seed": 2_147_483_648]) }, mentions: "seed"),
     ModelVerseRejectedCase(name: "duration 3", body: { modelVerseBody(parameters: ["duration": 3]) }, mentions: "duration"),
     ModelVerseRejectedCase(name: "duration -1 (Ark's auto)", body: { modelVerseBody(parameters: ["duration": -1]) }, mentions: "duration"),
-    ModelVerseRejectedCase(name: "duration of the wrong type", body: { modelVerseBody(parameters: ["duration": "5"]) }, mentions: "parameters.duration"),
+    ModelVerseRejectedCase(
+        name: "duration of the wrong type", body: { modelVerseBody(parameters: ["duration": "5"]) }, mentions: "parameters.duration"),
     ModelVerseRejectedCase(name: "bad resolution", body: { modelVerseBody(parameters: ["resolution": "4k"]) }, mentions: "resolution"),
     ModelVerseRejectedCase(name: "bad ratio", body: { modelVerseBody(parameters: ["ratio": "2:1"]) }, mentions: "ratio"),
-    ModelVerseRejectedCase(name: "draft at 720p", body: { modelVerseBody(parameters: ["draft": true, "resolution": "720p"]) }, mentions: "resolution"),
-    ModelVerseRejectedCase(name: "flex in draft mode", body: { modelVerseBody(parameters: ["draft": true, "service_tier": "flex"]) }, mentions: "service_tier"),
+    ModelVerseRejectedCase(
+        name: "draft at 720p", body: { modelVerseBody(parameters: ["draft": true, "resolution": "720p"]) }, mentions: "resolution"),
+    ModelVerseRejectedCase(
+        name: "flex in draft mode", body: { modelVerseBody(parameters: ["draft": true, "service_tier": "flex"]) }, mentions: "service_tier"),
     ModelVerseRejectedCase(name: "unknown service tier", body: { modelVerseBody(parameters: ["service_tier": "fast"]) }, mentions: "service_tier"),
-    ModelVerseRejectedCase(name: "expiry too short", body: { modelVerseBody(parameters: ["execution_expires_after": 60]) }, mentions: "execution_expires_after"),
+    ModelVerseRejectedCase(
+        name: "expiry too short", body: { modelVerseBody(parameters: ["execution_expires_after": 60]) }, mentions: "execution_expires_after"),
     ModelVerseRejectedCase(name: "reference images", body: { modelVerseBody(extraContent: [image("reference_image")]) }, mentions: "reference"),
     ModelVerseRejectedCase(name: "two images without roles", body: { modelVerseBody(extraContent: [image(nil), image(nil)]) }, mentions: "role"),
     ModelVerseRejectedCase(
         name: "upper-case data URL format",
         body: { modelVerseBody(extraContent: [["type": "image_url", "image_url": ["url": "data:image/PNG;base64,AAAA"]]]) }, mentions: "image"
     ),
-    ModelVerseRejectedCase(name: "input moderation marker", body: { modelVerseBody("[[reject:moderation]] x") }, code: "sensitive_check_error", mentions: "Sensitive check error"),
+    ModelVerseRejectedCase(
+        name: "input moderation marker", body: { modelVerseBody("[[reject:moderation]] x") }, code: "sensitive_check_error",
+        mentions: "Sensitive check error"),
     ModelVerseRejectedCase(
         name: "rate-limit marker", body: { modelVerseBody("[[reject:ratelimit]] x") }, status: 429, type: "rate_limit_error", code: "rate_limit",
         mentions: "Rate limit exceeded"
@@ -102,14 +109,14 @@ struct ModelVerseEmulatorValidationTests {
     func docExampleAndAudioDefault() async throws {
         try await withModelVerseEmulator { mv in
             let example = """
-            {"model": "doubao-seedance-1-5-pro-251215",
-             "input": {"content": [
-               {"type": "text", "text": "让他跑起来。"},
-               {"type": "image_url", "image_url": {"url": "\(image)"}, "role": "first_frame"},
-               {"type": "image_url", "image_url": {"url": "\(image)"}, "role": "last_frame"}]},
-             "parameters": {"generate_audio": true, "duration": 5, "execution_expires_after": 3600, "generate_audio": true,
-                            "resolution": "720p", "camera_fixed": false, "watermark": false, "draft": false}}
-            """
+                {"model": "doubao-seedance-1-5-pro-251215",
+                 "input": {"content": [
+                   {"type": "text", "text": "让他跑起来。"},
+                   {"type": "image_url", "image_url": {"url": "\(image)"}, "role": "first_frame"},
+                   {"type": "image_url", "image_url": {"url": "\(image)"}, "role": "last_frame"}]},
+                 "parameters": {"generate_audio": true, "duration": 5, "execution_expires_after": 3600, "generate_audio": true,
+                                "resolution": "720p", "camera_fixed": false, "watermark": false, "draft": false}}
+                """
             let reply = try await mv.send("POST", "/v1/tasks/submit", body: Data(example.utf8))
             #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
             let id = try #require((reply.json["output"] as? [String: Any])?["task_id"] as? String)

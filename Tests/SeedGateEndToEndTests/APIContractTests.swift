@@ -33,18 +33,25 @@ import Testing
     @Test func invalidRequestsAre400sNamingTheField() async throws {
         try await withServer { server, client, emulator in
             let url = server.baseURL + "/v1/jobs"
-            expectProblem(try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "duration": 99]),
-                          status: 400, code: "invalid_request", field: "duration")
-            expectProblem(try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "duration": "five"]),
-                          status: 400, code: "invalid_request", field: "duration")
+            expectProblem(
+                try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "duration": 99]),
+                status: 400, code: "invalid_request", field: "duration")
+            expectProblem(
+                try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "duration": "five"]),
+                status: 400, code: "invalid_request", field: "duration")
             expectProblem(try await client.json(.POST, url, body: ["prompt": "x"]), status: 400, code: "invalid_request", field: "model")
-            expectProblem(try await client.json(.POST, url, body: ["model": "nope", "prompt": "x"]), status: 400, code: "invalid_request", field: "model")
-            expectProblem(try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "frames": 29]),
-                          status: 400, code: "unsupported", field: "frames")
-            expectProblem(try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "images": [["url": "https://e.x/a.png", "role": "sideways"]]]),
-                          status: 400, code: "invalid_request", field: "images[0].role")
-            expectProblem(try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "service_tier": "turbo"]),
-                          status: 400, code: "invalid_request", field: "service_tier")
+            expectProblem(
+                try await client.json(.POST, url, body: ["model": "nope", "prompt": "x"]), status: 400, code: "invalid_request", field: "model")
+            expectProblem(
+                try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "frames": 29]),
+                status: 400, code: "unsupported", field: "frames")
+            expectProblem(
+                try await client.json(
+                    .POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "images": [["url": "https://e.x/a.png", "role": "sideways"]]]),
+                status: 400, code: "invalid_request", field: "images[0].role")
+            expectProblem(
+                try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "service_tier": "turbo"]),
+                status: 400, code: "invalid_request", field: "service_tier")
             let typo = try await client.json(.POST, url, body: ["model": "seedance-1.5-pro", "prompt": "x", "durations": 5])
             #expect(typo.status == 400)
             #expect(typo.text.contains("durations"))
@@ -61,7 +68,8 @@ import Testing
 
     @Test func unknownJobsAndRoutesAre404Problems() async throws {
         try await withServer { server, client, _ in
-            expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs/job_00000000000000000000000000"), status: 404, code: "not_found", field: nil)
+            expectProblem(
+                try await client.json(.GET, server.baseURL + "/v1/jobs/job_00000000000000000000000000"), status: 404, code: "not_found", field: nil)
             expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs/cgt-123"), status: 404, code: "not_found", field: nil)
             expectProblem(try await client.json(.POST, server.baseURL + "/v1/jobs/nope/cancel"), status: 404, code: "not_found", field: nil)
             let missing = try await client.json(.GET, server.baseURL + "/v2/nothing")
@@ -73,7 +81,8 @@ import Testing
         try await withServer { server, client, _ in
             var ids: [String] = []
             for index in 0..<5 {
-                let created = try await client.json(.POST, server.baseURL + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "job \(index)"])
+                let created = try await client.json(
+                    .POST, server.baseURL + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "job \(index)"])
                 ids.append(try #require(created.body["id"] as? String))
             }
             let first = try await client.json(.GET, server.baseURL + "/v1/jobs?limit=3")
@@ -85,7 +94,8 @@ import Testing
             let page2 = try #require(second.body["data"] as? [[String: Any]]).compactMap { $0["id"] as? String }
             #expect(page2 == Array(ids.reversed().dropFirst(3)))
             #expect(second.body["has_more"] as? Bool == false)
-            expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?cursor=garbage"), status: 400, code: "invalid_request", field: "cursor")
+            expectProblem(
+                try await client.json(.GET, server.baseURL + "/v1/jobs?cursor=garbage"), status: 400, code: "invalid_request", field: "cursor")
             expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?limit=1000"), status: 400, code: "invalid_request", field: "limit")
             // Query parameters that do not decode are named too (the runtime's URI decoder leaves the coding path empty).
             expectProblem(try await client.json(.GET, server.baseURL + "/v1/jobs?limit=ten"), status: 400, code: "invalid_request", field: "limit")

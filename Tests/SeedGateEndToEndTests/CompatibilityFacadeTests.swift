@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SeedGateCore
-@testable import SeedGateHTTP
 import Testing
+
+@testable import SeedGateHTTP
 
 /// The OpenAI Videos and Volcengine Ark facades over real loopback HTTP (client → SeedGate → Ark emulator): their
 /// field mappings, status mappings and error shapes. The official SDKs are exercised in tests/clients.
@@ -16,7 +17,12 @@ import Testing
         let emulator = try await RunningEmulator.start(queueSeconds: queueSeconds, runSeconds: runSeconds)
         let server = try await RunningServer.start(RunningServer.configuration(emulator: emulator, database: temporaryDatabase()))
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do { try await body(server, client) } catch { try? await client.shutdown(); try? await server.stop(); try? await emulator.stop(); throw error }
+        do { try await body(server, client) } catch {
+            try? await client.shutdown()
+            try? await server.stop()
+            try? await emulator.stop()
+            throw error
+        }
         try await client.shutdown()
         try await server.stop()
         try await emulator.stop()
@@ -24,7 +30,8 @@ import Testing
 
     @Test func secondsAndSizeMapOntoResolutionRatioAndDuration() async throws {
         try await withServer { server, client in
-            let created = try await client.json(.POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "a fox", "seconds": "8", "size": "1792x1024"])
+            let created = try await client.json(
+                .POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "a fox", "seconds": "8", "size": "1792x1024"])
             #expect(created.status == 200)
             #expect(created.body["object"] as? String == "video")
             #expect(created.body["seconds"] as? String == "8")
@@ -37,10 +44,12 @@ import Testing
 
             // Multipart as the SDK sends it, with an uploaded first frame; no seconds: the model's default.
             let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")!
-            let form = try await client.multipart(server.baseURL + Self.videos, fields: [
-                ("model", nil, Data("seedance-1.0-pro".utf8)), ("prompt", nil, Data("a boat".utf8)), ("size", nil, Data("720x1280".utf8)),
-                ("input_reference", "frame.png", png),
-            ])
+            let form = try await client.multipart(
+                server.baseURL + Self.videos,
+                fields: [
+                    ("model", nil, Data("seedance-1.0-pro".utf8)), ("prompt", nil, Data("a boat".utf8)), ("size", nil, Data("720x1280".utf8)),
+                    ("input_reference", "frame.png", png),
+                ])
             #expect(form.status == 200)
             #expect(form.body["size"] as? String == "704x1248")
             #expect(form.body["seconds"] as? String == "5")
@@ -75,7 +84,10 @@ import Testing
                 (["model": "seedance-1.5-pro", "prompt": "x", "seconds": "3"], "seconds", "invalid_value"),
                 (["model": "seedance-1.5-pro", "prompt": "x", "seconds": "four"], "seconds", "invalid_value"),
                 (["model": "seedance-1.5-pro", "prompt": "x", "size": "640x480"], "size", "invalid_value"),
-                (["model": "seedance-1.0-lite-t2v", "prompt": "x", "input_reference": "https://example.com/a.png"], "input_reference", "unsupported_value"),
+                (
+                    ["model": "seedance-1.0-lite-t2v", "prompt": "x", "input_reference": "https://example.com/a.png"], "input_reference",
+                    "unsupported_value"
+                ),
             ]
             for (body, param, code) in cases {
                 let answer = try await client.json(.POST, server.baseURL + Self.videos, body: body)
@@ -100,7 +112,8 @@ import Testing
 
     @Test func openAIStatusesProgressContentAndFailures() async throws {
         try await withServer { server, client in
-            let created = try await client.json(.POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "a lake", "seconds": "4"])
+            let created = try await client.json(
+                .POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "a lake", "seconds": "4"])
             let id = try #require(created.body["id"] as? String)
             #expect(created.body["status"] as? String == "queued" && created.body["progress"] as? Int == 0)
             let early = try await client.json(.GET, server.baseURL + Self.videos + "/\(id)")
@@ -120,7 +133,8 @@ import Testing
             let thumbnail = try await client.json(.GET, server.baseURL + Self.videos + "/\(id)/content?variant=thumbnail")
             #expect(thumbnail.status == 404 && thumbnail.body[path: "error.param"] as? String == "variant")
 
-            let moderated = try await client.json(.POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "[[fail:moderation]] a storm"])
+            let moderated = try await client.json(
+                .POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "[[fail:moderation]] a storm"])
             let failed = try await client.waitForVideo(server, moderated.body["id"] as? String ?? "")
             #expect(failed.body["status"] as? String == "failed")
             #expect(failed.body[path: "error.code"] as? String == "moderation_blocked")
@@ -173,16 +187,22 @@ import Testing
             #expect(task["seed"] as? Int == 7 && task["ratio"] as? String == "4:3" && task["duration"] as? Int == 3)
             #expect(task["framespersecond"] as? Int == 24 && task["service_tier"] as? String == "default")
 
-            let second = try await client.json(.POST, server.baseURL + Self.tasks, body: ["model": "seedance-1.5-pro", "content": [["type": "text", "text": "x"]]])
+            let second = try await client.json(
+                .POST, server.baseURL + Self.tasks, body: ["model": "seedance-1.5-pro", "content": [["type": "text", "text": "x"]]])
             let secondID = try #require(second.body["id"] as? String)
-            let listed = try await client.json(.GET, server.baseURL + Self.tasks + "?filter.task_ids=\(id)&filter.task_ids=\(secondID)&page_size=1").body
+            let listed = try await client.json(.GET, server.baseURL + Self.tasks + "?filter.task_ids=\(id)&filter.task_ids=\(secondID)&page_size=1")
+                .body
             #expect(listed["total"] as? Int == 2 && (listed["items"] as? [[String: Any]])?.first?["id"] as? String == secondID)
-            let succeeded = try await client.json(.GET, server.baseURL + Self.tasks + "?filter.status=succeeded&filter.model=doubao-seedance-1-0-pro-250528").body
+            let succeeded = try await client.json(
+                .GET, server.baseURL + Self.tasks + "?filter.status=succeeded&filter.model=doubao-seedance-1-0-pro-250528"
+            ).body
             #expect((succeeded["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
             let deleted = try await client.json(.DELETE, server.baseURL + Self.tasks + "/\(id)")
             #expect(deleted.status == 200 && deleted.text == "{}")
 
-            let moderated = try await client.json(.POST, server.baseURL + Self.tasks, body: ["model": "seedance-1.5-pro", "content": [["type": "text", "text": "[[fail:moderation]]"]]])
+            let moderated = try await client.json(
+                .POST, server.baseURL + Self.tasks,
+                body: ["model": "seedance-1.5-pro", "content": [["type": "text", "text": "[[fail:moderation]]"]]])
             _ = try await client.waitForJob(server, moderated.body["id"] as? String ?? "", until: isTerminal)
             let failed = try await client.json(.GET, server.baseURL + Self.tasks + "/\(moderated.body["id"] as? String ?? "")").body
             #expect(failed["status"] as? String == "failed" && failed[path: "error.code"] as? String == "OutputVideoSensitiveContentDetected")
@@ -196,7 +216,12 @@ import Testing
                 (["model": "ep-20250101-x", "content": [text]], 404, "InvalidEndpointOrModel.NotFound", "model"),
                 (["model": "seedance-1.5-pro"], 400, "MissingParameter", "content"),
                 (["model": "seedance-1.5-pro", "content": [text], "duration": 99], 400, "InvalidParameter", "duration"),
-                (["model": "seedance-1.5-pro", "content": [text, ["type": "image_url", "image_url": ["url": "https://e.x/a.png"], "role": "middle"]]], 400, "InvalidParameter", "content[1].role"),
+                (
+                    [
+                        "model": "seedance-1.5-pro",
+                        "content": [text, ["type": "image_url", "image_url": ["url": "https://e.x/a.png"], "role": "middle"]],
+                    ], 400, "InvalidParameter", "content[1].role"
+                ),
                 (["model": "seedance-1.5-pro", "content": [text], "callback_url": "https://e.x/hook"], 400, "InvalidParameter", "callback_url"),
                 (["model": "seedance-1.5-pro", "content": [text], "seed": "seven"], 400, "InvalidParameter", "seed"),
             ]
@@ -235,7 +260,9 @@ import Testing
         let hidden = try await client.json(.GET, server.baseURL + Self.videos + "/\(id)", headers: bob)
         #expect(hidden.status == 404 && hidden.body[path: "error.code"] as? String == "not_found")
         #expect(try await client.json(.DELETE, server.baseURL + Self.videos + "/\(id)", headers: bob).status == 404)
-        #expect(try await client.json(.GET, server.baseURL + Self.tasks + "/\(id)", headers: bob).body[path: "error.code"] as? String == "ResourceNotFound")
+        #expect(
+            try await client.json(.GET, server.baseURL + Self.tasks + "/\(id)", headers: bob).body[path: "error.code"] as? String
+                == "ResourceNotFound")
         let listed = try await client.json(.GET, server.baseURL + Self.videos, headers: bob).body
         #expect((listed["data"] as? [Any])?.isEmpty == true)
         try await client.shutdown()

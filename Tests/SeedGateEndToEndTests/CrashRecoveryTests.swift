@@ -38,8 +38,10 @@ import Testing
                 group.addTask {
                     let body: [String: Any] = ["model": "seedance-1.5-pro", "prompt": "crash job \(index)", "callback_url": receiver.url]
                     // A short timeout: requests on connections to the killed server get no answer.
-                    if let created = try? await shared.json(.POST, first.baseURL + "/v1/jobs", body: body, timeout: .seconds(3)), created.status == 202,
-                       let id = created.body["id"] as? String {
+                    if let created = try? await shared.json(.POST, first.baseURL + "/v1/jobs", body: body, timeout: .seconds(3)),
+                        created.status == 202,
+                        let id = created.body["id"] as? String
+                    {
                         await accepted.add(id)
                     }
                 }
@@ -80,7 +82,8 @@ import Testing
                 do {
                     jobs[id] = try await client.json(.GET, second.baseURL + "/v1/jobs/\(id)").body
                 } catch {
-                    throw HarnessError("the restarted server did not answer (running: \(second.process.isRunning)): \(error); log: \(second.logTail())")
+                    throw HarnessError(
+                        "the restarted server did not answer (running: \(second.process.isRunning)): \(error); log: \(second.logTail())")
                 }
             }
             let settled = jobs.values.allSatisfy { job in
@@ -101,7 +104,8 @@ import Testing
         var received: Set<String> = []
         for request in receiver.requests {
             guard let payload = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any],
-                  let type = payload["type"] as? String, let id = (payload["data"] as? [String: Any])?["id"] as? String else { continue }
+                let type = payload["type"] as? String, let id = (payload["data"] as? [String: Any])?["id"] as? String
+            else { continue }
             received.insert("\(id) \(type)")
         }
         var missing: [String] = []
@@ -113,7 +117,9 @@ import Testing
         }
         #expect(missing.isEmpty, "events never delivered: \(missing.prefix(5))")
         #expect(jobs.values.allSatisfy { (($0["webhooks"] as? [[String: Any]]) ?? []).contains { $0["type"] as? String == "job.queued" } })
-        print("crash: \(offered) offered, \(total) accepted before the kill, \(succeeded) succeeded, \(unknown) submit_outcome_unknown, \(receiver.requests.count) webhook requests, upstream creates \(stats["creates"] ?? "?")")
+        print(
+            "crash: \(offered) offered, \(total) accepted before the kill, \(succeeded) succeeded, \(unknown) submit_outcome_unknown, \(receiver.requests.count) webhook requests, upstream creates \(stats["creates"] ?? "?")"
+        )
     }
 }
 

@@ -17,7 +17,8 @@ import Testing
     /// A server whose route is Ark then BytePlus, each its own emulator.
     func failoverServer(_ ark: RunningEmulator, _ byteplus: RunningEmulator) async throws -> RunningServer {
         var configuration = RunningServer.configuration(emulator: ark, database: temporaryDatabase())
-        configuration.providers?.append(.init(id: "byteplus-modelark", baseURL: byteplus.baseURL, credentialVariables: ["api_key": "VOLCENGINE_ARK_API_KEY"], timeoutSeconds: 5))
+        configuration.providers?.append(
+            .init(id: "byteplus-modelark", baseURL: byteplus.baseURL, credentialVariables: ["api_key": "VOLCENGINE_ARK_API_KEY"], timeoutSeconds: 5))
         configuration.routing.routes = ["seedance-1.5-pro": [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")]]
         return try await RunningServer.start(configuration)
     }
@@ -64,7 +65,8 @@ import Testing
         let byteplus = try await RunningEmulator.start(models: .byteplus)
         var configuration = RunningServer.configuration(emulator: ark, database: temporaryDatabase())
         configuration.providers?[0].timeoutSeconds = 1
-        configuration.providers?.append(.init(id: "byteplus-modelark", baseURL: byteplus.baseURL, credentialVariables: ["api_key": "VOLCENGINE_ARK_API_KEY"], timeoutSeconds: 5))
+        configuration.providers?.append(
+            .init(id: "byteplus-modelark", baseURL: byteplus.baseURL, credentialVariables: ["api_key": "VOLCENGINE_ARK_API_KEY"], timeoutSeconds: 5))
         configuration.routing.routes = ["seedance-1.5-pro": [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")]]
         let server = try await RunningServer.start(configuration)
         try await inject(fault, into: ark)
@@ -97,7 +99,9 @@ import Testing
         }
         #expect(job["status"] as? String == "succeeded")
         let metrics = try await client.json(.GET, server.baseURL + "/metrics").text
-        #expect(metrics.contains(#"seedgate_upstream_unrecognised_status_total{provider="volcengine-ark",status="paused"}"#), "the unknown word was counted")
+        #expect(
+            metrics.contains(#"seedgate_upstream_unrecognised_status_total{provider="volcengine-ark",status="paused"}"#),
+            "the unknown word was counted")
         #expect(metrics.contains(#"operation="fetch",outcome="malformedResponse""#))
         #expect(metrics.contains(#"operation="fetch",outcome="unavailable""#))
         _ = sawPaused // seen or not depends on timing; the counter above is the deterministic check

@@ -71,7 +71,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
         let stats = try await emulator.stats(client)
         #expect((stats["callbacks_delivered"] as? Int ?? 0) >= 1, "Ark's callbacks were accepted by SeedGate: \(stats)")
-        let guess = try await client.json(.POST, server.baseURL + "/v1/callbacks/volcengine-ark/guessed-token", body: ["id": "cgt-x", "status": "succeeded"])
+        let guess = try await client.json(
+            .POST, server.baseURL + "/v1/callbacks/volcengine-ark/guessed-token", body: ["id": "cgt-x", "status": "succeeded"])
         #expect(guess.status == 404)
         try await server.stop()
         try await emulator.stop()
@@ -104,7 +105,8 @@ import Testing
             let headers = request.headers.map { ($0.key, $0.value) }
             #expect(throws: Never.self) { try signer.verify(headers: headers, body: request.body) }
         }
-        let receivedTypes = Set(received.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }.compactMap { $0["type"] as? String })
+        let receivedTypes = Set(
+            received.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }.compactMap { $0["type"] as? String })
         #expect(receivedTypes == Set(types))
         let last = try #require(received.last.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] })
         #expect((last["data"] as? [String: Any])?["id"] as? String == id)

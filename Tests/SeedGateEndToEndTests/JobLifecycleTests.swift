@@ -63,7 +63,8 @@ import Testing
         let cancelled = try await client.json(.POST, server.baseURL + "/v1/jobs/\(id)/cancel")
         #expect(cancelled.status == 200)
         #expect(cancelled.body["status"] as? String == "cancelled")
-        let upstream = try await client.json(.GET, emulator.baseURL + "/api/v3/contents/generations/tasks/\(taskID)", headers: [("Authorization", "Bearer emulator-key")])
+        let upstream = try await client.json(
+            .GET, emulator.baseURL + "/api/v3/contents/generations/tasks/\(taskID)", headers: [("Authorization", "Bearer emulator-key")])
         #expect(upstream.body["status"] as? String == "cancelled")
         let again = try await client.json(.POST, server.baseURL + "/v1/jobs/\(id)/cancel")
         #expect(again.status == 409)

@@ -45,7 +45,9 @@ import Testing
         log:
           level: warning
         """.write(to: config, atomically: true, encoding: .utf8)
-        let environment = ["SEEDGATE_DATABASE_URL": database, "VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret]
+        let environment = [
+            "SEEDGATE_DATABASE_URL": database, "VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret,
+        ]
         let a = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "a")
         let b = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "b")
         defer {
@@ -83,7 +85,9 @@ import Testing
         #expect(unknown <= 16, "at most the killed replica's in-flight creates end unknown")
 
         let stats = try await emulator.stats(client)
-        print("replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (cut short by SIGKILL), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")")
+        print(
+            "replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (cut short by SIGKILL), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")"
+        )
         #expect(stats["max_creates_per_task"] as? Int == 1, "no job was created upstream twice: \(stats)")
         let withTask = jobs.values.filter { $0[path: "upstream.task_id"] != nil }.count
         #expect((stats["creates"] as? Int ?? -1) >= withTask)

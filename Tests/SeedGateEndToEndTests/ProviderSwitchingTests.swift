@@ -14,11 +14,24 @@ import Testing
 /// providers (ModelVerse documents only 1.5 pro, Chanjing only 1.0 pro and 1.0 lite i2v), so each request runs
 /// through every provider that offers its model.
 @Suite(.timeLimit(.minutes(3))) struct ProviderSwitchingTests {
-    static var requests: [(model: String, body: [String: Any])] { [
-        ("seedance-1.5-pro", ["model": "seedance-1.5-pro", "prompt": "a paper boat drifts down a rainy street", "duration": 5, "ratio": "16:9", "resolution": "720p"]),
-        ("seedance-1.0-pro", ["model": "seedance-1.0-pro", "prompt": "the boat sails off", "duration": 5, "ratio": "16:9", "resolution": "720p",
-                              "images": [["url": "https://example.com/boat.png", "role": "first_frame"]]]),
-    ] }
+    static var requests: [(model: String, body: [String: Any])] {
+        [
+            (
+                "seedance-1.5-pro",
+                [
+                    "model": "seedance-1.5-pro", "prompt": "a paper boat drifts down a rainy street", "duration": 5, "ratio": "16:9",
+                    "resolution": "720p",
+                ]
+            ),
+            (
+                "seedance-1.0-pro",
+                [
+                    "model": "seedance-1.0-pro", "prompt": "the boat sails off", "duration": 5, "ratio": "16:9", "resolution": "720p",
+                    "images": [["url": "https://example.com/boat.png", "role": "first_frame"]],
+                ]
+            ),
+        ]
+    }
 
     /// Every registered provider that has a manifest and an emulator, with the manifest.
     static func providers() throws -> [ProviderManifest] {

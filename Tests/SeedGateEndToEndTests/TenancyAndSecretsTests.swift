@@ -51,8 +51,10 @@ import Testing
         // The emulator accepts its own key; SeedGate reads the provider key from the variable the file names.
         let server = SeedGateServer(
             configuration: configuration,
-            environment: ["TEST_ARK_KEY": "emulator-key", "ALICE_KEY": Self.aliceKey, "ADMIN_KEY": Self.adminKey,
-                          "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret],
+            environment: [
+                "TEST_ARK_KEY": "emulator-key", "ALICE_KEY": Self.aliceKey, "ADMIN_KEY": Self.adminKey,
+                "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret,
+            ],
             logger: capture.logger(), handleSignals: false
         )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -68,7 +70,8 @@ import Testing
         #expect(try await client.json(.GET, base + "/v1/jobs", headers: auth("wrong")).status == 401)
         #expect(try await client.json(.GET, base + "/healthz").status == 200)
 
-        let created = try await client.json(.POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "alice's job"], headers: auth(Self.aliceKey))
+        let created = try await client.json(
+            .POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "alice's job"], headers: auth(Self.aliceKey))
         let id = try #require(created.body["id"] as? String)
         _ = try await client.json(.POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "bob's job"], headers: auth(Self.bobKey))
 

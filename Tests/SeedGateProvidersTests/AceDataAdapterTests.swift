@@ -106,9 +106,11 @@ struct AceDataAdapterTests {
         #expect(aceObjects(await transport.sentBodies).last?["action"] as? String == "retrieve")
     }
 
-    @Test("retrieve: 404, {} and null mean AceData does not know the task", arguments: [
-        aceReply(404, #"{"success":false,"error":{"code":"not_found","message":"no"}}"#), aceReply(200, "{}"), aceReply(200, "null"),
-    ])
+    @Test(
+        "retrieve: 404, {} and null mean AceData does not know the task",
+        arguments: [
+            aceReply(404, #"{"success":false,"error":{"code":"not_found","message":"no"}}"#), aceReply(200, "{}"), aceReply(200, "null"),
+        ])
     func unknownTask(_ answer: UpstreamResponse) async throws {
         let transport = AceDataScriptedTransport { _ in answer }
         #expect(try await adapter.fetch([FetchTarget(taskID: "gone")], context: context(transport)) == ["gone": .notFound])
@@ -116,7 +118,8 @@ struct AceDataAdapterTests {
 
     @Test("retrieve: an error envelope in a 200, another task, or no JSON are errors, not guesses")
     func retrieveErrors() async throws {
-        let limited = AceDataScriptedTransport { _ in aceReply(200, #"{"success":false,"error":{"code":"too_many_requests","message":"slow down"}}"#) }
+        let limited = AceDataScriptedTransport { _ in aceReply(200, #"{"success":false,"error":{"code":"too_many_requests","message":"slow down"}}"#)
+        }
         await #expect(throws: ProviderError(.rateLimited, httpStatus: 200, providerCode: "too_many_requests", providerMessage: "slow down")) {
             try await adapter.fetch([FetchTarget(taskID: "t")], context: context(limited))
         }
@@ -132,17 +135,19 @@ struct AceDataAdapterTests {
         }
     }
 
-    @Test("HTTP errors: AceData's code decides, then the status", arguments: [
-        (403, #"{"success":false,"error":{"code":"forbidden","message":"blocked"}}"#, ProviderError.Kind.contentModerated),
-        (403, #"{"success":false,"error":{"code":"disabled","message":"off"}}"#, .unauthorized),
-        (402, #"{"accepts":[]}"#, .quotaExceeded),
-        (400, #"{"success":false,"error":{"code":"used_up","message":"recharge"}}"#, .quotaExceeded),
-        (401, #"{"success":false,"error":{"code":"token_expired","message":"old"}}"#, .unauthorized),
-        (404, "not here", .unavailable),
-        (409, "{}", .unavailable),
-        (502, "<html>bad gateway</html>", .unavailable),
-        (422, #"{"success":false,"error":{"code":"whatever","message":"?"}}"#, .invalidRequest),
-    ])
+    @Test(
+        "HTTP errors: AceData's code decides, then the status",
+        arguments: [
+            (403, #"{"success":false,"error":{"code":"forbidden","message":"blocked"}}"#, ProviderError.Kind.contentModerated),
+            (403, #"{"success":false,"error":{"code":"disabled","message":"off"}}"#, .unauthorized),
+            (402, #"{"accepts":[]}"#, .quotaExceeded),
+            (400, #"{"success":false,"error":{"code":"used_up","message":"recharge"}}"#, .quotaExceeded),
+            (401, #"{"success":false,"error":{"code":"token_expired","message":"old"}}"#, .unauthorized),
+            (404, "not here", .unavailable),
+            (409, "{}", .unavailable),
+            (502, "<html>bad gateway</html>", .unavailable),
+            (422, #"{"success":false,"error":{"code":"whatever","message":"?"}}"#, .invalidRequest),
+        ])
     func createErrors(_ status: Int, _ body: String, _ kind: ProviderError.Kind) async throws {
         let transport = AceDataScriptedTransport { _ in aceReply(status, body) }
         let request = SubmitRequest(jobID: JobID.generate(), spec: JobSpec(model: "seedance-1.0-pro", prompt: "x"), upstreamModel: "m")

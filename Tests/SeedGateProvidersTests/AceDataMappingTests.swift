@@ -1,7 +1,8 @@
 import Foundation
 import SeedGateCore
-@testable import SeedGateProviders
 import Testing
+
+@testable import SeedGateProviders
 
 @Suite("AceData mapping")
 struct AceDataMappingTests {
@@ -48,9 +49,11 @@ struct AceDataMappingTests {
 
     @Test("images follow the prompt as image_url objects, first frame before last frame")
     func contentOrder() throws {
-        let spec = JobSpec(model: "seedance-1.0-pro", prompt: "turn", images: [
-            ImageInput(url: "https://a.example/last.png", role: .lastFrame), ImageInput(url: "https://a.example/first.png", role: .firstFrame),
-        ])
+        let spec = JobSpec(
+            model: "seedance-1.0-pro", prompt: "turn",
+            images: [
+                ImageInput(url: "https://a.example/last.png", role: .lastFrame), ImageInput(url: "https://a.example/first.png", role: .firstFrame),
+            ])
         let content = AceDataMapping.content(for: spec)
         #expect(content.map(\.type) == ["text", "image_url", "image_url"])
         #expect(content.map(\.role) == [nil, "first_frame", "last_frame"])
@@ -65,11 +68,13 @@ struct AceDataMappingTests {
         }
     }
 
-    @Test("status words: Ark's vocabulary is mapped, anything else is unrecognised", arguments: [
-        ("queued", UpstreamSnapshot.Status.mapped(.queued)), ("running", .mapped(.running)), ("succeeded", .mapped(.succeeded)),
-        ("failed", .mapped(.failed)), ("expired", .mapped(.expired)), ("cancelled", .mapped(.cancelled)),
-        ("processing", .unrecognised("processing")), ("Succeeded", .unrecognised("Succeeded")), ("", .unrecognised("")),
-    ])
+    @Test(
+        "status words: Ark's vocabulary is mapped, anything else is unrecognised",
+        arguments: [
+            ("queued", UpstreamSnapshot.Status.mapped(.queued)), ("running", .mapped(.running)), ("succeeded", .mapped(.succeeded)),
+            ("failed", .mapped(.failed)), ("expired", .mapped(.expired)), ("cancelled", .mapped(.cancelled)),
+            ("processing", .unrecognised("processing")), ("Succeeded", .unrecognised("Succeeded")), ("", .unrecognised("")),
+        ])
     func statusWords(_ word: String, _ expected: UpstreamSnapshot.Status) {
         #expect(AceDataMapping.status(word) == expected)
     }
@@ -77,8 +82,11 @@ struct AceDataMappingTests {
     @Test("a record without a response is queued until started_at appears, then running")
     func pendingRecords() throws {
         let queued = try Self.decode(AceDataTaskRecord.self, #"{"id":"t1","created_at":1766329436.091}"#)
-        #expect(AceDataMapping.snapshot(of: queued, provider: "acedata") == UpstreamSnapshot(taskID: "t1", status: .mapped(.queued), rawStatus: "pending"))
-        let running = try Self.decode(AceDataTaskRecord.self, #"{"id":"t1","created_at":1.5,"started_at":1.6,"response":{"success":true,"task_id":"t1"}}"#)
+        #expect(
+            AceDataMapping.snapshot(of: queued, provider: "acedata") == UpstreamSnapshot(taskID: "t1", status: .mapped(.queued), rawStatus: "pending")
+        )
+        let running = try Self.decode(
+            AceDataTaskRecord.self, #"{"id":"t1","created_at":1.5,"started_at":1.6,"response":{"success":true,"task_id":"t1"}}"#)
         #expect(AceDataMapping.snapshot(of: running, provider: "acedata").status == .mapped(.running))
         let odd = try Self.decode(AceDataTaskRecord.self, #"{"id":"t1","started_at":1.6,"finished_at":9.0}"#)
         #expect(AceDataMapping.snapshot(of: odd, provider: "acedata").status == .unrecognised("finished"), "finished without an outcome: no guess")
@@ -86,7 +94,8 @@ struct AceDataMappingTests {
 
     @Test("a succeeded word without a video is not reported as a success")
     func successWithoutVideo() throws {
-        let response = try Self.decode(AceDataGenerateResponse.self, #"{"success":true,"task_id":"t2","data":{"status":"succeeded","video_url":null}}"#)
+        let response = try Self.decode(
+            AceDataGenerateResponse.self, #"{"success":true,"task_id":"t2","data":{"status":"succeeded","video_url":null}}"#)
         let snapshot = AceDataMapping.snapshot(of: response, taskID: "t2", provider: "acedata")
         #expect(snapshot.status == .unrecognised("succeeded"))
         #expect(snapshot.rawStatus == "succeeded")
@@ -94,12 +103,17 @@ struct AceDataMappingTests {
 
     @Test("the status word outranks success:false; an expired task keeps AceData's code under expired")
     func expiredKeepsCode() throws {
-        let response = try Self.decode(AceDataGenerateResponse.self, #"""
+        let response = try Self.decode(
+            AceDataGenerateResponse.self,
+            #"""
             {"success":false,"task_id":"t3","data":{"task_id":"cgt-1","status":"expired"},"error":{"code":"expired","message":"too slow"}}
             """#)
         let snapshot = AceDataMapping.snapshot(of: response, taskID: "t3", provider: "acedata")
         #expect(snapshot.status == .mapped(.expired))
-        #expect(snapshot.error == JobError(code: .expired, message: "acedata: the task expired before it finished", providerCode: "expired", providerMessage: "too slow"))
+        #expect(
+            snapshot.error
+                == JobError(
+                    code: .expired, message: "acedata: the task expired before it finished", providerCode: "expired", providerMessage: "too slow"))
     }
 
     @Test("a bare-string error is read as the message; success:false without a word is a failure")
@@ -112,18 +126,22 @@ struct AceDataMappingTests {
         #expect(snapshot.error?.code == .generationFailed)
     }
 
-    @Test("failed-task codes normalise, keeping AceData's", arguments: [
-        ("OutputVideoSensitiveContentDetected", JobErrorCode.contentModerated), ("InputImageRiskDetection", .contentModerated),
-        ("bad_request", .invalidRequest), ("InvalidParameter.Duration", .invalidRequest), ("used_up", .providerQuotaExceeded),
-        ("token_mismatched", .providerAuthFailed), ("api_error", .generationFailed), ("something_new", .generationFailed),
-    ])
+    @Test(
+        "failed-task codes normalise, keeping AceData's",
+        arguments: [
+            ("OutputVideoSensitiveContentDetected", JobErrorCode.contentModerated), ("InputImageRiskDetection", .contentModerated),
+            ("bad_request", .invalidRequest), ("InvalidParameter.Duration", .invalidRequest), ("used_up", .providerQuotaExceeded),
+            ("token_mismatched", .providerAuthFailed), ("api_error", .generationFailed), ("something_new", .generationFailed),
+        ])
     func failureCodes(_ code: String, _ expected: JobErrorCode) {
         #expect(AceDataMapping.jobErrorCode(forProviderCode: code) == expected)
     }
 
     @Test("wrongly typed fields read as absent; only a record's id is required")
     func tolerantDecoding() throws {
-        let record = try Self.decode(AceDataTaskRecord.self, #"""
+        let record = try Self.decode(
+            AceDataTaskRecord.self,
+            #"""
             {"id":"t5","created_at":"yesterday","started_at":1,"response":{"success":"yes","task_id":5,"data":{"status":"succeeded","video_url":"https://cdn.example/v.mp4","duration":"5","resolution":720}}}
             """#)
         #expect(record.createdAt == nil)

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import SeedGateCore
-@testable import SeedGateProviders
 import Testing
+
+@testable import SeedGateProviders
 
 /// The Ark dialect's HTTP-level behaviour beyond the recorded contracts: error classification, unreadable answers,
 /// missing credentials, transport failures and batching.
@@ -10,20 +11,22 @@ import Testing
 struct ArkDialectTests {
     static let dialect = ArkTasksDialect(provider: "volcengine-ark")
 
-    @Test("HTTP errors classify by status and code", arguments: [
-        (400, "InputTextSensitiveContentDetected", ArkErrors.Call.create, ProviderError.Kind.contentModerated),
-        (400, "InvalidParameter", .create, .invalidRequest),
-        (401, "AuthenticationError", .create, .unauthorized),
-        (403, "AccountOverdueError", .create, .quotaExceeded),
-        (403, "OperationDenied.ServiceOverdue", .task, .quotaExceeded),
-        (403, "OperationDenied.ServiceNotOpen", .create, .unauthorized),
-        (404, "NotFound.TaskId", .task, .notFound),
-        (404, "InvalidEndpointOrModel.NotFound", .create, .unauthorized),
-        (409, "Conflict", .task, .conflict),
-        (429, "QuotaExceeded", .create, .rateLimited),
-        (500, "InternalServiceError", .task, .unavailable),
-        (503, "ServerOverloaded", .create, .unavailable),
-    ])
+    @Test(
+        "HTTP errors classify by status and code",
+        arguments: [
+            (400, "InputTextSensitiveContentDetected", ArkErrors.Call.create, ProviderError.Kind.contentModerated),
+            (400, "InvalidParameter", .create, .invalidRequest),
+            (401, "AuthenticationError", .create, .unauthorized),
+            (403, "AccountOverdueError", .create, .quotaExceeded),
+            (403, "OperationDenied.ServiceOverdue", .task, .quotaExceeded),
+            (403, "OperationDenied.ServiceNotOpen", .create, .unauthorized),
+            (404, "NotFound.TaskId", .task, .notFound),
+            (404, "InvalidEndpointOrModel.NotFound", .create, .unauthorized),
+            (409, "Conflict", .task, .conflict),
+            (429, "QuotaExceeded", .create, .rateLimited),
+            (500, "InternalServiceError", .task, .unavailable),
+            (503, "ServerOverloaded", .create, .unavailable),
+        ])
     func classification(status: Int, code: String, call: ArkErrors.Call, kind: ProviderError.Kind) {
         let body = #"{"error":{"code":"\#(code)","message":"m","param":"","type":"T"}}"#
         let error = ArkErrors.error(for: UpstreamResponse(status: status, body: Data(body.utf8)), call: call)

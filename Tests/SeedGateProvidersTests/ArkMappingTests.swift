@@ -1,17 +1,20 @@
 import Foundation
 import SeedGateCore
-@testable import SeedGateProviders
 import Testing
+
+@testable import SeedGateProviders
 
 /// The Ark dialect's translation tables, one case at a time.
 @Suite("Ark mapping")
 struct ArkMappingTests {
     static let provider: ProviderID = "volcengine-ark"
 
-    @Test("Ark's six statuses map to job statuses", arguments: [
-        ("queued", JobStatus.queued), ("running", .running), ("succeeded", .succeeded),
-        ("failed", .failed), ("cancelled", .cancelled), ("expired", .expired),
-    ])
+    @Test(
+        "Ark's six statuses map to job statuses",
+        arguments: [
+            ("queued", JobStatus.queued), ("running", .running), ("succeeded", .succeeded),
+            ("failed", .failed), ("cancelled", .cancelled), ("expired", .expired),
+        ])
     func documentedStatus(raw: String, status: JobStatus) {
         #expect(ArkMapping.status(raw) == .mapped(status))
     }
@@ -23,19 +26,21 @@ struct ArkMappingTests {
         #expect(snapshot.status == .unrecognised(raw) && snapshot.rawStatus == raw)
     }
 
-    @Test("task error codes normalise", arguments: [
-        ("OutputVideoSensitiveContentDetected", JobErrorCode.contentModerated),
-        ("InputImageSensitiveContentDetected.PrivacyInformation", .contentModerated),
-        ("SensitiveContentDetected.Violence", .contentModerated),
-        ("InputTextRiskDetection", .contentModerated),
-        ("OutputImageRiskDetection", .contentModerated),
-        ("InvalidParameter", .invalidRequest),
-        ("InvalidParameter.UnsupportedParameter", .invalidRequest),
-        ("MissingParameter.content", .invalidRequest),
-        ("InvalidImageURL.InvalidFormat", .invalidRequest),
-        ("InternalServiceError", .generationFailed),
-        ("SomethingNew", .generationFailed),
-    ])
+    @Test(
+        "task error codes normalise",
+        arguments: [
+            ("OutputVideoSensitiveContentDetected", JobErrorCode.contentModerated),
+            ("InputImageSensitiveContentDetected.PrivacyInformation", .contentModerated),
+            ("SensitiveContentDetected.Violence", .contentModerated),
+            ("InputTextRiskDetection", .contentModerated),
+            ("OutputImageRiskDetection", .contentModerated),
+            ("InvalidParameter", .invalidRequest),
+            ("InvalidParameter.UnsupportedParameter", .invalidRequest),
+            ("MissingParameter.content", .invalidRequest),
+            ("InvalidImageURL.InvalidFormat", .invalidRequest),
+            ("InternalServiceError", .generationFailed),
+            ("SomethingNew", .generationFailed),
+        ])
     func errorCode(code: String, expected: JobErrorCode) {
         #expect(ArkMapping.jobErrorCode(forProviderCode: code) == expected)
     }
@@ -77,16 +82,19 @@ struct ArkMappingTests {
 
     @Test("images follow the prompt, first frame before last frame, with Ark's roles")
     func imageContent() throws {
-        let spec = JobSpec(model: "m", prompt: "p", images: [
-            ImageInput(url: "https://x.example/last.png", role: .lastFrame),
-            ImageInput(url: "https://x.example/first.png", role: .firstFrame),
-        ])
+        let spec = JobSpec(
+            model: "m", prompt: "p",
+            images: [
+                ImageInput(url: "https://x.example/last.png", role: .lastFrame),
+                ImageInput(url: "https://x.example/first.png", role: .firstFrame),
+            ])
         let content = try ArkMapping.content(for: Self.request(spec))
         #expect(content.map(\.type) == ["text", "image_url", "image_url"])
         #expect(content.compactMap(\.role) == ["first_frame", "last_frame"])
         #expect(content.compactMap(\.imageURL?.url) == ["https://x.example/first.png", "https://x.example/last.png"])
         #expect(ArkMapping.role(.reference) == "reference_image")
-        let imageOnly = try ArkMapping.content(for: Self.request(JobSpec(model: "m", images: [ImageInput(url: "https://x.example/a.png", role: .firstFrame)])))
+        let imageOnly = try ArkMapping.content(
+            for: Self.request(JobSpec(model: "m", images: [ImageInput(url: "https://x.example/a.png", role: .firstFrame)])))
         #expect(imageOnly == [.image(url: "https://x.example/a.png", role: "first_frame")])
     }
 
@@ -104,7 +112,8 @@ struct ArkMappingTests {
 
     @Test("task objects decode tolerantly: only id and status are required")
     func tolerantDecoding() throws {
-        let json = #"{"id":"cgt-1","status":"succeeded","seed":"x","usage":"n/a","content":{"video_url":"https://v.example/a.mp4"},"updated_at":100,"new_field":{"a":1},"error":null}"#
+        let json =
+            #"{"id":"cgt-1","status":"succeeded","seed":"x","usage":"n/a","content":{"video_url":"https://v.example/a.mp4"},"updated_at":100,"new_field":{"a":1},"error":null}"#
         let task = try JSONDecoder().decode(ArkTask.self, from: Data(json.utf8))
         #expect(task.seed == nil && task.usage == nil && task.error == nil)
         let output = try #require(ArkMapping.output(task))

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import SeedGateCore
-@testable import SeedGateProviders
 import SeedGateRuntime
 import Testing
+
+@testable import SeedGateProviders
 
 /// BytePlus ModelArk is the Ark dialect at another host with other model ids: the adapter delegates, the manifest
 /// differs from Volcengine's exactly where byteplus-modelark.md says it does.
@@ -70,7 +71,8 @@ struct BytePlusModelArkTests {
 
     @Test("job errors from a BytePlus task name BytePlus")
     func errorsNameTheProvider() throws {
-        let body = #"{"id":"cgt-1","model":"seedance-1-0-pro-250528","status":"failed","error":{"code":"OutputVideoSensitiveContentDetected","message":"m"}}"#
+        let body =
+            #"{"id":"cgt-1","model":"seedance-1-0-pro-250528","status":"failed","error":{"code":"OutputVideoSensitiveContentDetected","message":"m"}}"#
         let snapshot = try BytePlusModelArkAdapter().decodeCallback(Data(body.utf8))
         #expect(snapshot.error?.message == "byteplus-modelark: moderation refused the content")
         #expect(snapshot.error?.code == .contentModerated)

@@ -1,22 +1,25 @@
 import Foundation
 import SeedGateCore
-@testable import SeedGateProviders
 import Testing
+
+@testable import SeedGateProviders
 
 /// Chanjing's vocabulary ↔ SeedGate's: statuses, the submit body, results, failures and error codes.
 @Suite("Chanjing mapping")
 struct ChanjingMappingTests {
-    @Test("progress_desc maps exactly; Ready is still queued; anything else is unrecognised", arguments: [
-        ("Queued", UpstreamSnapshot.Status.mapped(.queued)),
-        ("Ready", .mapped(.queued)),
-        ("Generating", .mapped(.running)),
-        ("Success", .mapped(.succeeded)),
-        ("Error", .mapped(.failed)),
-        ("Fail", .mapped(.failed)),
-        ("success", .unrecognised("success")),
-        ("Cancelled", .unrecognised("Cancelled")),
-        ("", .unrecognised("")),
-    ])
+    @Test(
+        "progress_desc maps exactly; Ready is still queued; anything else is unrecognised",
+        arguments: [
+            ("Queued", UpstreamSnapshot.Status.mapped(.queued)),
+            ("Ready", .mapped(.queued)),
+            ("Generating", .mapped(.running)),
+            ("Success", .mapped(.succeeded)),
+            ("Error", .mapped(.failed)),
+            ("Fail", .mapped(.failed)),
+            ("success", .unrecognised("success")),
+            ("Cancelled", .unrecognised("Cancelled")),
+            ("", .unrecognised("")),
+        ])
     func status(raw: String, expected: UpstreamSnapshot.Status) {
         #expect(ChanjingMapping.status(raw) == expected)
     }
@@ -33,17 +36,21 @@ struct ChanjingMappingTests {
     @Test("a text-to-video body sends every normalised value and no image field")
     func textToVideoBody() throws {
         let body = try ChanjingMapping.submitBody(for: Self.request(), imageField: .refImgURL)
-        #expect(body == ChanjingSubmitBody(
-            creationType: 4, modelCode: "Doubao-Seedance-1.0-pro", refPrompt: "a kitten", aspectRatio: "16:9",
-            clarity: 720, videoDuration: 10
-        ))
+        #expect(
+            body
+                == ChanjingSubmitBody(
+                    creationType: 4, modelCode: "Doubao-Seedance-1.0-pro", refPrompt: "a kitten", aspectRatio: "16:9",
+                    clarity: 720, videoDuration: 10
+                ))
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(body)) as? [String: Any])
         #expect(Set(json.keys) == ["creation_type", "model_code", "ref_prompt", "aspect_ratio", "clarity", "video_duration"])
     }
 
     @Test("frames go first-then-last into ref_img_url, or into start_frame / end_frame when configured")
     func frames() throws {
-        let images = [ImageInput(url: "https://x.example/end.jpg", role: .lastFrame), ImageInput(url: "https://x.example/start.jpg", role: .firstFrame)]
+        let images = [
+            ImageInput(url: "https://x.example/end.jpg", role: .lastFrame), ImageInput(url: "https://x.example/start.jpg", role: .firstFrame),
+        ]
         let request = Self.request(images: images)
         let array = try ChanjingMapping.submitBody(for: request, imageField: .refImgURL)
         #expect(array.refImgURL == ["https://x.example/start.jpg", "https://x.example/end.jpg"])
@@ -55,13 +62,15 @@ struct ChanjingMappingTests {
         #expect(single.startFrame == "https://x.example/start.jpg" && single.endFrame == nil)
     }
 
-    @Test("what Chanjing cannot take is refused before anything is sent", arguments: [
-        Self.request(prompt: nil, images: [ImageInput(url: "https://x.example/a.jpg", role: .firstFrame)]),
-        Self.request(prompt: "   "),
-        Self.request(images: [ImageInput(url: "data:image/png;base64,iVBORw0KGgo=", role: .firstFrame)]),
-        Self.request(images: [ImageInput(url: "https://x.example/a.jpg", role: .reference)]),
-        Self.request(resolution: "480p"),
-    ])
+    @Test(
+        "what Chanjing cannot take is refused before anything is sent",
+        arguments: [
+            Self.request(prompt: nil, images: [ImageInput(url: "https://x.example/a.jpg", role: .firstFrame)]),
+            Self.request(prompt: "   "),
+            Self.request(images: [ImageInput(url: "data:image/png;base64,iVBORw0KGgo=", role: .firstFrame)]),
+            Self.request(images: [ImageInput(url: "https://x.example/a.jpg", role: .reference)]),
+            Self.request(resolution: "480p"),
+        ])
     func refusals(request: SubmitRequest) {
         #expect {
             try ChanjingMapping.submitBody(for: request, imageField: .refImgURL)
@@ -89,33 +98,37 @@ struct ChanjingMappingTests {
         var task = ChanjingTask(uniqueID: "u", progressDesc: "Error")
         #expect(ChanjingMapping.snapshot(task, provider: "chanjing").error == nil, "no message, no error: the service fills a default")
         task.errMsg = "任务失败,本次生成不消耗蝉豆"
-        #expect(ChanjingMapping.snapshot(task, provider: "chanjing").error == JobError(
-            code: .generationFailed, message: "chanjing: the generation failed", providerMessage: "任务失败,本次生成不消耗蝉豆"
-        ))
+        #expect(
+            ChanjingMapping.snapshot(task, provider: "chanjing").error
+                == JobError(
+                    code: .generationFailed, message: "chanjing: the generation failed", providerMessage: "任务失败,本次生成不消耗蝉豆"
+                ))
         task.errMsg = "生成内容未通过安全审核,本次生成不消耗蝉豆"
         #expect(ChanjingMapping.snapshot(task, provider: "chanjing").error?.code == .contentModerated)
         task.progressDesc = "Generating"
         #expect(ChanjingMapping.snapshot(task, provider: "chanjing").error == nil, "err_msg is read only on failure")
     }
 
-    @Test("envelope codes classify by call", arguments: [
-        (10400, "AccessToken 验证失败", ChanjingErrors.Call.submit, ProviderError.Kind.unauthorized),
-        (10401, "token error", .task, .unauthorized),
-        (40001, "超出 QPS 限制", .submit, .rateLimited),
-        (40001, "超出 QPS 限制", .token, .rateLimited),
-        (40000, "参数错误", .submit, .invalidRequest),
-        (400, "传入参数格式错误", .submit, .invalidRequest),
-        (40000, "提示词包含敏感内容", .submit, .contentModerated),
-        (40000, "蝉豆不足", .submit, .quotaExceeded),
-        (50000, "扣费失败", .submit, .quotaExceeded),
-        (40002, "制作时长到达上限", .submit, .quotaExceeded),
-        (50000, "系统内部错误", .task, .unavailable),
-        (51000, "系统内部错误", .submit, .unavailable),
-        (50000, "系统内部错误", .token, .unavailable),
-        (40000, "app_id 或 secret_key 错误", .token, .unauthorized),
-        (400, "传入参数格式错误", .token, .unauthorized),
-        (77777, "undocumented", .submit, .unavailable),
-    ])
+    @Test(
+        "envelope codes classify by call",
+        arguments: [
+            (10400, "AccessToken 验证失败", ChanjingErrors.Call.submit, ProviderError.Kind.unauthorized),
+            (10401, "token error", .task, .unauthorized),
+            (40001, "超出 QPS 限制", .submit, .rateLimited),
+            (40001, "超出 QPS 限制", .token, .rateLimited),
+            (40000, "参数错误", .submit, .invalidRequest),
+            (400, "传入参数格式错误", .submit, .invalidRequest),
+            (40000, "提示词包含敏感内容", .submit, .contentModerated),
+            (40000, "蝉豆不足", .submit, .quotaExceeded),
+            (50000, "扣费失败", .submit, .quotaExceeded),
+            (40002, "制作时长到达上限", .submit, .quotaExceeded),
+            (50000, "系统内部错误", .task, .unavailable),
+            (51000, "系统内部错误", .submit, .unavailable),
+            (50000, "系统内部错误", .token, .unavailable),
+            (40000, "app_id 或 secret_key 错误", .token, .unauthorized),
+            (400, "传入参数格式错误", .token, .unauthorized),
+            (77777, "undocumented", .submit, .unavailable),
+        ])
     func classification(code: Int, message: String, call: ChanjingErrors.Call, kind: ProviderError.Kind) {
         let error = ChanjingErrors.error(code: code, message: message, httpStatus: 200, call: call)
         #expect(error == ProviderError(kind, httpStatus: 200, providerCode: String(code), providerMessage: message))
@@ -147,7 +160,8 @@ struct ChanjingMappingTests {
 
     @Test("responses are read tolerantly: odd types read as absent, a numeric-string code is a code")
     func tolerantDecoding() throws {
-        let body = #"{"unique_id":"u","progress_desc":"Success","id":"x","output_url":["https://v.example/a.mp4",null,3],"motion_info":"?","err_msg":5,"extra":{}}"#
+        let body =
+            #"{"unique_id":"u","progress_desc":"Success","id":"x","output_url":["https://v.example/a.mp4",null,3],"motion_info":"?","err_msg":5,"extra":{}}"#
         let task = try JSONDecoder().decode(ChanjingTask.self, from: Data(body.utf8))
         #expect(task.outputURL == ["https://v.example/a.mp4"])
         #expect(task.id == nil && task.motionInfo == nil && task.errMsg == nil)

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import SeedGateCore
-@testable import SeedGateProviders
 import Synchronization
 import Testing
+
+@testable import SeedGateProviders
 
 /// The Chanjing access token's life: one per credential, refreshed before expiry by one caller at a time, replaced
 /// once when Chanjing rejects it, and its failures reported without pretending a task may exist.
@@ -25,7 +26,7 @@ struct ChanjingTokenTests {
         _ = try await adapter.fetch([FetchTarget(taskID: "t0")], context: context)
         #expect(await fake.exchanges == 1)
 
-        clock.advance(86_400 - 299)   // inside the 5-minute refresh margin of the one-day token
+        clock.advance(86_400 - 299) // inside the 5-minute refresh margin of the one-day token
         await fake.holdExchanges(for: .milliseconds(50))
         let results = try await withThrowingTaskGroup(of: FetchResult?.self) { group in
             for index in 0..<24 {
@@ -85,12 +86,14 @@ struct ChanjingTokenTests {
         #expect(await fake.exchanges == 3)
     }
 
-    @Test("token exchange failures are reported as not having sent the create", arguments: [
-        (#"{"code":40000,"msg":"app_id 或 secret_key 错误","data":null}"#, ProviderError.Kind.unauthorized),
-        (#"{"code":40001,"msg":"超出 QPS 限制"}"#, .rateLimited),
-        (#"{"code":0,"msg":"success","data":{"expire_in":1}}"#, .malformedResponse),
-        ("<html>gateway</html>", .malformedResponse),
-    ])
+    @Test(
+        "token exchange failures are reported as not having sent the create",
+        arguments: [
+            (#"{"code":40000,"msg":"app_id 或 secret_key 错误","data":null}"#, ProviderError.Kind.unauthorized),
+            (#"{"code":40001,"msg":"超出 QPS 限制"}"#, .rateLimited),
+            (#"{"code":0,"msg":"success","data":{"expire_in":1}}"#, .malformedResponse),
+            ("<html>gateway</html>", .malformedResponse),
+        ])
     func exchangeFailure(body: String, kind: ProviderError.Kind) async {
         let transport = ReplayTransport([Self.raw("POST", ChanjingAdapter.tokenPath, body)], baseURL: "https://open-api.chanjing.cc")
         do {
@@ -130,17 +133,20 @@ struct ChanjingTokenTests {
         #expect(await Self.unmatched(transport).isEmpty)
     }
 
-    @Test("unreadable or non-200 business answers", arguments: [
-        (200, #"{"code":0,"msg":"success","data":{"id":1}}"#, ProviderError.Kind.malformedResponse),
-        (200, #"{"code":0,"msg":"success","data":""}"#, .malformedResponse),
-        (200, "not json", .malformedResponse),
-        (502, "<html>Bad Gateway</html>", .unavailable),
-        (429, "", .rateLimited),
-    ])
+    @Test(
+        "unreadable or non-200 business answers",
+        arguments: [
+            (200, #"{"code":0,"msg":"success","data":{"id":1}}"#, ProviderError.Kind.malformedResponse),
+            (200, #"{"code":0,"msg":"success","data":""}"#, .malformedResponse),
+            (200, "not json", .malformedResponse),
+            (502, "<html>Bad Gateway</html>", .unavailable),
+            (429, "", .rateLimited),
+        ])
     func badSubmitAnswers(status: Int, body: String, kind: ProviderError.Kind) async {
         var answer = Self.raw("POST", ChanjingAdapter.submitPath, body)
         answer.response.status = status
-        let transport = ReplayTransport([Self.raw("POST", ChanjingAdapter.tokenPath, Self.tokenBody), answer], baseURL: "https://open-api.chanjing.cc")
+        let transport = ReplayTransport(
+            [Self.raw("POST", ChanjingAdapter.tokenPath, Self.tokenBody), answer], baseURL: "https://open-api.chanjing.cc")
         do {
             _ = try await ChanjingAdapter().submit(ChanjingMappingTests.request(), context: Self.context(transport))
             Issue.record("accepted \(status) \(body)")
@@ -155,7 +161,8 @@ struct ChanjingTokenTests {
         let null = Self.raw("GET", ChanjingAdapter.taskPath, #"{"code":0,"msg":"success","data":null}"#)
         let other = Self.raw("GET", ChanjingAdapter.taskPath, #"{"code":0,"msg":"success","data":{"unique_id":"b","progress_desc":"Queued"}}"#)
         let broken = Self.raw("GET", ChanjingAdapter.taskPath, #"{"code":0,"msg":"success","data":{"unique_id":"a"}}"#)
-        let transport = ReplayTransport([Self.raw("POST", ChanjingAdapter.tokenPath, Self.tokenBody), null, other, broken], baseURL: "https://open-api.chanjing.cc")
+        let transport = ReplayTransport(
+            [Self.raw("POST", ChanjingAdapter.tokenPath, Self.tokenBody), null, other, broken], baseURL: "https://open-api.chanjing.cc")
         let adapter = ChanjingAdapter()
         let context = Self.context(transport)
         #expect(try await adapter.fetch([FetchTarget(taskID: "a")], context: context) == ["a": .notFound])

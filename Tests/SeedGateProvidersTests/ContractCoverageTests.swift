@@ -7,7 +7,7 @@ import Testing
 /// Every registered provider has a folder under `Providers/`, and its contracts cover what the gateway relies on.
 @Suite("Contract coverage")
 struct ContractCoverageTests {
-    /// The statuses each provider's documentation says a task can be in (shared/providers/<id>.md, "Status
+    /// The statuses each provider's documentation says a task can be in (docs/providers/<id>.md, "Status
     /// vocabulary"), in SeedGate's terms. Each needs a fetch contract.
     static let documentedStatuses: [ProviderID: Set<JobStatus>] = [
         "volcengine-ark": Set(JobStatus.allCases),
@@ -32,18 +32,21 @@ struct ContractCoverageTests {
         let cassettes = try ContractFiles.cassettes(of: provider).map { try $0.load() }
         let submits = cassettes.filter { $0.operation == .submit && $0.expect.submission != nil }
 
-        #expect(submits.contains { $0.input.spec?.scenario == .textToVideo && $0.input.spec?.draftJobID == nil },
-                "\(provider): no successful text-to-video submit contract")
+        #expect(
+            submits.contains { $0.input.spec?.scenario == .textToVideo && $0.input.spec?.draftJobID == nil },
+            "\(provider): no successful text-to-video submit contract")
         let imageCapabilities: [Capability] = [.firstFrame, .firstLastFrame, .referenceImages]
         if manifest.models.contains(where: { model in imageCapabilities.contains(where: model.supports) }) {
-            #expect(submits.contains { !($0.input.spec?.images.isEmpty ?? true) },
-                    "\(provider): the manifest offers image input but no successful submit contract sends images")
+            #expect(
+                submits.contains { !($0.input.spec?.images.isEmpty ?? true) },
+                "\(provider): the manifest offers image input but no successful submit contract sends images")
         }
 
         let statuses = try #require(Self.documentedStatuses[provider], "add \(provider)'s documented statuses to documentedStatuses")
-        let fetched = Set(cassettes.filter { $0.operation == .fetch }.flatMap { cassette in
-            (cassette.expect.fetch ?? [:]).values.compactMap { $0.found?.status }
-        })
+        let fetched = Set(
+            cassettes.filter { $0.operation == .fetch }.flatMap { cassette in
+                (cassette.expect.fetch ?? [:]).values.compactMap { $0.found?.status }
+            })
         for status in statuses.sorted(by: { $0.rawValue < $1.rawValue }) {
             #expect(fetched.contains(status.rawValue), "\(provider): no fetch contract shows a task \(status.rawValue)")
         }
@@ -54,8 +57,9 @@ struct ContractCoverageTests {
         }
 
         if manifest.callbacks {
-            #expect(cassettes.contains { $0.operation == .callback && $0.expect.snapshot != nil },
-                    "\(provider): the manifest says callbacks: true but no callback contract exists")
+            #expect(
+                cassettes.contains { $0.operation == .callback && $0.expect.snapshot != nil },
+                "\(provider): the manifest says callbacks: true but no callback contract exists")
         }
     }
 }

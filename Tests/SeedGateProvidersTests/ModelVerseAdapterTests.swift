@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import Synchronization
 import SeedGateCore
-@testable import SeedGateProviders
+import Synchronization
 import Testing
+
+@testable import SeedGateProviders
 
 /// The ModelVerse adapter's HTTP-level behaviour beyond the recorded contracts: the raw-key header, unreadable
 /// answers, missing credentials, transport failures and the operations ModelVerse does not have.
@@ -35,9 +36,11 @@ struct ModelVerseAdapterTests {
         #expect(results["a b&c"] == .found(UpstreamSnapshot(taskID: "a b&c", status: .mapped(.queued), rawStatus: "Pending")))
     }
 
-    @Test("a 2xx submit answer without a task id is malformed, with its HTTP status", arguments: [
-        "<html></html>", #"{"output":{"task_id":""}}"#, #"{"task_id":"t-1"}"#, #"{"error":{"code":"param_error"}}"#,
-    ])
+    @Test(
+        "a 2xx submit answer without a task id is malformed, with its HTTP status",
+        arguments: [
+            "<html></html>", #"{"output":{"task_id":""}}"#, #"{"task_id":"t-1"}"#, #"{"error":{"code":"param_error"}}"#,
+        ])
     func malformedSubmit(body: String) async {
         let context = Self.context(ModelVerseCapturingTransport(body: body))
         do {
@@ -48,9 +51,11 @@ struct ModelVerseAdapterTests {
         }
     }
 
-    @Test("a status answer about another task, or without a status, is malformed", arguments: [
-        #"{"output":{"task_id":"other","task_status":"Success"}}"#, #"{"output":{"task_id":"t-1"}}"#, #"{"task_status":"Success"}"#,
-    ])
+    @Test(
+        "a status answer about another task, or without a status, is malformed",
+        arguments: [
+            #"{"output":{"task_id":"other","task_status":"Success"}}"#, #"{"output":{"task_id":"t-1"}}"#, #"{"task_status":"Success"}"#,
+        ])
     func malformedStatus(body: String) async {
         let context = Self.context(ModelVerseCapturingTransport(body: body))
         do {
@@ -63,11 +68,15 @@ struct ModelVerseAdapterTests {
 
     @Test("unknown and mistyped status fields are ignored")
     func tolerantStatus() async throws {
-        let body = #"{"output":{"task_id":"t-1","task_status":"Success","urls":"not-a-list","finish_time":"soon","extra":1},"usage":{"completion_tokens":"many","total_tokens":7}}"#
+        let body =
+            #"{"output":{"task_id":"t-1","task_status":"Success","urls":"not-a-list","finish_time":"soon","extra":1},"usage":{"completion_tokens":"many","total_tokens":7}}"#
         let results = try await Self.adapter.fetch([FetchTarget(taskID: "t-1")], context: Self.context(ModelVerseCapturingTransport(body: body)))
-        #expect(results["t-1"] == .found(UpstreamSnapshot(
-            taskID: "t-1", status: .mapped(.succeeded), rawStatus: "Success", usage: JobUsage(completionTokens: nil, totalTokens: 7)
-        )))
+        #expect(
+            results["t-1"]
+                == .found(
+                    UpstreamSnapshot(
+                        taskID: "t-1", status: .mapped(.succeeded), rawStatus: "Success", usage: JobUsage(completionTokens: nil, totalTokens: 7)
+                    )))
     }
 
     @Test("a missing API key fails before anything is sent")

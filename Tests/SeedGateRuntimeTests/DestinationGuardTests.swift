@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SeedGateRuntime
 
 @Suite struct DestinationGuardTests {
@@ -53,8 +54,10 @@ import Testing
     @Test func legacyIPv4SpellingsAreRecognised() {
         let guardian = DestinationGuard(allowLoopback: false)
         for spelling in ["127.1", "0x7f.0.0.1", "2130706433", "017700000001", "%31%32%37.0.0.1"] {
-            #expect(guardian.checkSyntax("http://\(spelling)/") == .forbiddenAddress(
-                host: "127.0.0.1", address: Address("127.0.0.1")!, category: .loopback), "\(spelling)")
+            #expect(
+                guardian.checkSyntax("http://\(spelling)/")
+                    == .forbiddenAddress(
+                        host: "127.0.0.1", address: Address("127.0.0.1")!, category: .loopback), "\(spelling)")
         }
         #expect(DestinationGuard().checkSyntax("http://0xa9fea9fe/")?.message.contains("cloud metadata") == true)
     }
@@ -113,8 +116,9 @@ import Testing
         #expect(guardian.checkSyntax("https://xcustomers.example.net/") == .hostNotAllowed("xcustomers.example.net"))
         #expect(guardian.checkSyntax("https://other.example.com/") == .hostNotAllowed("other.example.com"))
         #expect(guardian.checkSyntax("https://evil.customers.example.net/") == .deniedHost("evil.customers.example.net"))
-        #expect(guardian.checkSyntax("https://db.internal.customers.example.net/")
-            == .deniedHost("db.internal.customers.example.net"))
+        #expect(
+            guardian.checkSyntax("https://db.internal.customers.example.net/")
+                == .deniedHost("db.internal.customers.example.net"))
         #expect(guardian.checkSyntax("http://[0:0::1]/") == .deniedHost("::1"))
         let denyOnly = DestinationGuard(denyList: ["blocked.example.org"])
         #expect(denyOnly.checkSyntax("https://anything.example.org/") == nil)
@@ -163,18 +167,25 @@ import Testing
             "public.test": ["93.184.216.34", "2606:4700:4700::1111"],
             "empty.test": [],
         ])
-        #expect(await guardian.check("https://metadata.attacker.test/") == .forbiddenAddress(
-            host: "metadata.attacker.test", address: Address("169.254.169.254")!, category: .cloudMetadata))
-        #expect(await guardian.check("https://mixed.attacker.test/") == .forbiddenAddress(
-            host: "mixed.attacker.test", address: Address("fe80::1")!, category: .linkLocal))
+        #expect(
+            await guardian.check("https://metadata.attacker.test/")
+                == .forbiddenAddress(
+                    host: "metadata.attacker.test", address: Address("169.254.169.254")!, category: .cloudMetadata))
+        #expect(
+            await guardian.check("https://mixed.attacker.test/")
+                == .forbiddenAddress(
+                    host: "mixed.attacker.test", address: Address("fe80::1")!, category: .linkLocal))
         #expect(await guardian.check("https://private.test/") == nil)
-        #expect(try await guardian.resolve("https://public.test/").get().map(\.description)
-            == ["93.184.216.34", "2606:4700:4700::1111"])
+        #expect(
+            try await guardian.resolve("https://public.test/").get().map(\.description)
+                == ["93.184.216.34", "2606:4700:4700::1111"])
         #expect(await guardian.check("https://empty.test/") == .resolutionFailed(host: "empty.test", reason: "no addresses"))
         #expect(await guardian.check("https://nowhere.test/") == .resolutionFailed(host: "nowhere.test", reason: "unknown host"))
         let noPrivate = Self.fake(["private.test": ["10.0.0.7"]], allowPrivateNetworks: false)
-        #expect(await noPrivate.check("https://private.test/") == .forbiddenAddress(
-            host: "private.test", address: Address("10.0.0.7")!, category: .privateNetwork))
+        #expect(
+            await noPrivate.check("https://private.test/")
+                == .forbiddenAddress(
+                    host: "private.test", address: Address("10.0.0.7")!, category: .privateNetwork))
     }
 
     @Test func literalHostsSkipResolution() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SeedGateRuntime
 
 @Suite struct RetryScheduleTests {
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func proportionalJitterStaysWithinTwentyPercent() {
-        let schedule = RetrySchedule()  // ±20 % by default
+        let schedule = RetrySchedule() // ±20 % by default
         var generator = Seeded(state: 42)
         for attempt in 1...15 {
             let nominal = schedule.nominalDelay(afterAttempt: attempt)

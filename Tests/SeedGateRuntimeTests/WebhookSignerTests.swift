@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import SeedGateRuntime
 
 @Suite struct WebhookSignerTests {
     // Expected signatures were computed independently with Python's hmac module:
     //   base64(hmac.new(base64decode(secret after "whsec_"), f"{id}.{ts}.".encode() + body, sha256).digest())
-    static let secret = "whsec_c2VlZGdhdGUtdGVzdC12ZWN0b3Ita2V5LTMyYnl0ZXM="  // key: "seedgate-test-vector-key-32bytes"
+    static let secret = "whsec_c2VlZGdhdGUtdGVzdC12ZWN0b3Ita2V5LTMyYnl0ZXM=" // key: "seedgate-test-vector-key-32bytes"
     static let id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
     static let timestamp = Date(timeIntervalSince1970: 1_714_564_800)
     static let body = Data(#"{"type":"job.succeeded","data":{"id":"job_01","status":"succeeded"}}"#.utf8)
@@ -30,11 +31,13 @@ import Testing
 
     @Test func rawSecretUsesUTF8Bytes() throws {
         let signer = try WebhookSigner(secret: "plain-receiver-secret")
-        #expect(signer.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body)
-            == "v1,FWiIywf3SWAnZ5s9X+PtecbTQDh51LD5hXnRdM1/yOU=")
+        #expect(
+            signer.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body)
+                == "v1,FWiIywf3SWAnZ5s9X+PtecbTQDh51LD5hXnRdM1/yOU=")
         let sameKey = WebhookSigner(key: SymmetricKey(data: Data("plain-receiver-secret".utf8)))
-        #expect(sameKey.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body)
-            == signer.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body))
+        #expect(
+            sameKey.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body)
+                == signer.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body))
     }
 
     @Test func invalidSecrets() {
@@ -65,12 +68,14 @@ import Testing
     @Test func tamperedIdOrTimestampFails() throws {
         let signer = try WebhookSigner(secret: Self.secret)
         #expect(throws: WebhookSigner.VerificationError.noMatchingSignature) {
-            try signer.verify(id: "msg_other", timestamp: "1714564800", signature: Self.expected,
-                              body: Self.body, now: Self.timestamp)
+            try signer.verify(
+                id: "msg_other", timestamp: "1714564800", signature: Self.expected,
+                body: Self.body, now: Self.timestamp)
         }
         #expect(throws: WebhookSigner.VerificationError.noMatchingSignature) {
-            try signer.verify(id: Self.id, timestamp: "1714564801", signature: Self.expected,
-                              body: Self.body, now: Self.timestamp)
+            try signer.verify(
+                id: Self.id, timestamp: "1714564801", signature: Self.expected,
+                body: Self.body, now: Self.timestamp)
         }
     }
 
@@ -82,11 +87,13 @@ import Testing
                 try signer.verify(headers: headers, body: Self.body, now: Self.timestamp.addingTimeInterval(offset))
             }
         }
-        try signer.verify(headers: headers, body: Self.body, now: Self.timestamp.addingTimeInterval(3_000),
-                          tolerance: .seconds(3_600))
+        try signer.verify(
+            headers: headers, body: Self.body, now: Self.timestamp.addingTimeInterval(3_000),
+            tolerance: .seconds(3_600))
         #expect(throws: WebhookSigner.VerificationError.timestampOutsideTolerance) {
-            try signer.verify(headers: headers, body: Self.body, now: Self.timestamp.addingTimeInterval(11),
-                              tolerance: .seconds(10))
+            try signer.verify(
+                headers: headers, body: Self.body, now: Self.timestamp.addingTimeInterval(11),
+                tolerance: .seconds(10))
         }
     }
 
@@ -103,20 +110,23 @@ import Testing
         let rotated = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= v1a,ignored \(Self.expected) v1,%%notbase64"
         try signer.verify(id: Self.id, timestamp: "1714564800", signature: rotated, body: Self.body, now: Self.timestamp)
         #expect(throws: WebhookSigner.VerificationError.noMatchingSignature) {
-            try signer.verify(id: Self.id, timestamp: "1714564800", signature: "v2,\(Self.expected.dropFirst(3)) junk",
-                              body: Self.body, now: Self.timestamp)
+            try signer.verify(
+                id: Self.id, timestamp: "1714564800", signature: "v2,\(Self.expected.dropFirst(3)) junk",
+                body: Self.body, now: Self.timestamp)
         }
     }
 
     @Test func malformedHeaders() throws {
         let signer = try WebhookSigner(secret: Self.secret)
         #expect(throws: WebhookSigner.VerificationError.missingHeader("webhook-signature")) {
-            try signer.verify(headers: [("webhook-id", Self.id), ("webhook-timestamp", "1714564800")],
-                              body: Self.body, now: Self.timestamp)
+            try signer.verify(
+                headers: [("webhook-id", Self.id), ("webhook-timestamp", "1714564800")],
+                body: Self.body, now: Self.timestamp)
         }
         #expect(throws: WebhookSigner.VerificationError.invalidTimestamp) {
-            try signer.verify(id: Self.id, timestamp: "2024-05-01T12:00:00Z", signature: Self.expected,
-                              body: Self.body, now: Self.timestamp)
+            try signer.verify(
+                id: Self.id, timestamp: "2024-05-01T12:00:00Z", signature: Self.expected,
+                body: Self.body, now: Self.timestamp)
         }
     }
 

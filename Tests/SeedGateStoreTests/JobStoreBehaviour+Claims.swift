@@ -25,7 +25,14 @@ extension JobStoreBehaviour {
         let lease = now.addingTimeInterval(30)
 
         let first = try await store.claimDueForCheck(dueBy: now, limit: 1, leaseUntil: lease)
-        #expect(first == [ClaimedCheck(job: states[1].with { $0.version = 2; $0.nextCheckAt = lease }, dueAt: states[1].nextCheckAt)])
+        #expect(
+            first == [
+                ClaimedCheck(
+                    job: states[1].with {
+                        $0.version = 2
+                        $0.nextCheckAt = lease
+                    }, dueAt: states[1].nextCheckAt)
+            ])
         let rest = try await store.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: lease)
         #expect(rest.map(\.job.id) == [jobs[0].id])
         #expect(rest.first?.dueAt == states[0].nextCheckAt)
@@ -58,9 +65,18 @@ extension JobStoreBehaviour {
         let now = Date()
         let jobs = JobFixtures.jobs(4, from: now.addingTimeInterval(-100))
         let states = [
-            jobs[0].with { $0.submission = .submitting; $0.updatedAt = now.addingTimeInterval(-60) },
-            jobs[1].with { $0.submission = .submitting; $0.updatedAt = now.addingTimeInterval(-5) },
-            jobs[2].with { $0.submission = .submitting; $0.updatedAt = now.addingTimeInterval(-90) },
+            jobs[0].with {
+                $0.submission = .submitting
+                $0.updatedAt = now.addingTimeInterval(-60)
+            },
+            jobs[1].with {
+                $0.submission = .submitting
+                $0.updatedAt = now.addingTimeInterval(-5)
+            },
+            jobs[2].with {
+                $0.submission = .submitting
+                $0.updatedAt = now.addingTimeInterval(-90)
+            },
             jobs[3].with { $0.updatedAt = now.addingTimeInterval(-90) },
         ]
         for job in states.reversed() { _ = try await store.insert(job, events: []) }

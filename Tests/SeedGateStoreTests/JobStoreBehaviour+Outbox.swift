@@ -51,7 +51,8 @@ extension JobStoreBehaviour {
         let first = try #require(claimed.first?.delivery.id)
         let second = try #require(claimed.last?.delivery.id)
         try await store.recordDeliveryAttempt(first, at: now, outcome: .delivered(responseStatus: 204))
-        try await store.recordDeliveryAttempt(second, at: now, outcome: .failed(responseStatus: 500, error: "HTTP 500", retryAt: now.addingTimeInterval(5)))
+        try await store.recordDeliveryAttempt(
+            second, at: now, outcome: .failed(responseStatus: 500, error: "HTTP 500", retryAt: now.addingTimeInterval(5)))
         // A worker whose lease ran out reports late: it must not undo the delivery.
         try await store.recordDeliveryAttempt(first, at: now, outcome: .failed(responseStatus: nil, error: "late", retryAt: nil))
         var after = try await store.deliveries(jobID: job.id)

@@ -88,14 +88,28 @@ extension JobStoreBehaviour {
         let now = Date()
         let jobs = JobFixtures.jobs(8, from: now.addingTimeInterval(-100))
         let states: [Job] = [
-            jobs[0],                                                            // due: never tried
-            jobs[1].with { $0.nextCheckAt = now.addingTimeInterval(-5) },       // due: retry time passed
-            jobs[2].with { $0.nextCheckAt = now },                              // due: retry time is now
-            jobs[3].with { $0.nextCheckAt = now.addingTimeInterval(5) },        // retry later
-            jobs[4].with { $0.submission = .submitting; $0.provider = "volcengine-ark" },
-            jobs[5].with { $0.status = .running; $0.submission = .accepted; $0.nextCheckAt = now.addingTimeInterval(-5) },
-            jobs[6].with { $0.status = .cancelled; $0.submission = .abandoned },
-            jobs[7].with { $0.status = .failed; $0.submission = .abandoned; $0.nextCheckAt = now.addingTimeInterval(-5) },
+            jobs[0], // due: never tried
+            jobs[1].with { $0.nextCheckAt = now.addingTimeInterval(-5) }, // due: retry time passed
+            jobs[2].with { $0.nextCheckAt = now }, // due: retry time is now
+            jobs[3].with { $0.nextCheckAt = now.addingTimeInterval(5) }, // retry later
+            jobs[4].with {
+                $0.submission = .submitting
+                $0.provider = "volcengine-ark"
+            },
+            jobs[5].with {
+                $0.status = .running
+                $0.submission = .accepted
+                $0.nextCheckAt = now.addingTimeInterval(-5)
+            },
+            jobs[6].with {
+                $0.status = .cancelled
+                $0.submission = .abandoned
+            },
+            jobs[7].with {
+                $0.status = .failed
+                $0.submission = .abandoned
+                $0.nextCheckAt = now.addingTimeInterval(-5)
+            },
         ]
         try await insertShuffled(states, into: store)
         let due = try await store.jobsAwaitingSubmission(dueBy: now, limit: 10)
@@ -120,14 +134,17 @@ extension JobStoreBehaviour {
             }
         }
         let states: [Job] = [
-            accepted(jobs[0], .running, checkIn: 0),             // due third: exactly now
-            accepted(jobs[1], .queued, checkIn: -10),            // due second
-            accepted(jobs[2], .running, checkIn: -30),           // due first, though not the oldest job
-            accepted(jobs[3], .running, checkIn: 1),             // not yet
-            accepted(jobs[4], .running, checkIn: nil),           // no check planned
-            accepted(jobs[5], .succeeded, checkIn: -100),        // finished
-            jobs[6].with { $0.nextCheckAt = now.addingTimeInterval(-50) },  // not accepted
-            jobs[7].with { $0.submission = .submitting; $0.nextCheckAt = now.addingTimeInterval(-60) },
+            accepted(jobs[0], .running, checkIn: 0), // due third: exactly now
+            accepted(jobs[1], .queued, checkIn: -10), // due second
+            accepted(jobs[2], .running, checkIn: -30), // due first, though not the oldest job
+            accepted(jobs[3], .running, checkIn: 1), // not yet
+            accepted(jobs[4], .running, checkIn: nil), // no check planned
+            accepted(jobs[5], .succeeded, checkIn: -100), // finished
+            jobs[6].with { $0.nextCheckAt = now.addingTimeInterval(-50) }, // not accepted
+            jobs[7].with {
+                $0.submission = .submitting
+                $0.nextCheckAt = now.addingTimeInterval(-60)
+            },
         ]
         try await insertShuffled(states, into: store)
         let due = try await store.jobsDueForCheck(dueBy: now, limit: 10)

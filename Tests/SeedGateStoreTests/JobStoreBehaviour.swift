@@ -28,7 +28,10 @@ enum JobStoreBehaviour {
     /// Update is compare-and-set: a stale or unknown version writes nothing and returns nil.
     static func compareAndSet(_ store: any JobStore) async throws {
         let inserted = try await store.insert(JobFixtures.job(), events: [])
-        let running = inserted.with { $0.status = .running; $0.provider = "volcengine-ark" }
+        let running = inserted.with {
+            $0.status = .running
+            $0.provider = "volcengine-ark"
+        }
         let saved = try #require(try await store.update(running, expecting: 1, events: []))
         #expect(saved == running.with { $0.version = 2 })
         #expect(try await store.job(id: inserted.id) == saved)

@@ -1,8 +1,9 @@
 import Foundation
 import PostgresNIO
 import SeedGateCore
-@testable import SeedGateStorePostgres
 import Testing
+
+@testable import SeedGateStorePostgres
 
 /// What only the PostgreSQL store has to prove: several replicas on one database. Each test runs on a fresh
 /// database of the server in `POSTGRES_URL`; without it every test here is reported as skipped.
@@ -36,10 +37,14 @@ struct PostgresJobStoreTests {
                 let stored = try #require(try await stores[1].job(id: job.id))
                 #expect(stored.version == 2 && stored.nextCheckAt == lease)
             }
-            let again = try await Self.claimAll(stores) { try await $0.claimDueForCheck(dueBy: lease, limit: 3, leaseUntil: lease + 60).map(\.job.id) }
+            let again = try await Self.claimAll(stores) {
+                try await $0.claimDueForCheck(dueBy: lease, limit: 3, leaseUntil: lease + 60).map(\.job.id)
+            }
             #expect(again.count == 40 && Set(again) == Set(jobs.map(\.id)))
 
-            let deliveries = try await Self.claimAll(stores) { try await $0.claimDueDeliveries(dueBy: now, limit: 3, leaseUntil: lease).map(\.delivery.id) }
+            let deliveries = try await Self.claimAll(stores) {
+                try await $0.claimDueDeliveries(dueBy: now, limit: 3, leaseUntil: lease).map(\.delivery.id)
+            }
             #expect(deliveries.count == 40)
             #expect(Set(deliveries).count == 40)
             #expect(try await stores[2].claimDueDeliveries(dueBy: now, limit: 100, leaseUntil: lease).isEmpty)
@@ -83,7 +88,7 @@ struct PostgresJobStoreTests {
                 }
                 #expect(try await dying.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: lease).count == 2)
                 #expect(try await dying.claimDueDeliveries(dueBy: now, limit: 10, leaseUntil: lease).count == 2)
-            }  // the dying replica's client is shut down here, mid-lease
+            } // the dying replica's client is shut down here, mid-lease
             try await PostgresTestDatabase.running([survivor.client]) {
                 #expect(try await survivor.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: lease + 30).isEmpty)
                 #expect(try await survivor.claimDueDeliveries(dueBy: now, limit: 10, leaseUntil: lease + 30).isEmpty)

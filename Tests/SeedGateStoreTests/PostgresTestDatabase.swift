@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SeedGateCore
+
 @testable import SeedGateStorePostgres
 
 /// Throwaway PostgreSQL databases for the store tests, on the server named by `POSTGRES_URL`

@@ -1,7 +1,8 @@
 import Foundation
 import SeedGateCore
-@testable import SeedGateStoreSQLite
 import Testing
+
+@testable import SeedGateStoreSQLite
 
 /// What only the SQLite store has: a file, WAL, migrations, and constraints the protocol does not spell out.
 @Suite struct SQLiteJobStoreTests {
@@ -23,7 +24,8 @@ import Testing
             defer { try? store.close() }
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await store.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries"])
-            #expect(try await store.indexNames(on: "jobs") == ["jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency", "jobs_callback_token"])
+            #expect(
+                try await store.indexNames(on: "jobs") == ["jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency", "jobs_callback_token"])
             #expect(try await store.indexNames(on: "job_events") == ["job_events_job"])
         }
     }

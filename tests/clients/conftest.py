@@ -6,76 +6,43 @@
 * ``ark_emulator``: ``seedgate emulate --provider volcengine-ark`` on its own, for the SDK-against-emulator check.
 
 The binary is ``.build/debug/seedgate`` (``scripts/test-clients.sh`` builds it); ``SEEDGATE_BINARY`` overrides it.
+Processes are started by the harness in ``scripts/seedgate_harness`` (``--port 0 --port-file``: the kernel picks
+each port, nothing races for one), as ``scripts/load.py`` and ``scripts/bench.sh`` start theirs.
 """
-import json
+
 import os
-import socket
-import subprocess
+import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from seedgate_harness.api import Api  # noqa: E402 (needs the sys.path entry above)
+from seedgate_harness.processes import Child, child_environment  # noqa: E402
+
 BINARY = Path(os.environ.get("SEEDGATE_BINARY", REPO / ".build" / "debug" / "seedgate"))
-# Provider credentials in the environment would switch SeedGate from emulators to real providers.
-CREDENTIAL_VARIABLES = (
-    "VOLCENGINE_ARK_API_KEY", "BYTEPLUS_MODELARK_API_KEY", "MODELVERSE_API_KEY", "ACEDATA_API_KEY",
-    "CHANJING_APP_ID", "CHANJING_SECRET_KEY", "SEEDGATE_CONFIG", "SEEDGATE_PORT", "SEEDGATE_HOST",
-)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Process:
-    """A SeedGate process listening on ``port``; its output goes to ``log`` for post-mortems."""
-
-    def __init__(self, args, port, workdir, ready_path):
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = Path(workdir) / "output.log"
-        env = {key: value for key, value in os.environ.items() if key not in CREDENTIAL_VARIABLES}
-        env["SEEDGATE_SQLITE_PATH"] = str(Path(workdir) / "jobs.sqlite")
-        env["SEEDGATE_LOG_LEVEL"] = "warning"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen([str(BINARY), *args], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        self._wait_until_ready(ready_path)
-
-    def _wait_until_ready(self, path):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{BINARY} exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.base + path, timeout=2):
-                    return
-            except urllib.error.HTTPError:
-                return  # answering at all means listening (the emulator wants a key on its API)
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{BINARY} did not start listening on {self.port}:\n{self.log.read_text()}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+class Process(Child):
+    """A SeedGate process on a port the kernel picked; its output goes to ``log_path`` for post-mortems."""
 
     def job(self, job_id: str) -> dict:
         """The job behind a facade id, from SeedGate's own API."""
-        with urllib.request.urlopen(f"{self.base}/v1/jobs/{job_id}", timeout=10) as response:
-            return json.load(response)
+        status, _, job = Api("127.0.0.1", self.port, timeout=10).get(f"/v1/jobs/{job_id}")
+        assert status == 200, (status, job)
+        return job
+
+
+def start(args: list[str], workdir: str, ready_path: str) -> Process:
+    """Starts ``seedgate ARGS`` with its SQLite database in ``workdir``; returns once ``ready_path`` answers 200
+    (provider credentials and SEEDGATE_* settings in the environment are not passed on)."""
+    env = child_environment({"SEEDGATE_SQLITE_PATH": str(Path(workdir) / "jobs.sqlite"), "SEEDGATE_LOG_LEVEL": "warning"})
+    process = Process("seedgate", [str(BINARY), *args], env, Path(workdir), ready_path)
+    process.start(timeout=60)
+    return process
 
 
 @pytest.fixture(scope="session")
@@ -88,14 +55,13 @@ def binary():
 @pytest.fixture(scope="session")
 def embedded(binary):
     with tempfile.TemporaryDirectory(prefix="seedgate-clients-") as workdir:
-        port = free_port()
-        server = Process(["serve", "--port", str(port)], port, workdir, "/healthz")
+        server = start(["serve"], workdir, "/healthz")
         yield server
-        server.stop()
+        server.stop(grace=15)
 
 
 ROUTED_CONFIG = """
-server: {{host: 127.0.0.1, port: {port}}}
+server: {{host: 127.0.0.1}}
 store: {{kind: sqlite, path: {workdir}/jobs.sqlite}}
 catalog_dir: {repo}/Providers
 emulators: {{queue_seconds: 0.5, run_seconds: 1}}
@@ -114,19 +80,17 @@ routing:
 @pytest.fixture(scope="session")
 def routed(binary):
     with tempfile.TemporaryDirectory(prefix="seedgate-clients-") as workdir:
-        port = free_port()
         config = Path(workdir) / "seedgate.yaml"
-        config.write_text(ROUTED_CONFIG.format(port=port, workdir=workdir, repo=REPO))
-        server = Process(["serve", "--config", str(config)], port, workdir, "/healthz")
+        config.write_text(ROUTED_CONFIG.format(workdir=workdir, repo=REPO))
+        server = start(["serve", "--config", str(config)], workdir, "/healthz")
         yield server
-        server.stop()
+        server.stop(grace=15)
 
 
 @pytest.fixture(scope="session")
 def ark_emulator(binary):
     with tempfile.TemporaryDirectory(prefix="seedgate-clients-") as workdir:
-        port = free_port()
-        args = ["emulate", "--provider", "volcengine-ark", "--port", str(port), "--queue-seconds", "1", "--run-seconds", "1"]
-        emulator = Process(args, port, workdir, "/emulator/stats")
+        args = ["emulate", "--provider", "volcengine-ark", "--queue-seconds", "1", "--run-seconds", "1"]
+        emulator = start(args, workdir, "/emulator/stats")
         yield emulator
-        emulator.stop()
+        emulator.stop(grace=15)

@@ -1,6 +1,6 @@
 """Helpers shared by the client tests."""
+
 import struct
-import time
 import zlib
 
 MP4_START = b"\x00\x00\x00\x18ftyp"  # what the emulators' result files start with
@@ -14,16 +14,9 @@ def png(width: int = 320, height: int = 320) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b"")
-
-
-def wait_for(fetch, done, timeout: float = 60, interval: float = 0.3):
-    """Calls ``fetch()`` until ``done(result)``; returns the result, or fails after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if done(result):
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting; last seen: {result}")
-        time.sleep(interval)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )

@@ -1,11 +1,13 @@
 """The official Volcengine Ark SDK against SeedGate's Ark-compatible facade, base URL changed only."""
+
 import base64
 
 import pytest
 from volcenginesdkarkruntime import Ark
 from volcenginesdkarkruntime._exceptions import ArkBadRequestError, ArkNotFoundError
 
-from support import png, wait_for
+from seedgate_harness.waiting import wait_for
+from support import png
 
 
 @pytest.fixture(scope="module")
@@ -14,14 +16,20 @@ def ark(embedded):
 
 
 def finished(ark, task_id):
-    return wait_for(lambda: ark.content_generation.tasks.get(task_id=task_id), lambda task: task.status not in ("queued", "running"))
+    return wait_for(
+        lambda: ark.content_generation.tasks.get(task_id=task_id), lambda task: task.status not in ("queued", "running")
+    )
 
 
 def test_create_get_list_delete(ark, embedded):
     created = ark.content_generation.tasks.create(
         model="doubao-seedance-1-5-pro-251215",  # Ark's model id, mapped to seedance-1.5-pro
         content=[{"type": "text", "text": "a red fox in the snow"}],
-        ratio="16:9", duration=5, seed=11, watermark=False, generate_audio=False,
+        ratio="16:9",
+        duration=5,
+        seed=11,
+        watermark=False,
+        generate_audio=False,
     )
     assert created.id.startswith("job_")
     first = ark.content_generation.tasks.get(task_id=created.id)
@@ -36,7 +44,9 @@ def test_create_get_list_delete(ark, embedded):
     job = embedded.job(created.id)
     assert job["status"] == "succeeded" and job["request"]["generate_audio"] is False
 
-    second = ark.content_generation.tasks.create(model="seedance-1.0-pro", content=[{"type": "text", "text": "a paper boat"}])
+    second = ark.content_generation.tasks.create(
+        model="seedance-1.0-pro", content=[{"type": "text", "text": "a paper boat"}]
+    )
     listed = ark.content_generation.tasks.list(task_ids=[created.id, second.id], page_size=10)
     assert listed.total == 2
     assert [item.id for item in listed.items] == [second.id, created.id]  # newest first
@@ -45,7 +55,9 @@ def test_create_get_list_delete(ark, embedded):
     paged = ark.content_generation.tasks.list(page_num=2, page_size=1, task_ids=[created.id, second.id])
     assert [item.id for item in paged.items] == [created.id] and paged.total == 2
 
-    ark.content_generation.tasks.delete(created.id)  # finished: acknowledged with {} (the SDK parses it), the job is kept
+    ark.content_generation.tasks.delete(
+        created.id
+    )  # finished: acknowledged with {} (the SDK parses it), the job is kept
     assert embedded.job(created.id)["status"] == "succeeded"
 
 
@@ -68,7 +80,9 @@ def test_image_to_video_with_roles(ark, embedded):
 
 def test_delete_cancels_a_queued_task(ark, embedded):
     created = ark.content_generation.tasks.create(
-        model="seedance-1.5-pro", content=[{"type": "text", "text": "cancel me"}], extra_body={"provider": "volcengine-ark"},
+        model="seedance-1.5-pro",
+        content=[{"type": "text", "text": "cancel me"}],
+        extra_body={"provider": "volcengine-ark"},
     )
     ark.content_generation.tasks.delete(created.id)
     assert ark.content_generation.tasks.get(task_id=created.id).status == "cancelled"
@@ -79,7 +93,8 @@ def test_delete_cancels_a_queued_task(ark, embedded):
 
 def test_failed_task_carries_arks_error_code(ark):
     created = ark.content_generation.tasks.create(
-        model="seedance-1.5-pro", content=[{"type": "text", "text": "[[fail:moderation]] a storm"}],
+        model="seedance-1.5-pro",
+        content=[{"type": "text", "text": "[[fail:moderation]] a storm"}],
         extra_body={"provider": "volcengine-ark"},
     )
     task = finished(ark, created.id)
@@ -93,7 +108,12 @@ def test_failed_task_carries_arks_error_code(ark):
         ({"model": "ep-20250101-abcde"}, ArkNotFoundError, "InvalidEndpointOrModel.NotFound", "model"),
         ({"model": "seedance-1.5-pro", "duration": 99}, ArkBadRequestError, "InvalidParameter", "duration"),
         ({"model": "seedance-1.5-pro", "ratio": "2:1"}, ArkBadRequestError, "InvalidParameter", "ratio"),
-        ({"model": "seedance-1.5-pro", "callback_url": "https://example.com/hook"}, ArkBadRequestError, "InvalidParameter", "callback_url"),
+        (
+            {"model": "seedance-1.5-pro", "callback_url": "https://example.com/hook"},
+            ArkBadRequestError,
+            "InvalidParameter",
+            "callback_url",
+        ),
     ],
 )
 def test_refusals_are_ark_errors(ark, arguments, error, code, param):

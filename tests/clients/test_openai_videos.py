@@ -1,4 +1,5 @@
 """The official OpenAI SDK (`client.videos`) against SeedGate's OpenAI-compatible facade, base URL changed only."""
+
 import openai
 import pytest
 from openai import OpenAI
@@ -12,7 +13,9 @@ def client(embedded):
 
 
 def test_create_and_poll_then_download(client, embedded):
-    video = client.videos.create_and_poll(model="seedance-1.5-pro", prompt="a kitten yawns at the camera", seconds="8", size="1280x720")
+    video = client.videos.create_and_poll(
+        model="seedance-1.5-pro", prompt="a kitten yawns at the camera", seconds="8", size="1280x720"
+    )
     assert video.object == "video"
     assert video.status == "completed", video
     assert video.progress == 100
@@ -32,7 +35,10 @@ def test_create_and_poll_then_download(client, embedded):
 
 def test_create_with_uploaded_first_frame(client, embedded):
     video = client.videos.create(
-        model="seedance-1.0-lite-i2v", prompt="the sun rises", seconds="5", size="720x1280",
+        model="seedance-1.0-lite-i2v",
+        prompt="the sun rises",
+        seconds="5",
+        size="720x1280",
         input_reference=("frame.png", png(), "image/png"),
     )
     assert video.status in ("queued", "in_progress")
@@ -76,7 +82,9 @@ def test_list_pages_in_both_orders(client):
 
 def test_delete_cancels_an_unfinished_video(client, embedded):
     # Ark cancels queued tasks; embedded mode lets a request pin the provider.
-    video = client.videos.create(model="seedance-1.5-pro", prompt="never mind", extra_body={"provider": "volcengine-ark"})
+    video = client.videos.create(
+        model="seedance-1.5-pro", prompt="never mind", extra_body={"provider": "volcengine-ark"}
+    )
     deleted = client.videos.delete(video.id)
     assert (deleted.id, deleted.object, deleted.deleted) == (video.id, "video.deleted", True)
     after = client.videos.retrieve(video.id)
@@ -89,7 +97,9 @@ def test_delete_cancels_an_unfinished_video(client, embedded):
 
 
 def test_failed_video_reports_an_openai_error(client):
-    video = client.videos.create_and_poll(model="seedance-1.5-pro", prompt="[[fail:moderation]] a storm", extra_body={"provider": "volcengine-ark"})
+    video = client.videos.create_and_poll(
+        model="seedance-1.5-pro", prompt="[[fail:moderation]] a storm", extra_body={"provider": "volcengine-ark"}
+    )
     assert video.status == "failed" and video.progress == 0
     assert video.error.code == "moderation_blocked"
     assert video.error.message
@@ -101,7 +111,11 @@ def test_failed_video_reports_an_openai_error(client):
         ({"model": "sora-2"}, "model", "seedance-1.5-pro"),
         ({"model": "seedance-1.5-pro", "seconds": "3"}, "seconds", "4–12"),
         ({"model": "seedance-1.5-pro", "size": "640x480"}, "size", "1280x720"),
-        ({"model": "seedance-1.0-lite-t2v", "input_reference": ("frame.png", png(), "image/png")}, "input_reference", ""),
+        (
+            {"model": "seedance-1.0-lite-t2v", "input_reference": ("frame.png", png(), "image/png")},
+            "input_reference",
+            "",
+        ),
     ],
 )
 def test_refusals_are_openai_errors(client, arguments, param, mentions):

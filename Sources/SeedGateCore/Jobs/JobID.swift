@@ -12,7 +12,7 @@ public struct JobID: Hashable, Sendable, Codable, CustomStringConvertible, Compa
     /// Accepts only well-formed ids, so a malformed path parameter can be answered with 404 without a lookup.
     public init?(_ rawValue: String) {
         guard rawValue.hasPrefix(Self.prefix), rawValue.count == Self.prefix.count + 26,
-              rawValue.dropFirst(Self.prefix.count).allSatisfy({ Self.alphabet.contains($0) })
+            rawValue.dropFirst(Self.prefix.count).allSatisfy({ Self.alphabet.contains($0) })
         else { return nil }
         self.rawValue = rawValue
     }

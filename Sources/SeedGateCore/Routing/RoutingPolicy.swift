@@ -44,7 +44,10 @@ public struct RoutingPolicy: Sendable, Equatable {
                 var chosen = 0
                 for (index, entry) in pool.enumerated() {
                     pick -= max(0, entry.weight ?? 1)
-                    if pick < 0 { chosen = index; break }
+                    if pick < 0 {
+                        chosen = index
+                        break
+                    }
                 }
                 let entry = pool.remove(at: chosen)
                 if !order.contains(entry.provider) { order.append(entry.provider) }

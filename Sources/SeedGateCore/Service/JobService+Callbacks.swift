@@ -14,12 +14,14 @@ extension JobService {
     /// Handles `POST /v1/callbacks/{provider}/{token}`: unknown tokens are not found; known ones wake the poller.
     public func receiveCallback(provider: ProviderID, token: String, body: Data) async throws {
         guard let job = try await store.job(callbackToken: token), job.provider == provider else {
-            throw JobServiceError.notFound("no callback endpoint here")
+            throw JobServiceError.notFound(.init(.callbackEndpoint, "no callback endpoint here"))
         }
         if let adapter = providers[provider]?.adapter, let hint = try? adapter.decodeCallback(body) {
-            logger.debug("provider callback", metadata: [
-                "job.id": "\(job.id)", "provider": "\(provider)", "upstream.status": "\(hint.rawStatus)",
-            ])
+            logger.debug(
+                "provider callback",
+                metadata: [
+                    "job.id": "\(job.id)", "provider": "\(provider)", "upstream.status": "\(hint.rawStatus)",
+                ])
         }
         try await requestCheck(job)
     }

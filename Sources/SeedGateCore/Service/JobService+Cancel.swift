@@ -4,16 +4,14 @@ extension JobService {
     /// Cancels a job. Before a provider has it, SeedGate cancels locally. Afterwards it first re-reads the task
     /// (some providers' cancel call deletes finished tasks), and cancels upstream only where the provider allows
     /// it in the task's current state; otherwise the answer is a conflict that says why.
-    public func cancel(id rawID: String, tenant: String?) async throws -> Job {
-        var job = try await self.job(id: rawID, tenant: tenant)
-        // A create call in flight takes milliseconds as a rule: wait for its outcome rather than refuse.
-        let patience = ContinuousClock.now + .seconds(5)
-        while job.submission == .submitting, ContinuousClock.now < patience {
-            try await Task.sleep(for: .milliseconds(50))
-            job = try await self.job(id: rawID, tenant: tenant)
-        }
+    ///
+    /// A create call in flight takes milliseconds as a rule, so a cancel that arrives meanwhile waits up to
+    /// `patience` for its outcome rather than refuse (the compatibility facades wait longer: their clients expect a
+    /// cancel of an unfinished task to just work).
+    public func cancel(id rawID: String, tenant: String?, patience: Duration = .seconds(5)) async throws -> Job {
+        var job = try await awaitHandOff(of: self.job(id: rawID, tenant: tenant), patience: patience)
         while true {
-            if job.status.isTerminal { throw JobServiceError.conflict("the job is already \(job.status.rawValue)") }
+            if job.status.isTerminal { throw JobServiceError.conflict(.init(.alreadyFinished, "the job is already \(job.status.rawValue)")) }
             switch job.submission {
             case .pending:
                 let date = now()
@@ -24,22 +22,25 @@ extension JobService {
                 if saved.status == .cancelled { return saved }
                 job = saved
             case .submitting:
-                throw JobServiceError.conflict("the job is still being handed to a provider (the create call has not answered); retry the cancel in a moment")
+                throw JobServiceError.conflict(
+                    .init(
+                        .submissionInFlight,
+                        "the job is still being handed to a provider (the create call has not answered); retry the cancel in a moment"))
             case .accepted:
                 return try await cancelUpstream(job)
             case .abandoned:
-                throw JobServiceError.conflict("the job is already \(job.status.rawValue)")
+                throw JobServiceError.conflict(.init(.alreadyFinished, "the job is already \(job.status.rawValue)"))
             }
         }
     }
 
     private func cancelUpstream(_ job: Job) async throws -> Job {
         guard let providerID = job.provider, let provider = providers[providerID], let task = job.upstream else {
-            throw JobServiceError.conflict("the job's provider is no longer configured, so it cannot be cancelled")
+            throw JobServiceError.conflict(.init(.providerNotConfigured, "the job's provider is no longer configured, so it cannot be cancelled"))
         }
         let cancellable = provider.manifest.cancellableStatuses
         guard !cancellable.isEmpty else {
-            throw JobServiceError.conflict("\(providerID) does not support cancelling tasks")
+            throw JobServiceError.conflict(.init(.cancelUnsupported, "\(providerID) does not support cancelling tasks"))
         }
         let target = FetchTarget(taskID: task.taskID, serviceTier: job.spec.serviceTier ?? .default)
         let current: Job
@@ -48,26 +49,27 @@ extension JobService {
             case .found(let snapshot): current = try await apply(snapshot, to: job)
             case .notFound, nil:
                 try await recordTaskLost(job)
-                throw JobServiceError.conflict("\(providerID) no longer knows the task; the job has failed")
+                throw JobServiceError.conflict(.init(.upstreamTaskLost, "\(providerID) no longer knows the task; the job has failed"))
             }
         } catch let error as ProviderError {
             throw JobServiceError.provider(providerID, error)
         }
-        if current.status.isTerminal { throw JobServiceError.conflict("the job is already \(current.status.rawValue)") }
+        if current.status.isTerminal { throw JobServiceError.conflict(.init(.alreadyFinished, "the job is already \(current.status.rawValue)")) }
         guard cancellable.contains(current.status) else {
             let allowed = cancellable.map(\.rawValue).joined(separator: ", ")
-            throw JobServiceError.conflict("\(providerID) can cancel a task only while it is \(allowed); this one is \(current.status.rawValue)")
+            throw JobServiceError.conflict(
+                .init(.notCancellableNow, "\(providerID) can cancel a task only while it is \(allowed); this one is \(current.status.rawValue)"))
         }
         let outcome: CancelOutcome
         do {
             outcome = try await provider.adapter.cancel(taskID: task.taskID, context: provider.context)
         } catch {
             if error.kind == .conflict || error.kind == .invalidRequest {
-                throw JobServiceError.conflict("\(providerID) refused to cancel: \(error.providerMessage ?? error.summary)")
+                throw JobServiceError.conflict(.init(.cancelRefused, "\(providerID) refused to cancel: \(error.providerMessage ?? error.summary)"))
             }
             throw JobServiceError.provider(providerID, error)
         }
-        if case .refused(let reason) = outcome { throw JobServiceError.conflict(reason) }
+        if case .refused(let reason) = outcome { throw JobServiceError.conflict(.init(.cancelRefused, reason)) }
         let date = now()
         logger.info("job cancelled upstream", metadata: ["job.id": "\(job.id)", "provider": "\(providerID)"])
         return try await write(current) { job in
@@ -75,5 +77,28 @@ extension JobService {
             job.upstream?.status = "cancelled"
             return true
         }
+    }
+
+    /// The job once its create call has answered, or as it is when `patience` runs out. Writes made in this process
+    /// ring at once (the job's watchers); a re-read every 250 ms catches those made by other replicas.
+    func awaitHandOff(of job: Job, patience: Duration) async throws -> Job {
+        guard job.submission == .submitting else { return job }
+        let watch = watchers.watch(job.id)
+        let written = Doorbell()
+        let forward = Task { for await _ in watch.changes { written.ring() } }
+        defer {
+            watch.stop()
+            forward.cancel()
+        }
+        let deadline = ContinuousClock.now + patience
+        var current = job
+        while current.submission == .submitting {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { break }
+            await written.wait(upTo: min(remaining, .milliseconds(250)))
+            guard let fresh = try await store.job(id: job.id) else { throw JobServiceError.notFound(.init(.job, "no job \(job.id)")) }
+            current = fresh
+        }
+        return current
     }
 }

@@ -116,7 +116,10 @@ extension JobService {
         let routed = routing.candidates(for: spec.model, serving: serving, using: &generator)
         if routed.isEmpty {
             throw JobServiceError.validation(
-                .unsupported("model", "no provider on the route for \(spec.model) is configured (configured providers serving it: \(serving.sorted().map(\.rawValue).joined(separator: ", ")))"),
+                .unsupported(
+                    "model",
+                    "no provider on the route for \(spec.model) is configured (configured providers serving it: \(serving.sorted().map(\.rawValue).joined(separator: ", ")))"
+                ),
                 considered: []
             )
         }
@@ -154,11 +157,15 @@ extension JobService {
         } catch {
             throw JobServiceError.validation(.invalid("draft_job_id", "no job \(rawID)"), considered: [])
         }
-        guard draft.spec.draft == true else { throw JobServiceError.validation(.invalid("draft_job_id", "job \(rawID) is not a draft"), considered: []) }
+        guard draft.spec.draft == true else {
+            throw JobServiceError.validation(.invalid("draft_job_id", "job \(rawID) is not a draft"), considered: [])
+        }
         guard draft.status == .succeeded else {
             throw JobServiceError.validation(.invalid("draft_job_id", "the draft has not succeeded (it is \(draft.status.rawValue))"), considered: [])
         }
-        guard draft.model == model else { throw JobServiceError.validation(.invalid("model", "must be the draft's model, \(draft.model)"), considered: []) }
+        guard draft.model == model else {
+            throw JobServiceError.validation(.invalid("model", "must be the draft's model, \(draft.model)"), considered: [])
+        }
         return draft
     }
 }

@@ -44,7 +44,8 @@ extension JobService {
             job.nextCheckAt = date.addingTimeInterval(firstCheck)
             return true
         }
-        logger.info("job accepted upstream", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "upstream.task_id": "\(submission.taskID)"])
+        logger.info(
+            "job accepted upstream", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "upstream.task_id": "\(submission.taskID)"])
         if let snapshot = submission.snapshot { return try await apply(snapshot, to: saved) }
         return saved
     }
@@ -62,9 +63,11 @@ extension JobService {
             // A provider no longer configured is given the longest timeout any provider has.
             let timeout = (providers[provider]?.callTimeout ?? providers.longestCallTimeout) / .seconds(1)
             guard date.timeIntervalSince(job.updatedAt) > timeout + margin else { continue }
-            try await recordSubmitFailure(job, provider: provider, error: ProviderError(
-                .timeout, providerMessage: "SeedGate stopped while this create call was in flight", requestSent: true
-            ))
+            try await recordSubmitFailure(
+                job, provider: provider,
+                error: ProviderError(
+                    .timeout, providerMessage: "SeedGate stopped while this create call was in flight", requestSent: true
+                ))
             settled += 1
         }
         return settled
@@ -82,18 +85,24 @@ extension JobService {
             guard job.submission == .submitting else { return false }
             if unknown {
                 job.attempts.append(Attempt(provider: provider, outcome: .unknown, error: jobError, at: date))
-                job.fail(JobError(
-                    code: .submitOutcomeUnknown,
-                    message: "\(provider) received the create request but its answer was lost (\(error.summary)); it may have created a task. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
-                    providerCode: error.providerCode, providerMessage: error.providerMessage
-                ), at: date)
+                job.fail(
+                    JobError(
+                        code: .submitOutcomeUnknown,
+                        message:
+                            "\(provider) received the create request but its answer was lost (\(error.summary)); it may have created a task. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
+                        providerCode: error.providerCode, providerMessage: error.providerMessage
+                    ), at: date)
             } else if switchable {
                 job.attempts.append(Attempt(provider: provider, outcome: .retryable, error: jobError, at: date))
                 job.submission = .pending
                 job.provider = nil
                 let tried = job.attempts.filter { $0.outcome == .retryable }.count
                 if date.timeIntervalSince(job.createdAt) > Self.submissionGiveUpAfter {
-                    job.fail(JobError(code: .providerUnavailable, message: "no provider accepted the job within \(Int(Self.submissionGiveUpAfter)) s; last: \(jobError.message)", providerCode: error.providerCode, providerMessage: error.providerMessage), at: date)
+                    job.fail(
+                        JobError(
+                            code: .providerUnavailable,
+                            message: "no provider accepted the job within \(Int(Self.submissionGiveUpAfter)) s; last: \(jobError.message)",
+                            providerCode: error.providerCode, providerMessage: error.providerMessage), at: date)
                 } else if tried % max(1, job.route.count) == 0 {
                     // Every provider of the route failed in this round: back off before the next round.
                     let rounds = tried / max(1, job.route.count)

@@ -12,9 +12,11 @@ extension JobService {
     public func apply(_ snapshot: UpstreamSnapshot, to job: Job) async throws -> Job {
         if case .unrecognised(let raw) = snapshot.status {
             observer?.unrecognisedStatus(provider: job.provider ?? "unknown", raw: raw)
-            logger.warning("unrecognised upstream status; job keeps its state", metadata: [
-                "job.id": "\(job.id)", "provider": "\(job.provider?.rawValue ?? "-")", "upstream.status": "\(raw)",
-            ])
+            logger.warning(
+                "unrecognised upstream status; job keeps its state",
+                metadata: [
+                    "job.id": "\(job.id)", "provider": "\(job.provider?.rawValue ?? "-")", "upstream.status": "\(raw)",
+                ])
         }
         let date = now()
         return try await write(job) { job in
@@ -47,10 +49,12 @@ extension JobService {
         logger.warning("upstream task not found", metadata: ["job.id": "\(job.id)", "upstream.task_id": "\(job.upstream?.taskID ?? "-")"])
         return try await write(job) { job in
             guard !job.status.isTerminal else { return false }
-            job.fail(JobError(
-                code: .upstreamTaskNotFound,
-                message: "\(job.provider?.rawValue ?? "the provider") no longer knows task \(job.upstream?.taskID ?? "-") (deleted or past its retention)"
-            ), at: date)
+            job.fail(
+                JobError(
+                    code: .upstreamTaskNotFound,
+                    message:
+                        "\(job.provider?.rawValue ?? "the provider") no longer knows task \(job.upstream?.taskID ?? "-") (deleted or past its retention)"
+                ), at: date)
             return true
         }
     }
@@ -90,7 +94,8 @@ extension JobService {
     }
 
     func nextCheck(for job: Job, at date: Date) -> Date {
-        let policy = job.provider.flatMap { providers[$0]?.manifest.polling }
+        let policy =
+            job.provider.flatMap { providers[$0]?.manifest.polling }
             ?? PollingPolicy(firstCheckAfter: 5, minInterval: 5, maxInterval: 60, ageFactor: 0.2, maxRequestsPerMinute: 60)
         let age = date.timeIntervalSince(job.acceptedAt ?? job.createdAt)
         return date.addingTimeInterval(policy.interval(forAge: age))

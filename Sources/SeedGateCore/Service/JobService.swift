@@ -2,21 +2,32 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The only writer of job state. Every change is a compare-and-set write that records the job's events in
-/// the same store write. HTTP handlers, the dispatcher and the poller all go through it.
+/// The engine: the only holder of the store and the only writer of job state. Every change is a compare-and-set
+/// write that records the job's events in the same store write. HTTP handlers and the background services
+/// (dispatcher, poller, webhook delivery, metrics sampler) call its use cases and reads; none of them can reach the
+/// store, which is internal to this module.
 public struct JobService: Sendable {
-    public let store: any JobStore
+    let store: any JobStore
     public let providers: ProviderDirectory
     public let catalogue: ModelCatalogue
     public let routing: RoutingPolicy
     public let signals: JobSignals
+    /// Provider limits applied before a create is sent (per provider and model).
+    public let admission: AdmissionControl
+    /// Provider health: providers that keep failing are skipped for a while.
+    public let breakers: CircuitBreakers
+    /// Status calls per minute each provider may receive (its manifest's `polling.max_requests_per_minute`).
+    let statusCallBudgets = RateBudgets<ProviderID>()
+    /// SeedGate's own base URL as providers can reach it, for per-job callback URLs (nil: providers are only polled).
+    let callbackBase: @Sendable () -> String?
     /// Webhook endpoints from configuration that receive every job's events (besides each job's `callback_url`).
     public let webhookEndpoints: [String]
     /// Why a client's `callback_url` may not be used (nil: it may), e.g. a link-local or denied host.
     let callbackURLPolicy: @Sendable (String) -> String?
     /// Told about every write, for metrics.
     public let observer: (any JobObserver)?
-    let now: @Sendable () -> Date
+    /// The engine's clock; the services read time from it too, so tests can drive it.
+    public let now: @Sendable () -> Date
     let logger: Logger
     let idempotencyKeysInFlight = KeysInFlight()
     /// Live watchers of individual jobs (Server-Sent Events).
@@ -24,6 +35,8 @@ public struct JobService: Sendable {
 
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
+        admission: AdmissionControl = AdmissionControl(), breakers: CircuitBreakers = CircuitBreakers(),
+        callbackBase: @escaping @Sendable () -> String? = { nil },
         webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
         observer: (any JobObserver)? = nil, logger: Logger = Logger(label: "seedgate.jobs"),
         now: @escaping @Sendable () -> Date = Date.init
@@ -35,6 +48,9 @@ public struct JobService: Sendable {
         self.catalogue = providers.catalogue
         self.routing = routing
         self.signals = signals
+        self.admission = admission
+        self.breakers = breakers
+        self.callbackBase = callbackBase
         self.webhookEndpoints = webhookEndpoints
         self.logger = logger
         self.now = now
@@ -50,13 +66,9 @@ public struct JobService: Sendable {
     /// A job the tenant may see; other tenants' jobs are reported as not found.
     public func job(id rawID: String, tenant: String?) async throws -> Job {
         guard let id = JobID(rawID), let job = try await store.job(id: id), tenant == nil || job.tenant == tenant else {
-            throw JobServiceError.notFound("no job \(rawID)")
+            throw JobServiceError.notFound(.init(.job, "no job \(rawID)"))
         }
         return job
-    }
-
-    public func list(_ query: JobQuery) async throws -> JobPage {
-        try await store.list(query)
     }
 
     /// Applies `change` to the freshest copy of `job` and stores it, retrying on concurrent writes.
@@ -78,10 +90,10 @@ public struct JobService: Sendable {
                 }
                 return saved
             }
-            guard let fresh = try await store.job(id: job.id) else { throw JobServiceError.notFound("no job \(job.id)") }
+            guard let fresh = try await store.job(id: job.id) else { throw JobServiceError.notFound(.init(.job, "no job \(job.id)")) }
             current = fresh
         }
-        throw JobServiceError.conflict("job \(job.id) is being changed concurrently; try again")
+        throw JobServiceError.conflict(.init(.concurrentWrite, "job \(job.id) is being changed concurrently; try again"))
     }
 }
 

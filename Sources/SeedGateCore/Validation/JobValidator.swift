@@ -80,7 +80,7 @@ public enum JobValidator {
         }
         if url.count > RequestLimits.urlCharacters { throw .invalid(field, "is longer than \(RequestLimits.urlCharacters) characters") }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else {
             throw .invalid(field, allowData ? "must be an http(s) URL or a data:image/…;base64 URL" : "must be an http(s) URL")
         }

@@ -19,13 +19,16 @@ extension AceDataEmulator {
         let spec = try AceDataValidation.validate(body, raw: raw, createdAt: await book.currentDate())
         if markers.rejection == .moderation { throw AceDataAPIError.inputModerated }
 
-        let outcome: PlannedOutcome = switch markers.ending {
-        case .succeed: .succeed
-        case .expire: .expire
-        // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
-        case .failModeration:
-            .fail(code: "OutputVideoSensitiveContentDetected", message: "The request failed because the output video may contain sensitive information.")
-        }
+        let outcome: PlannedOutcome =
+            switch markers.ending {
+            case .succeed: .succeed
+            case .expire: .expire
+            // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
+            case .failModeration:
+                .fail(
+                    code: "OutputVideoSensitiveContentDetected",
+                    message: "The request failed because the output video may contain sensitive information.")
+            }
         // EMULATOR ASSUMPTION: any callback_url string switches to async mode (AceData's own examples use
         // "dummy"), but only http(s) URLs are called back.
         let callbackURL = spec.callbackURL.flatMap { AceDataValidation.isWebURL($0) ? $0 : nil }
@@ -95,7 +98,8 @@ extension AceDataEmulator {
             return AceDataGenerateBody(success: true, taskID: id, traceID: spec.traceID, data: video)
         default:
             // EMULATOR ASSUMPTION: a failed or expired task keeps `data` with Ark's status word beside the error.
-            let (code, message) = state.failure
+            let (code, message) =
+                state.failure
                 ?? ("expired", "The task was not finished within execution_expires_after (\(spec.executionExpiresAfter) s).")
             let video = AceDataGenerateBody.Video(taskID: spec.upstreamTaskID, status: state.status.rawValue, model: spec.model)
             return AceDataGenerateBody(

@@ -17,16 +17,21 @@ struct AceDataModelRules: Sendable {
     /// The five 1.x models of [S003]. EMULATOR ASSUMPTION: the 2.x models AceData also sells are not emulated
     /// and are answered like an unknown model.
     static let all: [AceDataModelRules] = [
-        AceDataModelRules(id: "doubao-seedance-1-5-pro-251215", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: true,
-                          frames: false, durations: 4...12, autoDuration: true, adaptiveTextToVideo: true, defaultResolution: "720p"),
-        AceDataModelRules(id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: false,
-                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
-        AceDataModelRules(id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, audio: false,
-                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
-        AceDataModelRules(id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, audio: false,
-                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
-        AceDataModelRules(id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, audio: false,
-                          frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
+        AceDataModelRules(
+            id: "doubao-seedance-1-5-pro-251215", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: true,
+            frames: false, durations: 4...12, autoDuration: true, adaptiveTextToVideo: true, defaultResolution: "720p"),
+        AceDataModelRules(
+            id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: false,
+            frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
+        AceDataModelRules(
+            id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, audio: false,
+            frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "1080p"),
+        AceDataModelRules(
+            id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, audio: false,
+            frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
+        AceDataModelRules(
+            id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, audio: false,
+            frames: true, durations: 2...12, autoDuration: false, adaptiveTextToVideo: false, defaultResolution: "720p"),
     ]
 
     static func rules(for model: String) -> AceDataModelRules? { all.first { $0.id == model } }

@@ -102,7 +102,7 @@ enum ArkValidation {
             let header = url.prefix { $0 != "," }
             let format = header.dropFirst("data:image/".count).prefix { $0 != ";" }
             guard header.hasPrefix("data:image/"), header.hasSuffix(";base64"), imageFormats.contains(String(format)),
-                  url.count > header.count + 1
+                url.count > header.count + 1
             else { throw .invalidImageURL("InvalidFormat", "expected data:image/<format>;base64,<data> with a lower-case format") }
             return
         }

@@ -1,9 +1,9 @@
-/// What one Ark model accepts, from the Ark API reference (see `shared/providers/models.md`).
+/// What one Ark model accepts, from the Ark API reference (see `docs/providers/models.md`).
 public struct ArkModelRules: Sendable, Equatable {
     /// Which pixel table and defaults apply.
     public enum Generation: Sendable, Equatable {
-        case seedance1_0
-        case seedance1_5
+        case seedance10
+        case seedance15
     }
 
     public var id: String
@@ -47,7 +47,7 @@ public struct ArkModelRules: Sendable, Equatable {
     /// Seedance 1.5 pro: text or images (first, first+last), 4–12 s or -1, audio, draft, no `frames`.
     public static func seedance15Pro(id: String) -> ArkModelRules {
         ArkModelRules(
-            id: id, generation: .seedance1_5, textToVideo: true, firstFrame: true, firstLastFrame: true,
+            id: id, generation: .seedance15, textToVideo: true, firstFrame: true, firstLastFrame: true,
             referenceImages: nil, durations: 4...12, autoDuration: true, frames: false, audio: true, draft: true,
             adaptiveTextToVideo: true, defaultResolution: "720p"
         )
@@ -59,7 +59,7 @@ public struct ArkModelRules: Sendable, Equatable {
         referenceImages: ClosedRange<Int>? = nil, defaultResolution: String
     ) -> ArkModelRules {
         ArkModelRules(
-            id: id, generation: .seedance1_0, textToVideo: textToVideo, firstFrame: firstFrame,
+            id: id, generation: .seedance10, textToVideo: textToVideo, firstFrame: firstFrame,
             firstLastFrame: firstLastFrame, referenceImages: referenceImages, durations: 2...12, autoDuration: false,
             frames: true, audio: false, draft: false, adaptiveTextToVideo: false, defaultResolution: defaultResolution
         )
@@ -76,16 +76,25 @@ public struct ArkModelSet: Sendable {
 
     /// The same rules under other ids (e.g. BytePlus drops the `doubao-` prefix).
     public func renamed(_ rename: (String) -> String) -> ArkModelSet {
-        ArkModelSet(models.map { var rules = $0; rules.id = rename($0.id); return rules })
+        ArkModelSet(
+            models.map {
+                var rules = $0
+                rules.id = rename($0.id)
+                return rules
+            })
     }
 
     /// Volcengine Ark's Seedance 1.x model ids.
     public static let volcengine = ArkModelSet([
         .seedance15Pro(id: "doubao-seedance-1-5-pro-251215"),
         .seedance10(id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, defaultResolution: "1080p"),
-        .seedance10(id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, defaultResolution: "1080p"),
-        .seedance10(id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, defaultResolution: "720p"),
-        .seedance10(id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, referenceImages: 1...4, defaultResolution: "720p"),
+        .seedance10(
+            id: "doubao-seedance-1-0-pro-fast-251015", textToVideo: true, firstFrame: true, firstLastFrame: false, defaultResolution: "1080p"),
+        .seedance10(
+            id: "doubao-seedance-1-0-lite-t2v-250428", textToVideo: true, firstFrame: false, firstLastFrame: false, defaultResolution: "720p"),
+        .seedance10(
+            id: "doubao-seedance-1-0-lite-i2v-250428", textToVideo: false, firstFrame: true, firstLastFrame: true, referenceImages: 1...4,
+            defaultResolution: "720p"),
     ])
 
     /// BytePlus ModelArk's ids for the same models (`seedance-1-5-pro-251215`, …).

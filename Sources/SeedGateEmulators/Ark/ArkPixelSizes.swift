@@ -3,13 +3,13 @@ enum ArkPixelSizes {
     static let resolutions = ["480p", "720p", "1080p"]
     static let ratios = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9"]
 
-    private static let seedance10: [String: [String: (Int, Int)]] = [
+    private static let sizes10: [String: [String: (Int, Int)]] = [
         "480p": ["16:9": (864, 480), "4:3": (736, 544), "1:1": (640, 640), "3:4": (544, 736), "9:16": (480, 864), "21:9": (960, 416)],
         "720p": ["16:9": (1248, 704), "4:3": (1120, 832), "1:1": (960, 960), "3:4": (832, 1120), "9:16": (704, 1248), "21:9": (1504, 640)],
         "1080p": ["16:9": (1920, 1088), "4:3": (1664, 1248), "1:1": (1440, 1440), "3:4": (1248, 1664), "9:16": (1088, 1920), "21:9": (2176, 928)],
     ]
 
-    private static let seedance15: [String: [String: (Int, Int)]] = [
+    private static let sizes15: [String: [String: (Int, Int)]] = [
         "480p": ["16:9": (864, 496), "4:3": (752, 560), "1:1": (640, 640), "3:4": (560, 752), "9:16": (496, 864), "21:9": (992, 432)],
         "720p": ["16:9": (1280, 720), "4:3": (1112, 834), "1:1": (960, 960), "3:4": (834, 1112), "9:16": (720, 1280), "21:9": (1470, 630)],
         "1080p": ["16:9": (1920, 1080), "4:3": (1664, 1248), "1:1": (1440, 1440), "3:4": (1248, 1664), "9:16": (1080, 1920), "21:9": (2206, 946)],
@@ -17,7 +17,7 @@ enum ArkPixelSizes {
 
     /// Width and height of the output; unknown combinations fall back to 16:9 at 720p.
     static func size(_ generation: ArkModelRules.Generation, resolution: String, ratio: String) -> (width: Int, height: Int) {
-        let table = generation == .seedance1_5 ? seedance15 : seedance10
+        let table = generation == .seedance15 ? sizes15 : sizes10
         return table[resolution]?[ratio] ?? (1280, 720)
     }
 

@@ -24,12 +24,13 @@ extension ChanjingEmulator {
         let spec = try ChanjingValidation.validate(body)
         if markers.rejection == .moderation { throw ChanjingAPIError.inputModerated }
 
-        let outcome: PlannedOutcome = switch markers.ending {
-        case .succeed: .succeed
-        case .expire: .expire
-        // EMULATOR ASSUMPTION: Chanjing gives failed tasks no code; an output-moderation failure reads like this.
-        case .failModeration: .fail(code: "moderation", message: "视频内容审核未通过,本次生成不消耗蝉豆")
-        }
+        let outcome: PlannedOutcome =
+            switch markers.ending {
+            case .succeed: .succeed
+            case .expire: .expire
+            // EMULATOR ASSUMPTION: Chanjing gives failed tasks no code; an output-moderation failure reads like this.
+            case .failModeration: .fail(code: "moderation", message: "视频内容审核未通过,本次生成不消耗蝉豆")
+            }
         let plan = EmulatedTaskPlan(
             model: spec.modelCode, fingerprint: Self.fingerprint(body), queueSeconds: configuration.queueSeconds,
             runSeconds: markers.runSeconds ?? configuration.runSeconds, outcome: outcome
@@ -60,10 +61,11 @@ extension ChanjingEmulator {
         let (items, total) = type == 4 ? await book.list(query, offset: (page - 1) * size, limit: size) : ([], 0)
         let now = await book.currentDate()
         let baseURL = address.baseURL
-        return Self.success(ChanjingPageAnswer(
-            list: items.map { ChanjingTaskObject($0, now: now, baseURL: baseURL) }, total: total,
-            pageInfo: .init(page: page, size: size, totalCount: total, totalPage: (total + size - 1) / size)
-        ))
+        return Self.success(
+            ChanjingPageAnswer(
+                list: items.map { ChanjingTaskObject($0, now: now, baseURL: baseURL) }, total: total,
+                pageInfo: .init(page: page, size: size, totalCount: total, totalPage: (total + size - 1) / size)
+            ))
     }
 
     /// Reads a JSON body; anything unreadable (not JSON, a field of the wrong type, too large) is code 400.

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import SeedGateCore
 
-/// A local HTTP imitation of Chanjing's AI-creation video API (facts: shared/providers/chanjing.md), for tests,
+/// A local HTTP imitation of Chanjing's AI-creation video API (facts: docs/providers/chanjing.md), for tests,
 /// benchmarks and the zero-credential demo.
 ///
 /// Flow, as on Chanjing: `POST /open/v1/access_token` with the app's `app_id` + `secret_key` issues a token that

@@ -173,7 +173,7 @@ struct ChanjingTaskObject: Encodable {
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(photoPathURL, forKey: .photoPathURL)   // null, as in [DOC-LIST]
+            try container.encode(photoPathURL, forKey: .photoPathURL) // null, as in [DOC-LIST]
             try container.encode(refPrompt, forKey: .refPrompt)
             try container.encode(clarity, forKey: .clarity)
             try container.encode(qualityMode, forKey: .qualityMode)

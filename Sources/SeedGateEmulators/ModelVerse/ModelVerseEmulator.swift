@@ -4,7 +4,7 @@ import Logging
 import SeedGateCore
 
 /// A local HTTP imitation of ModelVerse's (UCloud) generic task API as it serves Seedance 1.5 pro, for tests,
-/// benchmarks and the zero-credential demo (facts: shared/providers/modelverse.md, [S002]).
+/// benchmarks and the zero-credential demo (facts: docs/providers/modelverse.md, [S002]).
 ///
 /// Flow, as on ModelVerse: `POST /v1/tasks/submit` with `{"model", "input": {"content"}, "parameters"}` answers
 /// `{"output": {"task_id"}, "request_id"}`; the task is `Pending` for `configuration.queueSeconds`, `Running` for

@@ -95,7 +95,11 @@ public struct CallbackSender<Spec: Sendable>: Service {
                 let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
                 _ = try await response.body.collect(upTo: 1 << 20)
                 if (200..<300).contains(Int(response.status.code)) { return true }
-                logger.debug("callback refused", metadata: ["task.id": "\(taskID)", "status": "\(status.rawValue)", "http.status": "\(response.status.code)", "attempt": "\(attempt)"])
+                logger.debug(
+                    "callback refused",
+                    metadata: [
+                        "task.id": "\(taskID)", "status": "\(status.rawValue)", "http.status": "\(response.status.code)", "attempt": "\(attempt)",
+                    ])
             } catch {
                 if Task.isCancelled { return false }
                 logger.debug("callback failed", metadata: ["task.id": "\(taskID)", "status": "\(status.rawValue)", "attempt": "\(attempt)"])

@@ -12,7 +12,8 @@ enum EmulatorHelperRoutes {
     ]
 
     /// A 1×1 PNG.
-    static let pngBytes: [UInt8] = Array(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==") ?? Data())
+    static let pngBytes: [UInt8] = Array(
+        Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==") ?? Data())
 
     /// `GET /emulator/files/{taskID}.mp4|.png` (served while the task exists and has succeeded) and
     /// `GET /emulator/stats` (no authentication), plus `EmulatorFaultRoutes`.

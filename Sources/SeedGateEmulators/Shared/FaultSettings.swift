@@ -107,7 +107,8 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
             kinds.insert(.create)
         }
         if [readMalformed, readServerError, readDelayMs, readDelayCount, statusOverrideCount].contains(where: { $0 != nil })
-            || statusOverride != nil {
+            || statusOverride != nil
+        {
             kinds.insert(.read)
         }
         if dropCallbacks != nil || duplicateCallbacks != nil { kinds.insert(.callbacks) }

@@ -25,7 +25,9 @@ struct ArkError: Error, Sendable, Equatable {
     }
 
     static func invalidParameter(_ param: String, _ detail: String) -> ArkError {
-        ArkError(status: 400, code: "InvalidParameter", message: "The parameter `\(param)` specified in the request is not valid: \(detail).", param: param)
+        ArkError(
+            status: 400, code: "InvalidParameter", message: "The parameter `\(param)` specified in the request is not valid: \(detail).", param: param
+        )
     }
 
     static func missingParameter(_ param: String) -> ArkError {
@@ -38,7 +40,8 @@ struct ArkError: Error, Sendable, Equatable {
     static func modelNotFound(_ model: String, served: [String]) -> ArkError {
         ArkError(
             status: 404, code: "InvalidEndpointOrModel.NotFound",
-            message: "The model or endpoint \(model) does not exist or you do not have access to it. SeedGate serves \(served.joined(separator: ", ")) (or their provider model ids).",
+            message:
+                "The model or endpoint \(model) does not exist or you do not have access to it. SeedGate serves \(served.joined(separator: ", ")) (or their provider model ids).",
             param: "model"
         )
     }
@@ -71,13 +74,17 @@ struct ArkError: Error, Sendable, Equatable {
             if !others.isEmpty {
                 detail += " (other providers considered: " + others.map { "\($0.provider): \($0.reason)" }.joined(separator: "; ") + ")"
             }
-            self = param.isEmpty
+            self =
+                param.isEmpty
                 ? ArkError(status: 400, code: "InvalidParameter", message: "The request is not valid: \(detail).")
                 : .invalidParameter(param, detail)
-        case JobServiceError.notFound(let detail):
-            self.init(status: 404, code: "ResourceNotFound", message: detail, param: "id")
-        case JobServiceError.conflict(let detail):
-            self.init(status: 400, code: "InvalidAction.TaskNotCancellable", message: "The task cannot be cancelled or deleted now: \(detail).", param: "id")
+        case JobServiceError.notFound(let notFound):
+            self.init(status: 404, code: "ResourceNotFound", message: notFound.message, param: "id")
+        case JobServiceError.conflict(let conflict):
+            self.init(
+                status: 400, code: "InvalidAction.TaskNotCancellable", message: "The task cannot be cancelled or deleted now: \(conflict.message).",
+                param: "id"
+            )
         case JobServiceError.provider(let provider, let failure) where failure.kind == .rateLimited:
             self.init(
                 status: 429, code: "RateLimitExceeded", message: "\(provider): \(failure.summary)",
@@ -91,13 +98,14 @@ struct ArkError: Error, Sendable, Equatable {
         default:
             // Framework errors: the unified API's table decides the status, this facade the shape.
             let problem = ProblemDetails(error)
-            let code = switch problem.status {
-            case 401: "AuthenticationError"
-            case 404: "ResourceNotFound"
-            case 413: "RequestBodyTooLarge"
-            case 500...: "InternalServiceError"
-            default: "InvalidParameter"
-            }
+            let code =
+                switch problem.status {
+                case 401: "AuthenticationError"
+                case 404: "ResourceNotFound"
+                case 413: "RequestBodyTooLarge"
+                case 500...: "InternalServiceError"
+                default: "InvalidParameter"
+                }
             self.init(status: problem.status, code: code, message: problem.detail ?? problem.title, param: problem.field ?? "")
         }
     }

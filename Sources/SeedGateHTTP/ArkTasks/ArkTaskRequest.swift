@@ -70,7 +70,9 @@ struct ArkTaskRequest: Decodable, Sendable {
         if callbackURL != nil {
             throw .invalidParameter("callback_url", "SeedGate does not send Ark-shaped callbacks; poll the task, or subscribe to SeedGate's webhooks")
         }
-        for (name, set) in [("tools", tools != nil), ("output_format", outputFormat != nil), ("omni_reference_task_type", omniReferenceTaskType != nil)] where set {
+        for (name, set) in [
+            ("tools", tools != nil), ("output_format", outputFormat != nil), ("omni_reference_task_type", omniReferenceTaskType != nil),
+        ] where set {
             throw .invalidParameter(name, "is not supported by the models SeedGate serves")
         }
         var tier: ServiceTier?
@@ -90,7 +92,8 @@ struct ArkTaskRequest: Decodable, Sendable {
                 prompt = text
             case "image_url":
                 guard let url = item.imageURL?.url, !url.isEmpty else {
-                    throw ArkError(status: 400, code: "InvalidImageURL.EmptyURL", message: "The image URL is empty.", param: "content[\(index)].image_url.url")
+                    throw ArkError(
+                        status: 400, code: "InvalidImageURL.EmptyURL", message: "The image URL is empty.", param: "content[\(index)].image_url.url")
                 }
                 guard let role = Self.role(item.role) else {
                     throw .invalidParameter("content[\(index)].role", "must be first_frame, last_frame or reference_image")
@@ -103,7 +106,8 @@ struct ArkTaskRequest: Decodable, Sendable {
             case nil:
                 throw .missingParameter("content[\(index)].type")
             case let other?:
-                throw .invalidParameter("content[\(index)].type", "\(other) is not supported by the models SeedGate serves (text, image_url or draft_task)")
+                throw .invalidParameter(
+                    "content[\(index)].type", "\(other) is not supported by the models SeedGate serves (text, image_url or draft_task)")
             }
         }
         let spec = JobSpec(

@@ -46,7 +46,8 @@ struct ArkTasksRoutes: Sendable {
         } catch {
             let failure = ArkError(error, imageIndexes: imageIndexes)
             if failure.status >= 500 {
-                context.logger.error("ark facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
+                context.logger.error(
+                    "ark facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
             }
             return failure.response(requestID: context.logger[metadataKey: "request.id"].map { "\($0)" })
         }
@@ -120,13 +121,13 @@ struct ArkTasksRoutes: Sendable {
             return FacadeJSON.response(ArkEmptyObject())
         case .queued, .running:
             do {
-                _ = try await FacadeCancel.cancel(jobs, id: id, tenant: Caller.current.visibleTenant)
-            } catch JobServiceError.conflict(let reason) {
+                _ = try await jobs.cancel(id: id, tenant: Caller.current.visibleTenant, patience: FacadeCancel.patience)
+            } catch JobServiceError.conflict(let conflict) {
                 let fresh = try await find(id)
                 if [.succeeded, .failed, .expired].contains(fresh.status) { return FacadeJSON.response(ArkEmptyObject()) }
                 throw ArkError(
                     status: 400, code: "InvalidAction.TaskNotCancellable",
-                    message: "The task \(id) cannot be cancelled or deleted in its current status \(fresh.status.rawValue): \(reason).", param: "id"
+                    message: "The task \(id) cannot be cancelled or deleted in its current status \(fresh.status.rawValue): \(conflict.message).", param: "id"
                 )
             }
             return FacadeJSON.response(ArkEmptyObject())

@@ -57,11 +57,11 @@ struct OpenAIError: Error, Sendable, Equatable {
                 message += " (other providers considered: " + others.map { "\($0.provider): \($0.reason)" }.joined(separator: "; ") + ")"
             }
             self.init(status: 400, message: message, param: param, code: failure.code == .unsupported ? "unsupported_value" : "invalid_value")
-        case JobServiceError.notFound(let detail):
-            self.init(status: 404, message: detail, code: "not_found")
-        case JobServiceError.conflict(let detail):
+        case JobServiceError.notFound(let notFound):
+            self.init(status: 404, message: notFound.message, code: "not_found")
+        case JobServiceError.conflict(let conflict):
             // 400, not 409: the SDK retries 409s, and a state conflict does not go away by retrying at once.
-            self.init(status: 400, message: detail, code: "invalid_state")
+            self.init(status: 400, message: conflict.message, code: "invalid_state")
         case JobServiceError.provider(let provider, let failure) where failure.kind == .rateLimited:
             self.init(
                 status: 429, message: "\(provider): \(failure.summary)", code: "rate_limit_exceeded",
@@ -92,7 +92,8 @@ struct OpenAIError: Error, Sendable, Equatable {
     func response() -> Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return FacadeJSON.response(Body(error: .init(message: message, type: type, param: param, code: code)), status: .init(code: status), headers: headers)
+        return FacadeJSON.response(
+            Body(error: .init(message: message, type: type, param: param, code: code)), status: .init(code: status), headers: headers)
     }
 
     private struct Body: Encodable {

@@ -53,7 +53,8 @@ struct OpenAIVideoRequest: Sendable, Equatable {
         imageURL = text("input_reference[image_url]")
         fileID = text("input_reference[file_id]")
         if let reference = form.part("input_reference") {
-            imageURL = reference.filename == nil && reference.contentType == nil
+            imageURL =
+                reference.filename == nil && reference.contentType == nil
                 ? reference.text : try Self.dataURL(reference)
         }
     }
@@ -89,11 +90,14 @@ struct OpenAIVideoRequest: Sendable, Equatable {
     /// The SeedGate request, after the checks only this facade can make (model name, seconds, size, file ids).
     func createJob(catalogue: ModelCatalogue) throws(OpenAIError) -> CreateJob {
         guard let name = model?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-            throw OpenAIError.invalid("model", "Missing required parameter: 'model'. SeedGate serves \(catalogue.modelNames.joined(separator: ", ")).", code: "missing_required_parameter")
+            throw OpenAIError.invalid(
+                "model", "Missing required parameter: 'model'. SeedGate serves \(catalogue.modelNames.joined(separator: ", ")).",
+                code: "missing_required_parameter")
         }
         guard let canonical = FacadeModels.canonical(name, in: catalogue) else {
             let served = catalogue.modelNames.joined(separator: ", ")
-            let message = name.lowercased().hasPrefix("sora")
+            let message =
+                name.lowercased().hasPrefix("sora")
                 ? "The model '\(name)' is not available here: SeedGate generates videos with ByteDance Seedance models. Use one of: \(served)."
                 : "The model '\(name)' does not exist. Use one of: \(served)."
             throw OpenAIError.invalid("model", message, code: "model_not_found")
@@ -114,7 +118,9 @@ struct OpenAIVideoRequest: Sendable, Equatable {
             (resolution, ratio) = mapped
         }
         if fileID != nil, imageURL == nil {
-            throw OpenAIError.invalid("input_reference", "input_reference.file_id is not supported: upload the image, or give input_reference.image_url.", code: "unsupported_value")
+            throw OpenAIError.invalid(
+                "input_reference", "input_reference.file_id is not supported: upload the image, or give input_reference.image_url.",
+                code: "unsupported_value")
         }
         let images = imageURL.map { [ImageInput(url: $0, role: .firstFrame)] } ?? []
         let spec = JobSpec(
@@ -131,7 +137,8 @@ struct OpenAIVideoRequest: Sendable, Equatable {
         if format == "jpg" { format = "jpeg" }
         if format == nil || !DataImageFormats.known.contains(format!) { format = DataImageFormats.sniff(part.data) }
         guard let format else {
-            throw OpenAIError.invalid("input_reference", "input_reference must be an image (jpeg, png, webp, bmp, tiff, gif, heic or heif).", code: "unsupported_file")
+            throw OpenAIError.invalid(
+                "input_reference", "input_reference must be an image (jpeg, png, webp, bmp, tiff, gif, heic or heif).", code: "unsupported_file")
         }
         return "data:image/\(format);base64,\(part.data.base64EncodedString())"
     }

@@ -46,7 +46,8 @@ struct OpenAIVideosRoutes: Sendable {
         } catch {
             let failure = OpenAIError(error)
             if failure.status >= 500 {
-                context.logger.error("openai facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
+                context.logger.error(
+                    "openai facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
             }
             return failure.response()
         }
@@ -70,7 +71,9 @@ struct OpenAIVideosRoutes: Sendable {
         let query = request.uri.queryParameters
         var limit = 20
         if let raw = query.get("limit") {
-            guard let value = Int(raw), (1...100).contains(value) else { throw OpenAIError.invalid("limit", "Invalid 'limit': expected an integer between 1 and 100.") }
+            guard let value = Int(raw), (1...100).contains(value) else {
+                throw OpenAIError.invalid("limit", "Invalid 'limit': expected an integer between 1 and 100.")
+            }
             limit = value
         }
         let order = query.get("order") ?? "desc"
@@ -93,7 +96,8 @@ struct OpenAIVideosRoutes: Sendable {
             // The store lists newest first only: read the newer jobs (down to `after`) and turn them round.
             let scan = try await JobScan.newestFirst(jobs, base, stop: { job in after.map { job.id <= $0 } ?? false })
             if scan.truncated {
-                throw OpenAIError.invalid("order", "order=asc can page through at most the \(JobScan.cap) newest videos; use order=desc, or give a more recent 'after'.")
+                throw OpenAIError.invalid(
+                    "order", "order=asc can page through at most the \(JobScan.cap) newest videos; use order=desc, or give a more recent 'after'.")
             }
             let ascending = scan.jobs.reversed()
             (page, hasMore) = (Array(ascending.prefix(limit)), ascending.count > limit)
@@ -106,11 +110,11 @@ struct OpenAIVideosRoutes: Sendable {
         let job = try await find(id)
         guard !job.status.isTerminal else { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
         do {
-            _ = try await FacadeCancel.cancel(jobs, id: job.id.rawValue, tenant: Caller.current.visibleTenant)
-        } catch JobServiceError.conflict(let reason) {
+            _ = try await jobs.cancel(id: job.id.rawValue, tenant: Caller.current.visibleTenant, patience: FacadeCancel.patience)
+        } catch JobServiceError.conflict(let conflict) {
             // The job may have ended meanwhile; otherwise the provider cannot cancel it in its current state.
             if try await find(id).status.isTerminal { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
-            throw OpenAIError(status: 400, message: "The video cannot be cancelled now: \(reason)", code: "video_not_cancellable")
+            throw OpenAIError(status: 400, message: "The video cannot be cancelled now: \(conflict.message)", code: "video_not_cancellable")
         }
         return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: true))
     }
@@ -123,7 +127,9 @@ struct OpenAIVideosRoutes: Sendable {
         }
         switch job.status {
         case .queued, .running:
-            throw OpenAIError(status: 400, message: "The video is not ready: it is \(OpenAIVideo.status(job.status)). Poll it until it is completed.", code: "video_not_ready")
+            throw OpenAIError(
+                status: 400, message: "The video is not ready: it is \(OpenAIVideo.status(job.status)). Poll it until it is completed.",
+                code: "video_not_ready")
         case .failed, .cancelled, .expired:
             throw OpenAIError(status: 404, message: "The video failed, so it has no content.", code: "not_found")
         case .succeeded:
@@ -136,7 +142,8 @@ struct OpenAIVideosRoutes: Sendable {
         default: url = nil
         }
         guard let url else {
-            let message = variant == "thumbnail"
+            let message =
+                variant == "thumbnail"
                 ? "This video has no thumbnail: SeedGate has a last frame only where the provider returned one."
                 : "This video has no \(variant)."
             throw OpenAIError(status: 404, message: message, param: "variant", code: "not_found")

@@ -73,7 +73,7 @@ public struct AceDataAdapter: ProviderAdapter {
     /// Reads a callback body: the final generate response, `task_id` being AceData's task id.
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
         guard let answer = try? JSONDecoder().decode(AceDataGenerateResponse.self, from: body),
-              let taskID = answer.taskID, !taskID.isEmpty
+            let taskID = answer.taskID, !taskID.isEmpty
         else {
             throw ProviderError(
                 .malformedResponse,
@@ -91,7 +91,7 @@ public struct AceDataAdapter: ProviderAdapter {
         let response: UpstreamResponse
         do {
             response = try await send(Self.tasksPath, body: JSONExchange.encode(AceDataTasksQuery.retrieve(taskID)), call: .task, context: context)
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return .notFound
         }
         if let record = try? JSONDecoder().decode(AceDataTaskRecord.self, from: response.body) {
@@ -121,13 +121,13 @@ public struct AceDataAdapter: ProviderAdapter {
 
     /// POSTs one JSON body; transport failures, non-2xx answers and 2xx `success: false` refusals that name no
     /// task become `ProviderError`s.
-    private func send(_ path: String, body: Data, call: AceDataErrors.Call, context: ProviderContext) async throws(ProviderError) -> UpstreamResponse {
+    private func send(_ path: String, body: Data, call: AceDataErrors.Call, context: ProviderContext) async throws(ProviderError) -> UpstreamResponse
+    {
         try await JSONExchange.send(
             "POST", path, body: body, authorization: "Bearer \(try context.credentials.required("api_key"))",
             context: context, classify: { AceDataErrors.error(for: $0, call: call) }
         )
     }
-
 
     private func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
         guard let value = try? JSONDecoder().decode(type, from: response.body) else {

@@ -70,7 +70,7 @@ enum AceDataErrors {
     /// `Retry-After` in seconds; the HTTP-date form reads as absent. (AceData documents no such header.)
     static func retryAfter(_ headers: [String: String]) -> Double? {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces),
-              let seconds = Double(value), seconds >= 0, seconds.isFinite
+            let seconds = Double(value), seconds >= 0, seconds.isFinite
         else { return nil }
         return seconds
     }

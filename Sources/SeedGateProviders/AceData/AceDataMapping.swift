@@ -1,7 +1,7 @@
 import Foundation
 import SeedGateCore
 
-/// Translation between SeedGate's vocabulary and AceData's Seedance API (facts: shared/providers/acedata.md).
+/// Translation between SeedGate's vocabulary and AceData's Seedance API (facts: docs/providers/acedata.md).
 enum AceDataMapping {
     /// The word a snapshot carries while AceData has nothing to say yet: a task record without a `response`
     /// has no status word of its own. [DOCS-TASKS] (INFERRED: no `response` until the task completes)
@@ -119,14 +119,15 @@ enum AceDataMapping {
     static func jobError(_ detail: AceDataErrorDetail?, ended: JobStatus, provider: ProviderID) -> JobError? {
         guard let detail, detail.code != nil || detail.message != nil else { return nil }
         let code = ended == .expired ? .expired : jobErrorCode(forProviderCode: detail.code)
-        let what = switch code {
-        case .contentModerated: "moderation refused the content"
-        case .invalidRequest: "a parameter was rejected"
-        case .expired: "the task expired before it finished"
-        case .providerQuotaExceeded: "the account's balance is used up"
-        case .providerAuthFailed: "the credentials were refused"
-        default: "the generation failed"
-        }
+        let what =
+            switch code {
+            case .contentModerated: "moderation refused the content"
+            case .invalidRequest: "a parameter was rejected"
+            case .expired: "the task expired before it finished"
+            case .providerQuotaExceeded: "the account's balance is used up"
+            case .providerAuthFailed: "the credentials were refused"
+            default: "the generation failed"
+            }
         return JobError(code: code, message: "\(provider): \(what)", providerCode: detail.code, providerMessage: detail.message)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-// AceData's Seedance JSON, field for field as on the wire (facts: shared/providers/acedata.md, [S003]
+// AceData's Seedance JSON, field for field as on the wire (facts: docs/providers/acedata.md, [S003]
 // [DOCS-VIDEOS] [DOCS-TASKS]). Requests encode an optional only when it is set, so an explicit `false` reaches
 // AceData while an absent field stays absent. Responses are read tolerantly: only a task record's `id` is
 // required; any other field that is missing, null or of an unexpected type reads as absent, and unknown fields

@@ -57,7 +57,7 @@ enum ArkErrors {
     /// `Retry-After` in seconds (on a 429, or a 503 that sends it); the HTTP-date form reads as absent.
     static func retryAfter(_ headers: [String: String]) -> Double? {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces),
-              let seconds = Double(value), seconds >= 0, seconds.isFinite
+            let seconds = Double(value), seconds >= 0, seconds.isFinite
         else { return nil }
         return seconds
     }

@@ -1,7 +1,7 @@
 import Foundation
 import SeedGateCore
 
-/// Translation between SeedGate's vocabulary and the Ark task API's (facts: shared/providers/volcengine-ark.md).
+/// Translation between SeedGate's vocabulary and the Ark task API's (facts: docs/providers/volcengine-ark.md).
 enum ArkMapping {
     /// How long Ark keeps a result's `video_url` / `last_frame_url` after the task's last update. [REF-GET]
     static let resultURLLifetime: TimeInterval = 24 * 60 * 60
@@ -128,11 +128,12 @@ enum ArkMapping {
     static func jobError(_ error: ArkTaskError, provider: ProviderID) -> JobError? {
         guard error.code != nil || error.message != nil else { return nil }
         let code = jobErrorCode(forProviderCode: error.code)
-        let what = switch code {
-        case .contentModerated: "moderation refused the content"
-        case .invalidRequest: "a parameter was rejected"
-        default: "the generation failed"
-        }
+        let what =
+            switch code {
+            case .contentModerated: "moderation refused the content"
+            case .invalidRequest: "a parameter was rejected"
+            default: "the generation failed"
+            }
         return JobError(
             code: code, message: "\(provider): \(what)", providerCode: error.code, providerMessage: error.message
         )

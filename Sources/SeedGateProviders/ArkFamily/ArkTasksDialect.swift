@@ -5,7 +5,7 @@ import SeedGateCore
 /// ModelArk): the same paths, bodies, statuses and errors, at another base URL with other model ids, both of
 /// which come from the provider's manifest. An adapter for such a provider only names itself and delegates here.
 ///
-/// Calls (paths under the configured base URL; facts: shared/providers/volcengine-ark.md):
+/// Calls (paths under the configured base URL; facts: docs/providers/volcengine-ark.md):
 /// - create: `POST /api/v3/contents/generations/tasks` → `{"id"}`;
 /// - one task: `GET …/tasks/{id}`;
 /// - several tasks: `GET …/tasks?page_num=1&page_size=n&filter.task_ids=a&filter.task_ids=b`, once per service tier
@@ -79,7 +79,7 @@ public struct ArkTasksDialect: Sendable {
         let response: UpstreamResponse
         do {
             response = try await send("GET", taskPath(taskID), call: .task, context: context)
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return .notFound
         }
         let task = try decode(ArkTask.self, from: response, expected: "a task object")

@@ -1,6 +1,6 @@
 import Foundation
 
-// The Ark task API's JSON, field for field as on the wire (facts: shared/providers/volcengine-ark.md,
+// The Ark task API's JSON, field for field as on the wire (facts: docs/providers/volcengine-ark.md,
 // [REF-CREATE] [REF-GET] [REF-LIST] [REF-ERR]). Requests encode an optional only when it is set, so an
 // explicit `false` or `0` reaches Ark while an absent field stays absent. Responses are read tolerantly:
 // only a task's `id` and `status` are required; any other field that is missing, null or of an unexpected

@@ -2,7 +2,7 @@ import Foundation
 import SeedGateCore
 
 /// BytePlus ModelArk, `https://ark.ap-southeast.bytepluses.com` (region ap-southeast-1), ByteDance's international
-/// Seedance API. It speaks exactly Volcengine Ark's task dialect (shared/providers/byteplus-modelark.md, [S001]):
+/// Seedance API. It speaks exactly Volcengine Ark's task dialect (docs/providers/byteplus-modelark.md, [S001]):
 /// SeedGate creates a task with `POST /api/v3/contents/generations/tasks` (API key as `Authorization: Bearer`),
 /// gets back only its id (`cgt-…`), then follows it through `queued → running → succeeded | failed | expired` (or
 /// `cancelled`, via `DELETE` while queued) by listing many tasks at once with `filter.task_ids` and, when a

@@ -3,7 +3,7 @@ import Logging
 import SeedGateCore
 
 /// Chanjing (蝉镜), `https://open-api.chanjing.cc`, a reseller that serves Seedance 1.0 through its "AI creation"
-/// API. Flow (facts: shared/providers/chanjing.md, [S004]):
+/// API. Flow (facts: docs/providers/chanjing.md, [S004]):
 /// 1. `POST /open/v1/access_token` with `{"app_id", "secret_key"}` → `data.access_token`, valid one day, expiring at
 ///    the Unix time `data.expire_in`. Issuing a token invalidates the previous one, so the adapter keeps one token
 ///    per credential in a `ChanjingTokenCache`, refreshed 5 minutes early by one caller at a time.
@@ -120,9 +120,11 @@ public struct ChanjingAdapter: ProviderAdapter {
         let (response, head) = try await send(method, path, query: query, body: body, token: token, context: context)
         guard let code = head.code, ChanjingErrors.tokenRejectedCodes.contains(code) else { return (response, head) }
 
-        context.logger.notice("chanjing rejected the access token; refreshing it once", metadata: [
-            "provider.code": "\(code)", "trace_id": "\(head.traceID ?? "-")",
-        ])
+        context.logger.notice(
+            "chanjing rejected the access token; refreshing it once",
+            metadata: [
+                "provider.code": "\(code)", "trace_id": "\(head.traceID ?? "-")",
+            ])
         let replacement = try await tokens.replacement(for: token, key: key, transport: context.transport, exchange: exchange)
         return try await send(method, path, query: query, body: body, token: replacement, context: context)
     }
@@ -181,8 +183,8 @@ public struct ChanjingAdapter: ProviderAdapter {
         try await JSONExchange.transmit(request, context: context, classify: ChanjingErrors.error(for:))
     }
 
-
-    private static func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value {
+    private static func decode<Value: Decodable>(_ type: Value.Type, from response: UpstreamResponse, expected: String) throws(ProviderError) -> Value
+    {
         guard let value = try? JSONDecoder().decode(type, from: response.body) else {
             throw ChanjingErrors.malformed(response, expected: expected)
         }

@@ -63,13 +63,14 @@ enum ChanjingErrors {
     /// The error for a non-2xx answer (Chanjing itself answers 200; these come from a proxy or a future change).
     static func error(for response: UpstreamResponse) -> ProviderError {
         let head = try? JSONDecoder().decode(ChanjingEnvelopeHead.self, from: response.body)
-        let kind: ProviderError.Kind = switch response.status {
-        case 401, 403: .unauthorized
-        case 429: .rateLimited
-        case 408, 500...599: .unavailable
-        case 400...499: .invalidRequest
-        default: .malformedResponse
-        }
+        let kind: ProviderError.Kind =
+            switch response.status {
+            case 401, 403: .unauthorized
+            case 429: .rateLimited
+            case 408, 500...599: .unavailable
+            case 400...499: .invalidRequest
+            default: .malformedResponse
+            }
         return ProviderError(
             kind, httpStatus: response.status, providerCode: head?.code.map(String.init),
             providerMessage: head?.msg ?? bodySnippet(response.body), retryAfter: retryAfter(response.headers)
@@ -100,7 +101,7 @@ enum ChanjingErrors {
     /// `Retry-After` in seconds, when a proxy sends it (Chanjing documents none).
     static func retryAfter(_ headers: [String: String]) -> Double? {
         guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces),
-              let seconds = Double(value), seconds >= 0, seconds.isFinite
+            let seconds = Double(value), seconds >= 0, seconds.isFinite
         else { return nil }
         return seconds
     }

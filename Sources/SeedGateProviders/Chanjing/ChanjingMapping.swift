@@ -1,7 +1,7 @@
 import Foundation
 import SeedGateCore
 
-/// Translation between SeedGate's vocabulary and Chanjing's ai_creation API (facts: shared/providers/chanjing.md,
+/// Translation between SeedGate's vocabulary and Chanjing's ai_creation API (facts: docs/providers/chanjing.md,
 /// shared/provider-docs/chanjing-seedance-lite.zh.md).
 enum ChanjingMapping {
     /// `creation_type` of a video task (3 is an image). [S004]

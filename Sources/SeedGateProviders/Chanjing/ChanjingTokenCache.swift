@@ -73,7 +73,9 @@ actor ChanjingTokenCache {
 
     /// A replacement for a token Chanjing rejected: the token another caller already fetched in its place, the
     /// refresh under way, or a new exchange (only when the rejected token is still the cached one).
-    func replacement(for rejected: ChanjingToken, key: Key, transport: any UpstreamTransport, exchange: @escaping Exchange) async throws(ProviderError) -> ChanjingToken {
+    func replacement(for rejected: ChanjingToken, key: Key, transport: any UpstreamTransport, exchange: @escaping Exchange)
+        async throws(ProviderError) -> ChanjingToken
+    {
         switch current(key, transport: transport) {
         case .ready(let token) where token.value != rejected.value:
             return token
@@ -102,7 +104,9 @@ actor ChanjingTokenCache {
 
     /// Starts the one exchange for `key`. The task runs on this actor (it inherits the isolation) and records its own
     /// outcome before anyone awaiting it resumes.
-    private func refresh(_ key: Key, transport: any UpstreamTransport, exchange: @escaping Exchange) -> Task<Result<ChanjingToken, ProviderError>, Never> {
+    private func refresh(_ key: Key, transport: any UpstreamTransport, exchange: @escaping Exchange) -> Task<
+        Result<ChanjingToken, ProviderError>, Never
+    > {
         nextRefreshID += 1
         let id = nextRefreshID
         let task = Task { () -> Result<ChanjingToken, ProviderError> in

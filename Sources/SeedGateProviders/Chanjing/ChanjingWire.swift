@@ -1,6 +1,6 @@
 import Foundation
 
-// Chanjing Open API JSON, field for field as on the wire (facts: shared/providers/chanjing.md, [S004] [DOC-LIST]
+// Chanjing Open API JSON, field for field as on the wire (facts: docs/providers/chanjing.md, [S004] [DOC-LIST]
 // [CJ-SKILLS]). Every answer is the envelope `{"trace_id", "code", "msg", "data"}` with `code == 0` on success.
 // Requests encode an optional only when it is set. Responses are read tolerantly: only a task's `unique_id` and
 // `progress_desc` are required; any other field that is missing, null or of an unexpected type reads as absent,

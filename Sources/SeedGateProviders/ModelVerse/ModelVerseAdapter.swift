@@ -2,7 +2,7 @@ import Foundation
 import SeedGateCore
 
 /// ModelVerse (UCloud 优云智算), `https://api.modelverse.cn`, a reseller that serves Seedance 1.5 pro through its
-/// generic asynchronous task API (facts: shared/providers/modelverse.md, [S002]).
+/// generic asynchronous task API (facts: docs/providers/modelverse.md, [S002]).
 ///
 /// Flow: SeedGate submits with `POST /v1/tasks/submit` and the body `{"model", "input": {"content": […]},
 /// "parameters": {…}}` (Ark's content items, generation settings nested under `parameters`), authenticated with the
@@ -66,7 +66,7 @@ public struct ModelVerseAdapter: ProviderAdapter {
             response = try await send(
                 "GET", Self.statusPath, query: [QueryItem("task_id", taskID)], call: .status, context: context
             )
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return .notFound
         }
         let answer = try decode(ModelVerseStatusResponse.self, from: response, expected: "output.task_id and output.task_status")

@@ -21,14 +21,15 @@ enum ModelVerseErrors {
         let kind: ProviderError.Kind
         switch response.status {
         case 400:
-            kind = if let code, moderationCodes.contains(code) {
-                .contentModerated
-            } else if code == "model_error" {
-                // "No permission to use the model": the key's model allow-list; another provider may serve it.
-                .unauthorized
-            } else {
-                .invalidRequest
-            }
+            kind =
+                if let code, moderationCodes.contains(code) {
+                    .contentModerated
+                } else if code == "model_error" {
+                    // "No permission to use the model": the key's model allow-list; another provider may serve it.
+                    .unauthorized
+                } else {
+                    .invalidRequest
+                }
         case 401:
             kind = .unauthorized
         case 402:

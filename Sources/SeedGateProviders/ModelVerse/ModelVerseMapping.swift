@@ -1,7 +1,7 @@
 import Foundation
 import SeedGateCore
 
-/// Translation between SeedGate's vocabulary and ModelVerse's task API (facts: shared/providers/modelverse.md, [S002]).
+/// Translation between SeedGate's vocabulary and ModelVerse's task API (facts: docs/providers/modelverse.md, [S002]).
 enum ModelVerseMapping {
     /// How long a result URL is kept after the task finished. Not stated for Seedance; the Veo-3.1 doc on the same
     /// `/v1/tasks` endpoints says 24 h by default (modelverse.md, Results: INFERRED the same applies).
@@ -91,11 +91,12 @@ enum ModelVerseMapping {
     static func jobError(_ message: String?, provider: ProviderID) -> JobError {
         let providerCode = upstreamCode(in: message)
         let code = jobErrorCode(providerCode: providerCode, message: message)
-        let what = switch code {
-        case .contentModerated: "moderation refused the content"
-        case .invalidRequest: "a parameter was rejected"
-        default: "the generation failed"
-        }
+        let what =
+            switch code {
+            case .contentModerated: "moderation refused the content"
+            case .invalidRequest: "a parameter was rejected"
+            default: "the generation failed"
+            }
         return JobError(code: code, message: "\(provider): \(what)", providerCode: providerCode, providerMessage: message)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-// ModelVerse's generic async-task JSON, field for field as on the wire (facts: shared/providers/modelverse.md,
+// ModelVerse's generic async-task JSON, field for field as on the wire (facts: docs/providers/modelverse.md,
 // [S002]). Requests encode an optional only when it is set, so an explicit `false` (ModelVerse's own default for
 // `generate_audio` is false, Ark's is true) reaches the provider. Responses are read tolerantly: only a task's
 // `output.task_id` (and on a status answer `output.task_status`) is required; anything else that is missing, null

@@ -9,14 +9,12 @@ import ServiceLifecycle
 public struct MetricsSamplerService: Service {
     let jobs: JobService
     let metrics: SeedGateMetrics
-    let breakers: CircuitBreakers
     let interval: Duration
     let logger: Logger
 
-    public init(jobs: JobService, metrics: SeedGateMetrics, breakers: CircuitBreakers, interval: Duration = .seconds(5), logger: Logger) {
+    public init(jobs: JobService, metrics: SeedGateMetrics, interval: Duration = .seconds(5), logger: Logger) {
         self.jobs = jobs
         self.metrics = metrics
-        self.breakers = breakers
         self.interval = interval
         self.logger = logger
     }
@@ -33,20 +31,21 @@ public struct MetricsSamplerService: Service {
     }
 
     func sample() async throws {
-        let open = try await jobs.store.openJobCounts()
+        let open = try await jobs.openJobCounts()
         for status in [JobStatus.queued, .running] { metrics.gauge("seedgate_jobs_open", [("status", status.rawValue)], open[status] ?? 0) }
-        metrics.gauge("seedgate_queue_depth", [], try await jobs.store.queuePosition(of: JobID.last))
-        let inFlight = try await jobs.store.inFlightCounts()
+        metrics.gauge("seedgate_queue_depth", [], try await jobs.queueDepth())
+        let inFlight = try await jobs.inFlightCounts()
         for provider in jobs.providers.all {
             for offering in provider.manifest.models {
                 let key = ProviderModel(provider: provider.id, model: offering.name)
                 metrics.gauge("seedgate_upstream_in_flight", [("provider", provider.id.rawValue), ("model", offering.name)], inFlight[key] ?? 0)
             }
-            let state = switch breakers.state(provider.id) {
-            case .closed: 0
-            case .halfOpen: 1
-            case .open: 2
-            }
+            let state =
+                switch jobs.breakers.state(provider.id) {
+                case .closed: 0
+                case .halfOpen: 1
+                case .open: 2
+                }
             metrics.gauge("seedgate_circuit_state", [("provider", provider.id.rawValue)], state)
         }
     }

@@ -23,16 +23,22 @@ public final class SeedGateMetrics: JobObserver, Sendable {
                 .recordSeconds(max(0, accepted.timeIntervalSince(new.createdAt)))
         }
         if new.status.isTerminal, old.map({ !$0.status.isTerminal }) ?? true {
-            Counter(label: "seedgate_jobs_finished_total", dimensions: [
-                ("model", new.model), ("provider", new.provider?.rawValue ?? "-"), ("status", new.status.rawValue),
-                ("code", new.error?.code.rawValue ?? "-"),
-            ], factory: factory).increment()
+            Counter(
+                label: "seedgate_jobs_finished_total",
+                dimensions: [
+                    ("model", new.model), ("provider", new.provider?.rawValue ?? "-"), ("status", new.status.rawValue),
+                    ("code", new.error?.code.rawValue ?? "-"),
+                ], factory: factory
+            ).increment()
         }
     }
 
     public func unrecognisedStatus(provider: ProviderID, raw: String) {
-        Counter(label: "seedgate_upstream_unrecognised_status_total", dimensions: [("provider", provider.rawValue), ("status", String(raw.prefix(32)))], factory: factory)
-            .increment()
+        Counter(
+            label: "seedgate_upstream_unrecognised_status_total", dimensions: [("provider", provider.rawValue), ("status", String(raw.prefix(32)))],
+            factory: factory
+        )
+        .increment()
     }
 
     public func checkStarted(lateBy seconds: TimeInterval) {
@@ -43,10 +49,16 @@ public final class SeedGateMetrics: JobObserver, Sendable {
 
     /// One call to a provider: `operation` is submit, fetch or cancel; `outcome` is ok or the error kind.
     public func upstreamCall(provider: ProviderID, operation: String, outcome: String, seconds: Double) {
-        Counter(label: "seedgate_upstream_requests_total", dimensions: [("provider", provider.rawValue), ("operation", operation), ("outcome", outcome)], factory: factory)
-            .increment()
-        CoreMetrics.Timer(label: "seedgate_upstream_request_duration_seconds", dimensions: [("provider", provider.rawValue), ("operation", operation)], factory: factory)
-            .recordSeconds(seconds)
+        Counter(
+            label: "seedgate_upstream_requests_total", dimensions: [("provider", provider.rawValue), ("operation", operation), ("outcome", outcome)],
+            factory: factory
+        )
+        .increment()
+        CoreMetrics.Timer(
+            label: "seedgate_upstream_request_duration_seconds", dimensions: [("provider", provider.rawValue), ("operation", operation)],
+            factory: factory
+        )
+        .recordSeconds(seconds)
     }
 
     /// One webhook attempt: delivered, failed (will retry) or dead (given up).

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension DestinationGuard {
@@ -106,7 +106,7 @@ extension DestinationGuard {
                 switch tail {
                 case [0, 0, 0, 0]: return .unspecified
                 case [0, 0, 0, 1]: return .loopback
-                default: return category(ipv4: tail)  // IPv4-compatible (deprecated, but still parsed by stacks)
+                default: return category(ipv4: tail) // IPv4-compatible (deprecated, but still parsed by stacks)
                 }
             }
             if head == mappedPrefix || head == nat64Prefix { return category(ipv4: tail) }

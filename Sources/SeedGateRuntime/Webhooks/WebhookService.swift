@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Standard Webhooks and POSTs it. A 2xx delivers; anything else is retried on `schedule` (exponential backoff with
 /// jitter) until its window closes, then dead-lettered. Delivery is at least once: receivers dedupe on `webhook-id`.
 public struct WebhookService: Service {
-    let store: any JobStore
+    let jobs: JobService
     let client: HTTPClient
     let signer: WebhookSigner
     let destinations: DestinationGuard
@@ -27,11 +27,11 @@ public struct WebhookService: Service {
     let timeout: TimeAmount = .seconds(10)
 
     public init(
-        store: any JobStore, client: HTTPClient, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
+        jobs: JobService, client: HTTPClient, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
         render: @escaping @Sendable (Job) -> Data, metrics: SeedGateMetrics? = nil, logger: Logger = Logger(label: "seedgate.webhooks")
     ) {
         self.metrics = metrics
-        self.store = store
+        self.jobs = jobs
         self.client = client
         self.signer = signer
         self.destinations = destinations
@@ -45,8 +45,7 @@ public struct WebhookService: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             var claimed: [ClaimedDelivery] = []
             do {
-                let now = Date()
-                claimed = try await store.claimDueDeliveries(dueBy: now, limit: batchSize, leaseUntil: now.addingTimeInterval(lease))
+                claimed = try await jobs.claimDueDeliveries(limit: batchSize, lease: lease)
             } catch {
                 logger.error("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
             }
@@ -80,7 +79,7 @@ public struct WebhookService: Service {
         case .failed(_, _, let retryAt): metrics?.webhookAttempt(outcome: retryAt == nil ? "dead" : "failed", seconds: seconds)
         }
         do {
-            try await store.recordDeliveryAttempt(delivery.id, at: Date(), outcome: outcome)
+            try await jobs.recordDeliveryAttempt(delivery, outcome: outcome)
         } catch {
             logger.error("recording a webhook attempt failed", metadata: ["job.id": "\(delivery.jobID)", "error": "\(error)"])
         }
@@ -88,10 +87,12 @@ public struct WebhookService: Service {
         case .delivered:
             logger.info("webhook delivered", metadata: ["job.id": "\(delivery.jobID)", "event": "\(delivery.eventType)"])
         case .failed(let status, let error, let retryAt):
-            logger.warning(retryAt == nil ? "webhook dead-lettered" : "webhook attempt failed", metadata: [
-                "job.id": "\(delivery.jobID)", "event": "\(delivery.eventType)", "http.status": "\(status.map(String.init) ?? "-")",
-                "error": "\(error)", "attempts": "\(delivery.attempts + 1)",
-            ])
+            logger.warning(
+                retryAt == nil ? "webhook dead-lettered" : "webhook attempt failed",
+                metadata: [
+                    "job.id": "\(delivery.jobID)", "event": "\(delivery.eventType)", "http.status": "\(status.map(String.init) ?? "-")",
+                    "error": "\(error)", "attempts": "\(delivery.attempts + 1)",
+                ])
         }
     }
 
@@ -107,7 +108,7 @@ public struct WebhookService: Service {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "SeedGate-Webhooks/1")
-        for (name, value) in signer.headers(id: item.event.id, timestamp: Date(), body: body) { request.headers.add(name: name, value: value) }
+        for (name, value) in signer.headers(id: item.event.id, timestamp: jobs.now(), body: body) { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: timeout)
@@ -122,6 +123,6 @@ public struct WebhookService: Service {
 
     func retryAt(_ delivery: WebhookDelivery) -> Date? {
         var generator = SystemRandomNumberGenerator()
-        return schedule.nextAttempt(afterAttempt: delivery.attempts + 1, firstAttemptAt: delivery.createdAt, now: Date(), using: &generator)
+        return schedule.nextAttempt(afterAttempt: delivery.attempts + 1, firstAttemptAt: delivery.createdAt, now: jobs.now(), using: &generator)
     }
 }

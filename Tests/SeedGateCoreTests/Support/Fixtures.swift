@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import SeedGateCore
 
 /// A manifest shaped like Volcengine Ark's, built in code so core tests need no YAML.
@@ -27,16 +28,19 @@ enum Fixtures {
             polling: PollingPolicy(firstCheckAfter: 2, minInterval: 2, maxInterval: 30, ageFactor: 0.2, maxRequestsPerMinute: 600),
             limits: Limits(rpm: 600, concurrency: 10), seedRange: seedRange,
             models: [
-                offering("seedance-1.5-pro", upstream: "doubao-seedance-1-5-pro-251215",
-                         capabilities: [.textToVideo, .firstFrame, .firstLastFrame, .audio, .draft] + common,
-                         durations: DurationRule(min: 4, max: 12, auto: true, default: 5), textRatio: "adaptive",
-                         adaptiveTextToVideo: true, audioDefault: true),
-                offering("seedance-1.0-pro", upstream: "doubao-seedance-1-0-pro-250528",
-                         capabilities: [.textToVideo, .firstFrame, .firstLastFrame, .frames] + common,
-                         durations: DurationRule(min: 2, max: 12, default: 5), defaultResolution: "1080p"),
-                offering("seedance-1.0-lite-i2v", upstream: "doubao-seedance-1-0-lite-i2v-250428",
-                         capabilities: [.firstFrame, .firstLastFrame, .referenceImages, .frames] + common,
-                         durations: DurationRule(min: 2, max: 12, default: 5), referenceImages: 4),
+                offering(
+                    "seedance-1.5-pro", upstream: "doubao-seedance-1-5-pro-251215",
+                    capabilities: [.textToVideo, .firstFrame, .firstLastFrame, .audio, .draft] + common,
+                    durations: DurationRule(min: 4, max: 12, auto: true, default: 5), textRatio: "adaptive",
+                    adaptiveTextToVideo: true, audioDefault: true),
+                offering(
+                    "seedance-1.0-pro", upstream: "doubao-seedance-1-0-pro-250528",
+                    capabilities: [.textToVideo, .firstFrame, .firstLastFrame, .frames] + common,
+                    durations: DurationRule(min: 2, max: 12, default: 5), defaultResolution: "1080p"),
+                offering(
+                    "seedance-1.0-lite-i2v", upstream: "doubao-seedance-1-0-lite-i2v-250428",
+                    capabilities: [.firstFrame, .firstLastFrame, .referenceImages, .frames] + common,
+                    durations: DurationRule(min: 2, max: 12, default: 5), referenceImages: 4),
             ]
         )
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+
 @testable import SeedGateCore
 
 /// A scripted adapter: answers submits, fetches and cancels from queues the test fills, and records calls.
@@ -59,8 +60,9 @@ extension ConfiguredProvider {
     static func stub(_ adapter: StubAdapter) -> ConfiguredProvider {
         ConfiguredProvider(
             manifest: Fixtures.manifest(adapter.id), adapter: adapter,
-            context: ProviderContext(baseURL: "https://example.invalid", credentials: ProviderCredentials(["api_key": "k"]),
-                                     transport: NoTransport(), logger: Logger(label: "test"))
+            context: ProviderContext(
+                baseURL: "https://example.invalid", credentials: ProviderCredentials(["api_key": "k"]),
+                transport: NoTransport(), logger: Logger(label: "test"))
         )
     }
 }

@@ -20,7 +20,8 @@ struct AceDataHarness: Sendable {
 
     func send(_ method: String, _ path: String, body: Data? = nil, key: String? = AceDataHarness.key) async throws -> Reply {
         try await loopbackSend(
-            client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: key.map { "Bearer \($0)" }, timeout: .seconds(30)
+            client, method, path.hasPrefix("http") ? path : baseURL + path, body: body, authorization: key.map { "Bearer \($0)" },
+            timeout: .seconds(30)
         )
     }
 
@@ -67,7 +68,9 @@ func aceDataBody(_ extra: [String: Any]) -> [String: Any] {
 }
 
 /// A text-to-video create body with extra fields merged in (no async switch: add one, or use `createTask`).
-func aceDataBody(_ prompt: String = "a kitten yawns at the camera", model: String = AceDataHarness.pro10, _ extra: [String: Any] = [:]) -> [String: Any] {
+func aceDataBody(_ prompt: String = "a kitten yawns at the camera", model: String = AceDataHarness.pro10, _ extra: [String: Any] = [:]) -> [String:
+    Any]
+{
     var fields: [String: Any] = ["model": model, "content": [["type": "text", "text": prompt]]]
     fields.merge(extra) { _, new in new }
     return fields
@@ -79,7 +82,7 @@ func withAceDataEmulator<T: Sendable>(
     _ body: (AceDataHarness) async throws -> T
 ) async throws -> T {
     let emulator = now.map { AceDataEmulator(configuration: configuration, now: $0) } ?? AceDataEmulator(configuration: configuration)
-    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+    return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(AceDataHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

@@ -90,7 +90,7 @@ func withArkEmulator<T: Sendable>(
     _ body: (ArkHarness) async throws -> T
 ) async throws -> T {
     let emulator = now.map { ArkEmulator(configuration: configuration, now: $0) } ?? ArkEmulator(configuration: configuration)
-    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+    return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(ArkHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

@@ -78,7 +78,9 @@ func chanjingVideo(_ extra: [String: Any]) -> [String: Any] {
 }
 
 /// A video submit body (text-to-video on 1.0 pro unless told otherwise) with extra fields merged in.
-func chanjingVideo(_ prompt: String = "a kitten yawns at the camera", model: String = ChanjingHarness.pro, _ extra: [String: Any] = [:]) -> [String: Any] {
+func chanjingVideo(_ prompt: String = "a kitten yawns at the camera", model: String = ChanjingHarness.pro, _ extra: [String: Any] = [:]) -> [String:
+    Any]
+{
     var fields: [String: Any] = [
         "creation_type": 4, "model_code": model, "ref_prompt": prompt, "aspect_ratio": "16:9", "clarity": 1080, "video_duration": 5,
     ]
@@ -91,9 +93,10 @@ func withChanjingEmulator<T: Sendable>(
     _ configuration: EmulatorConfiguration = ChanjingHarness.configuration(), tokenLifetime: Double = 86_400,
     now: (@Sendable () -> Date)? = nil, _ body: (ChanjingHarness) async throws -> T
 ) async throws -> T {
-    let emulator = now.map { ChanjingEmulator(configuration: configuration, tokenLifetime: tokenLifetime, now: $0) }
+    let emulator =
+        now.map { ChanjingEmulator(configuration: configuration, tokenLifetime: tokenLifetime, now: $0) }
         ?? ChanjingEmulator(configuration: configuration, tokenLifetime: tokenLifetime)
-    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+    return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(ChanjingHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
 import Hummingbird
+import NIOCore
 import SeedGateEmulators
 import Testing
 
@@ -84,7 +84,7 @@ func withModelVerseEmulator<T: Sendable>(
     _ body: (ModelVerseHarness) async throws -> T
 ) async throws -> T {
     let emulator = now.map { ModelVerseEmulator(configuration: configuration, now: $0) } ?? ModelVerseEmulator(configuration: configuration)
-    return try await withEmulatorApplication({ emulator.makeApplication(onServerRunning: $0) }) { baseURL, client in
+    return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(ModelVerseHarness(emulator: emulator, client: client, baseURL: baseURL))
     }
 }

@@ -113,7 +113,9 @@ extension HTTPClient {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         } else if let rawBody {
-            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { request.headers.add(name: "Content-Type", value: "application/json") }
+            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+                request.headers.add(name: "Content-Type", value: "application/json")
+            }
             request.body = .bytes(ByteBuffer(string: rawBody))
         }
         let response = try await execute(request, timeout: timeout)
@@ -124,7 +126,9 @@ extension HTTPClient {
     }
 
     /// Polls a job until `done` says so, or fails after `timeout`.
-    func waitForJob(_ server: RunningServer, _ id: String, timeout: Duration = .seconds(30), until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    func waitForJob(_ server: RunningServer, _ id: String, timeout: Duration = .seconds(30), until done: ([String: Any]) -> Bool) async throws
+        -> [String: Any]
+    {
         let deadline = ContinuousClock.now + timeout
         while true {
             let job = try await json(.GET, server.baseURL + "/v1/jobs/\(id)").body

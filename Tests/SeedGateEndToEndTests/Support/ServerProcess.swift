@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A `seedgate serve` process, as an operator runs it: its own PID, killable with SIGKILL.
@@ -56,7 +57,10 @@ final class ServerProcess: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw HarnessError("seedgate exited: \(logTail())") }
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: baseURL + "/readyz")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { return }
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw HarnessError("seedgate did not become ready: \(logTail())")

@@ -174,10 +174,12 @@ struct ContractCassette: Decodable, Sendable {
         }
         if let snapshot = expect.snapshot { outcomes.append(.snapshot(try snapshot.snapshot())) }
         if let error = expect.error {
-            outcomes.append(.error(ProviderError(
-                error.kind, httpStatus: error.httpStatus, providerCode: error.providerCode,
-                providerMessage: error.providerMessage, retryAfter: error.retryAfter, requestSent: error.requestSent ?? true
-            )))
+            outcomes.append(
+                .error(
+                    ProviderError(
+                        error.kind, httpStatus: error.httpStatus, providerCode: error.providerCode,
+                        providerMessage: error.providerMessage, retryAfter: error.retryAfter, requestSent: error.requestSent ?? true
+                    )))
         }
         guard outcomes.count == 1, let outcome = outcomes.first else {
             throw Invalid(description: "\(scenario): expect must hold exactly one of submission, fetch, cancel, snapshot, error")

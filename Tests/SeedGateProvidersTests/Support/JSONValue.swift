@@ -61,17 +61,17 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     /// Where `self` differs from `other`, as `$.path: self-value ≠ other-value` lines (empty when equal).
     func differences(from other: JSONValue, at path: String = "$") -> [String] {
         switch (self, other) {
-        case let (.object(left), .object(right)):
+        case (.object(let left), .object(let right)):
             return Set(left.keys).union(right.keys).sorted().flatMap { key -> [String] in
                 let keyPath = "\(path).\(key)"
                 switch (left[key], right[key]) {
-                case let (value?, otherValue?): return value.differences(from: otherValue, at: keyPath)
-                case let (value?, nil): return ["\(keyPath): \(value) ≠ <absent>"]
-                case let (nil, otherValue?): return ["\(keyPath): <absent> ≠ \(otherValue)"]
+                case (let value?, let otherValue?): return value.differences(from: otherValue, at: keyPath)
+                case (let value?, nil): return ["\(keyPath): \(value) ≠ <absent>"]
+                case (nil, let otherValue?): return ["\(keyPath): <absent> ≠ \(otherValue)"]
                 case (nil, nil): return []
                 }
             }
-        case let (.array(left), .array(right)) where left.count == right.count:
+        case (.array(let left), .array(let right)) where left.count == right.count:
             return zip(left, right).enumerated().flatMap { index, pair in pair.0.differences(from: pair.1, at: "\(path)[\(index)]") }
         default:
             return self == other ? [] : ["\(path): \(self) ≠ \(other)"]
@@ -89,10 +89,10 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
-        case let (.bool(left), .bool(right)): left == right
-        case let (.string(left), .string(right)): left == right
-        case let (.array(left), .array(right)): left == right
-        case let (.object(left), .object(right)): left == right
+        case (.bool(let left), .bool(let right)): left == right
+        case (.string(let left), .string(let right)): left == right
+        case (.array(let left), .array(let right)): left == right
+        case (.object(let left), .object(let right)): left == right
         default: lhs.number != nil && lhs.number == rhs.number
         }
     }

@@ -28,11 +28,13 @@ struct TokenBucket: Sendable {
 }
 
 /// Token buckets by key, shared between tasks.
-final class RateBudgets<Key: Hashable & Sendable>: Sendable {
+public final class RateBudgets<Key: Hashable & Sendable>: Sendable {
     private let buckets = Mutex<[Key: TokenBucket]>([:])
 
+    public init() {}
+
     /// Takes a token from `key`'s bucket (created at `perMinute` on first use).
-    func take(_ key: Key, perMinute: Int) -> Bool {
+    public func take(_ key: Key, perMinute: Int) -> Bool {
         buckets.withLock { buckets in
             var bucket = buckets[key] ?? TokenBucket(perMinute: perMinute)
             defer { buckets[key] = bucket }

@@ -1,5 +1,4 @@
 import Foundation
-import SeedGateCore
 
 /// Provider limits applied inside SeedGate, so jobs beyond them wait in `queued` instead of turning into 429s:
 /// tasks created per minute (a token bucket per provider and model) and tasks in flight (counted from the store).

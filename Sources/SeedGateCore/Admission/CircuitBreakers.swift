@@ -1,5 +1,4 @@
 import Foundation
-import SeedGateCore
 import Synchronization
 
 /// Skips a provider that keeps failing: after `threshold` consecutive transient failures (429, 5xx, timeouts,

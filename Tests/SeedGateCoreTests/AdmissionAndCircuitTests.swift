@@ -1,7 +1,7 @@
 import Foundation
-import SeedGateCore
-@testable import SeedGateRuntime
 import Testing
+
+@testable import SeedGateCore
 
 @Suite struct AdmissionAndCircuitTests {
     let key = ProviderModel(provider: "volcengine-ark", model: "seedance-1.5-pro")

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A queued job the engine admitted for a create call to `provider` (within that provider's budget and circuit).
+public struct PlannedSubmission: Sendable, Equatable {
+    public var job: Job
+    public var provider: ProviderID
+
+    public init(job: Job, provider: ProviderID) {
+        self.job = job
+        self.provider = provider
+    }
+}
+
+/// What one create attempt came to.
+public enum SubmitOutcome: Sendable, Equatable {
+    /// The provider accepted the task; the job is followed upstream from now on.
+    case accepted(Job)
+    /// A failure worth another try: the job is pending again, for the route's next provider or after a back-off.
+    case willRetry(Job)
+    /// The job ended: the provider refused the request, or the create's outcome is unknown (never resubmitted).
+    case ended(Job)
+    /// The job was no longer waiting (cancelled, or another worker or replica took it); nothing was sent.
+    case notClaimed
+    /// The job's provider is no longer configured or no longer serves its model; nothing was sent.
+    case unroutable
+}
+
+/// The dispatch use case: which queued jobs go out now and to whom, and one whole create attempt (draft lookup,
+/// callback URL, the call, breaker bookkeeping, failover). The dispatcher service only loops and bounds parallelism.
+extension JobService {
+    /// The queued jobs due for a create now, oldest first, each with the provider it goes to: the route's next
+    /// provider whose circuit lets creates through, admitted within its rate and concurrency limits. A job whose
+    /// providers are all at their limits or open stays queued (no attempt is recorded) until budget frees up.
+    public func dueSubmissions(limit: Int) async throws -> [PlannedSubmission] {
+        let due = try await store.jobsAwaitingSubmission(dueBy: now(), limit: limit)
+        guard !due.isEmpty else { return [] }
+        var inFlight = try await store.inFlightCounts()
+        var planned: [PlannedSubmission] = []
+        for job in due {
+            guard let providerID = chooseProvider(for: job), let provider = providers[providerID] else { continue }
+            let key = ProviderModel(provider: providerID, model: job.model)
+            let limits = AdmissionControl.limits(provider, model: job.model)
+            guard admission.admit(key, limits: limits, inFlight: inFlight[key] ?? 0) else { continue }
+            inFlight[key, default: 0] += 1
+            planned.append(PlannedSubmission(job: job, provider: providerID))
+        }
+        return planned
+    }
+
+    /// The route's next provider, skipping providers whose circuit is open (nil: all are open; the job waits).
+    func chooseProvider(for job: Job) -> ProviderID? {
+        guard let next = nextProvider(for: job), let start = job.route.firstIndex(of: next) else { return nil }
+        let order = job.route[start...] + job.route[..<start]
+        return order.first { breakers.allows($0) }
+    }
+
+    /// Makes one create attempt for a planned job: claims it (`submitting`), sends the create and records what came
+    /// of it. Transient failures count against the provider's circuit and hand the job on; a success closes it.
+    public func submit(_ planned: PlannedSubmission) async throws -> SubmitOutcome {
+        let job = planned.job
+        let providerID = planned.provider
+        guard let provider = providers[providerID], let offering = provider.manifest.offering(for: job.model) else {
+            logger.error("job has no usable provider", metadata: ["job.id": "\(job.id)", "provider": "\(providerID)"])
+            return .unroutable
+        }
+        // Looked up before the claim: a job is never left `submitting` by a failed read of its draft.
+        var draftTaskID: String?
+        if let draftID = job.spec.draftJobID {
+            draftTaskID = try await self.job(id: draftID, tenant: job.tenant).upstream?.taskID
+        }
+        let base = provider.manifest.callbacks ? callbackBase() : nil
+        let token = base.map { _ in Self.newCallbackToken() }
+        guard let claimed = try await beginSubmission(job, to: providerID, callbackToken: token) else { return .notClaimed }
+        let request = SubmitRequest(
+            jobID: job.id, spec: job.spec, upstreamModel: offering.upstream, draftTaskID: draftTaskID,
+            callbackURL: base.flatMap { base in token.map { "\(base)/v1/callbacks/\(providerID)/\($0)" } }
+        )
+        let submission: Submission
+        do throws(ProviderError) {
+            submission = try await provider.adapter.submit(request, context: provider.context)
+        } catch {
+            if error.isTransient { breakers.recordFailure(providerID) }
+            let failed = try await recordSubmitFailure(claimed, provider: providerID, error: error)
+            guard failed.status == .queued else { return .ended(failed) }
+            if failed.nextCheckAt == nil { signals.submissions.ring() }
+            return .willRetry(failed)
+        }
+        breakers.recordSuccess(providerID)
+        let accepted = try await recordAccepted(claimed, by: providerID, submission: submission)
+        signals.checks.ring()
+        return .accepted(accepted)
+    }
+}

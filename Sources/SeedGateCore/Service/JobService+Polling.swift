@@ -1,0 +1,72 @@
+import Foundation
+
+/// Jobs of one provider claimed for one status call (one job, or several where the provider reads many at once).
+public struct CheckBatch: Sendable, Equatable {
+    public var provider: ProviderID
+    public var jobs: [Job]
+
+    public init(provider: ProviderID, jobs: [Job]) {
+        self.provider = provider
+        self.jobs = jobs
+    }
+}
+
+/// The polling use case: which accepted jobs are checked now (claimed under a lease, batched per provider, within
+/// each provider's status-call budget), and one status call with its results applied. The poller service only loops
+/// and bounds parallelism.
+extension JobService {
+    /// How long a claimed check is held: longer than one status call to the slowest provider, plus a margin. A check
+    /// whose result is never recorded (the process died) is taken up again when it runs out.
+    var checkLease: TimeInterval {
+        providers.longestCallTimeout / .seconds(1) + 10
+    }
+
+    /// Claims up to `limit` due checks and groups them into status calls. A call the provider's budget has no room
+    /// for now is put back for a second later rather than sent.
+    public func claimDueChecks(limit: Int) async throws -> [CheckBatch] {
+        let date = now()
+        let claims = try await store.claimDueForCheck(dueBy: date, limit: limit, leaseUntil: date.addingTimeInterval(checkLease))
+        for claim in claims { if let dueAt = claim.dueAt { observer?.checkStarted(lateBy: date.timeIntervalSince(dueAt)) } }
+        var batches: [CheckBatch] = []
+        for (providerID, group) in Dictionary(grouping: claims.map(\.job), by: { $0.provider }) {
+            guard let providerID, let provider = providers[providerID] else { continue }
+            let size = max(1, provider.adapter.maxBatchSize)
+            for start in stride(from: 0, to: group.count, by: size) {
+                let batch = Array(group[start..<min(start + size, group.count)])
+                if statusCallBudgets.take(providerID, perMinute: provider.manifest.polling.maxRequestsPerMinute) {
+                    batches.append(CheckBatch(provider: providerID, jobs: batch))
+                } else {
+                    for job in batch { try await deferCheck(job, until: date.addingTimeInterval(1)) }
+                }
+            }
+        }
+        return batches
+    }
+
+    /// Asks the provider about every job of the batch in one call and applies the answers: a snapshot moves the job,
+    /// an unknown task fails it, and a failed call (or a job missing from the answer) schedules another check.
+    public func check(_ batch: CheckBatch) async throws {
+        guard let provider = providers[batch.provider] else { return }
+        let targets = batch.jobs.compactMap { job in
+            job.upstream.map { FetchTarget(taskID: $0.taskID, serviceTier: job.spec.serviceTier ?? .default) }
+        }
+        let results: [String: FetchResult]
+        do throws(ProviderError) {
+            results = try await provider.adapter.fetch(targets, context: provider.context)
+        } catch {
+            if error.isTransient { breakers.recordFailure(provider.id) }
+            for job in batch.jobs { try await recordCheckFailure(job, error: error) }
+            return
+        }
+        breakers.recordSuccess(provider.id)
+        for job in batch.jobs {
+            guard let taskID = job.upstream?.taskID else { continue }
+            switch results[taskID] {
+            case .found(let snapshot): try await apply(snapshot, to: job)
+            case .notFound: try await recordTaskLost(job)
+            case nil:
+                try await recordCheckFailure(job, error: ProviderError(.malformedResponse, providerMessage: "no answer for this task in the batch"))
+            }
+        }
+    }
+}
