@@ -135,7 +135,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedGateProvidersTests",
-            dependencies: ["SeedGateCore", "SeedGateProviders", "SeedGateRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SeedGateCore", "SeedGateProviders", "SeedGateRuntime", "SeedGateServer", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -20,9 +20,10 @@ enum EmbeddedEmulators {
         var services: [any Service] = []
         var credentials: [ProviderID: [String: String]] = [:]
         for id in ids {
-            guard let instance = AllEmulators.make(id, configuration: configuration, onPort: { continuation.yield((id, $0)) }) else {
+            guard let emulator = ProviderModules.module(id)?.emulator else {
                 throw ConfigurationError("providers.\(id): no emulator exists for this provider; configure real credentials")
             }
+            let instance = emulator(configuration) { continuation.yield((id, $0)) }
             services.append(instance.service)
             credentials[id] = instance.credentials
         }

@@ -71,8 +71,7 @@ struct ProviderPlan {
             return Entry(manifest: manifest, baseURL: manifest.baseURL, credentials: credentials, emulated: false, timeoutSeconds: 30)
         }
         if !real.isEmpty { return ProviderPlan(entries: real, embedded: false) }
-        let emulated = usable.filter { AllEmulators.factories[$0.id] != nil }
-            .map { Entry(manifest: $0, baseURL: "", credentials: [:], emulated: true, timeoutSeconds: 30) }
+        let emulated = usable.map { Entry(manifest: $0, baseURL: "", credentials: [:], emulated: true, timeoutSeconds: 30) }
         return ProviderPlan(entries: emulated, embedded: true)
     }
 }

@@ -37,7 +37,7 @@ public final class SeedGateServer: Sendable {
         let manifests = try loadManifests()
         let plan = try ProviderPlan.make(
             configuration: configuration, manifests: Dictionary(manifests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
-            registered: Set(AllProviders.adapters.keys), environment: environment
+            registered: Set(ProviderModules.ids), environment: environment
         )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             let store = try await openStore(in: &tasks)
@@ -64,7 +64,7 @@ public final class SeedGateServer: Sendable {
                 plan.entries.map { entry in
                     let id = entry.manifest.id
                     return ConfiguredProvider(
-                        manifest: entry.manifest, adapter: InstrumentedAdapter(AllProviders.adapters[id]!, metrics: metrics),
+                        manifest: entry.manifest, adapter: InstrumentedAdapter(ProviderModules.module(id)!.adapter, metrics: metrics),
                         context: ProviderContext(
                             baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
                             credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SeedGateCore
 import SeedGateEmulators
+import SeedGateServer
 import ServiceLifecycle
 
 struct EmulateCommand: AsyncParsableCommand {
@@ -53,8 +54,8 @@ struct EmulateCommand: AsyncParsableCommand {
                 "\(provider) emulator listening on http://\(configuration.host):\(port) (clients authenticate with --api-key; prompt markers: see FailureMarkers.swift)"
             )
         }
-        guard let instance = AllEmulators.make(ProviderID(provider), configuration: configuration, onPort: announce) else {
-            let known = AllEmulators.factories.keys.sorted().map(\.rawValue).joined(separator: ", ")
+        guard let instance = ProviderModules.module(ProviderID(provider))?.emulator(configuration, announce) else {
+            let known = ProviderModules.ids.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("no emulator for provider \(provider); available: \(known)")
         }
         let service = instance.service

@@ -2,7 +2,7 @@ import Foundation
 import SeedGateEmulators
 import Testing
 
-/// Runs the Ark emulator with BytePlus's model ids, as `AllEmulators` registers it for `byteplus-modelark`.
+/// Runs the Ark emulator with BytePlus's model ids, as `ProviderModules` registers it for `byteplus-modelark`.
 func withBytePlusEmulator<T: Sendable>(
     _ configuration: EmulatorConfiguration = ArkHarness.configuration(), now: @escaping @Sendable () -> Date = { Date() },
     _ body: (ArkHarness) async throws -> T
@@ -60,12 +60,12 @@ struct BytePlusModelArkEmulatorTests {
         }
     }
 
-    @Test("the emulator's ids are the manifest's upstream ids, and it is registered with the manifest's credential name")
+    @Test("the emulator's ids are the manifest's upstream ids, and it takes the manifest's credential name")
     func catalogueAndRegistration() throws {
         #expect(ArkModelSet.byteplus.models.map(\.id) == (try manifestUpstreamIDs("byteplus-modelark")))
         #expect(ArkModelSet.byteplus.models.map(\.id).allSatisfy { !$0.hasPrefix("doubao-") })
         let configuration = ArkHarness.configuration()
-        let instance = try #require(AllEmulators.make("byteplus-modelark", configuration: configuration))
+        let instance = ArkEmulator.factory(models: .byteplus)(configuration) { _ in }
         #expect(instance.credentials == ["api_key": configuration.apiKey])
     }
 }

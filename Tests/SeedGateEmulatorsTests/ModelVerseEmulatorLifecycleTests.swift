@@ -123,11 +123,11 @@ struct ModelVerseEmulatorLifecycleTests {
         }
     }
 
-    @Test("it is registered with the manifest's credential name and stops on graceful shutdown", .timeLimit(.minutes(1)))
+    @Test("it takes the manifest's credential name and stops on graceful shutdown", .timeLimit(.minutes(1)))
     func registrationAndShutdown() async throws {
         let configuration = ArkHarness.configuration()
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let instance = try #require(AllEmulators.make("modelverse", configuration: configuration) { portSink.yield($0) })
+        let instance = ModelVerseEmulator.factory(configuration) { portSink.yield($0) }
         #expect(instance.credentials == ["api_key": configuration.apiKey])
         let services = ServiceGroup(configuration: .init(services: [instance.service], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -36,7 +36,7 @@ import Testing
     /// Every registered provider that has a manifest and an emulator, with the manifest.
     static func providers() throws -> [ProviderManifest] {
         try ManifestLoader.loadAll(directory: repositoryRoot.appendingPathComponent("Providers"))
-            .filter { AllProviders.adapters[$0.id] != nil && AllEmulators.factories[$0.id] != nil }
+            .filter { ProviderModules.module($0.id) != nil }
     }
 
     struct Fleet {
@@ -52,9 +52,8 @@ import Testing
             for manifest in manifests {
                 let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
                 let configuration = EmulatorConfiguration(queueSeconds: 0.2, runSeconds: 0.4, logLevel: .warning)
-                guard let instance = AllEmulators.make(manifest.id, configuration: configuration, onPort: { continuation.yield($0) }) else {
-                    throw HarnessError("no emulator for \(manifest.id)")
-                }
+                guard let emulator = ProviderModules.module(manifest.id)?.emulator else { throw HarnessError("no emulator for \(manifest.id)") }
+                let instance = emulator(configuration) { continuation.yield($0) }
                 let group = ServiceGroup(configuration: .init(services: [instance.service], logger: quietLogger))
                 fleet.groups.append(group)
                 fleet.tasks.append(Task { try await group.run() })

@@ -2,6 +2,7 @@ import Foundation
 import SeedGateCore
 import SeedGateProviders
 import SeedGateRuntime
+import SeedGateServer
 import Testing
 
 /// Every registered provider has a folder under `Providers/`, and its contracts cover what the gateway relies on.
@@ -19,14 +20,11 @@ struct ContractCoverageTests {
 
     @Test("registered providers are exactly the folders under Providers/")
     func registrationMatchesFolders() {
-        #expect(AllProviders.adapters.keys.map(\.rawValue).sorted() == ContractFiles.providerFolders())
-        for (id, adapter) in AllProviders.adapters {
-            #expect(adapter.id == id, "AllProviders registers \(adapter.id) under \(id)")
-            #expect(adapter.maxBatchSize >= 1)
-        }
+        #expect(ProviderModules.ids.map(\.rawValue) == ContractFiles.providerFolders())
+        for module in ProviderModules.all { #expect(module.adapter.maxBatchSize >= 1) }
     }
 
-    @Test("each provider has the required contracts", arguments: AllProviders.adapters.keys.sorted())
+    @Test("each provider has the required contracts", arguments: ProviderModules.ids)
     func requiredScenarios(_ provider: ProviderID) throws {
         let manifest = try ManifestLoader.load(file: ContractFiles.manifestFile(provider))
         let cassettes = try ContractFiles.cassettes(of: provider).map { try $0.load() }

@@ -3,19 +3,20 @@ import Logging
 import SeedGateCore
 import SeedGateProviders
 import SeedGateRuntime
+import SeedGateServer
 import Testing
 
 /// Replays every cassette of every registered provider through its adapter: the requests the adapter builds must
 /// equal the recorded ones, and what it makes of the recorded responses must equal the cassette's expectation.
 @Suite("Contract replay")
 struct ContractReplayTests {
-    static let cassettes: [CassetteFile] = AllProviders.adapters.keys.sorted().flatMap(ContractFiles.cassettes(of:))
+    static let cassettes: [CassetteFile] = ProviderModules.ids.flatMap(ContractFiles.cassettes(of:))
 
     @Test("cassette replays", arguments: cassettes)
     func replay(_ file: CassetteFile) async throws {
         let cassette = try file.load()
         #expect(cassette.scenario == file.name, "the scenario must be the file's name")
-        let adapter = try #require(AllProviders.adapters[file.provider])
+        let adapter = try #require(ProviderModules.module(file.provider)?.adapter)
         let manifest = try ManifestLoader.load(file: ContractFiles.manifestFile(file.provider))
         if cassette.operation == .submit { try checkSubmitInput(cassette, manifest: manifest) }
 

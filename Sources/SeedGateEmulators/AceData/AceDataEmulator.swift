@@ -109,3 +109,12 @@ final class AceDataBlockingCount: Sendable {
     var value: Int { count.withLock { $0 } }
     func increment() { count.withLock { $0 += 1 } }
 }
+
+extension AceDataEmulator {
+    public static let factory: EmulatorFactory = { configuration, onPort in
+        EmulatorInstance(
+            service: AceDataEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+            credentials: ["api_key": configuration.apiKey]
+        )
+    }
+}

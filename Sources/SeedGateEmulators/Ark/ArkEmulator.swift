@@ -99,3 +99,15 @@ public struct ArkEmulator: Sendable {
         EmulatorHelperRoutes.jsonResponse(.ok, encode(value))
     }
 }
+
+extension ArkEmulator {
+    /// The emulator of an Ark-dialect provider selling `models` (Volcengine Ark's or BytePlus ModelArk's ids).
+    public static func factory(models: ArkModelSet) -> EmulatorFactory {
+        { configuration, onPort in
+            EmulatorInstance(
+                service: ArkEmulator(configuration: configuration, models: models).makeApplication(onServerRunning: onPort),
+                credentials: ["api_key": configuration.apiKey]
+            )
+        }
+    }
+}

@@ -110,3 +110,13 @@ public struct ChanjingEmulator: Sendable {
         return EmulatorHelperRoutes.jsonResponse(.ok, data)
     }
 }
+
+extension ChanjingEmulator {
+    /// Clients exchange `app_id` + `secret_key` for a token; the emulator's secret is the configured API key.
+    public static let factory: EmulatorFactory = { configuration, onPort in
+        EmulatorInstance(
+            service: ChanjingEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+            credentials: ["app_id": defaultAppID, "secret_key": configuration.apiKey]
+        )
+    }
+}

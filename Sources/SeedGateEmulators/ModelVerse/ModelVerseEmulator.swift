@@ -78,3 +78,12 @@ public struct ModelVerseEmulator: Sendable {
         return router
     }
 }
+
+extension ModelVerseEmulator {
+    public static let factory: EmulatorFactory = { configuration, onPort in
+        EmulatorInstance(
+            service: ModelVerseEmulator(configuration: configuration).makeApplication(onServerRunning: onPort),
+            credentials: ["api_key": configuration.apiKey]
+        )
+    }
+}

@@ -127,7 +127,8 @@ struct ArkTasksRoutes: Sendable {
                 if [.succeeded, .failed, .expired].contains(fresh.status) { return FacadeJSON.response(ArkEmptyObject()) }
                 throw ArkError(
                     status: 400, code: "InvalidAction.TaskNotCancellable",
-                    message: "The task \(id) cannot be cancelled or deleted in its current status \(fresh.status.rawValue): \(conflict.message).", param: "id"
+                    message: "The task \(id) cannot be cancelled or deleted in its current status \(fresh.status.rawValue): \(conflict.message).",
+                    param: "id"
                 )
             }
             return FacadeJSON.response(ArkEmptyObject())
