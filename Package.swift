@@ -117,6 +117,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What tests share: stub adapters, fixtures, a manual clock, a test gateway over them, withRunningServer {}.
+        .target(
+            name: "SeedGateTesting",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "seedgate",
             dependencies: [
@@ -130,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedGateCoreTests",
-            dependencies: ["SeedGateCore"],
+            dependencies: ["SeedGateCore", "SeedGateTesting"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -159,7 +170,19 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedGateRuntimeTests",
-            dependencies: ["SeedGateCore", "SeedGateRuntime", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SeedGateCore", "SeedGateRuntime", "SeedGateTesting", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // The HTTP layer in-process (HummingbirdTesting's router mode: no sockets), over stub providers.
+        .testTarget(
+            name: "SeedGateHTTPTests",
+            dependencies: [
+                "SeedGateCore",
+                "SeedGateServer",
+                "SeedGateTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

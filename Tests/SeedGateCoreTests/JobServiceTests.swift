@@ -1,4 +1,5 @@
 import Foundation
+import SeedGateTesting
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeedGateTesting
 import Testing
 
 @testable import SeedGateCore

@@ -21,9 +21,10 @@ import Testing
         log: {level: warning}
         """.write(to: config, atomically: true, encoding: .utf8)
         let environment = ["VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret]
-        let port = try ServerProcess.freePort()
-        let first = try ServerProcess(configFile: config.path, port: port, environment: environment, name: "before")
+        let first = try ServerProcess(configFile: config.path, environment: environment, name: "before")
         try await first.waitUntilReady()
+        // The restart binds the same port: the provider's callback URLs name it.
+        let port = first.port
 
         // Creates keep arriving while the server dies: those it answered with 202 are the accepted jobs.
         let offered = 300

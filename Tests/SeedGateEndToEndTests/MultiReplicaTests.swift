@@ -48,8 +48,8 @@ import Testing
         let environment = [
             "SEEDGATE_DATABASE_URL": database, "VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret,
         ]
-        let a = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "a")
-        let b = try ServerProcess(configFile: config.path, port: try ServerProcess.freePort(), environment: environment, name: "b")
+        let a = try ServerProcess(configFile: config.path, environment: environment, name: "a")
+        let b = try ServerProcess(configFile: config.path, environment: environment, name: "b")
         defer {
             a.terminate()
             b.terminate()

@@ -17,6 +17,22 @@ public struct ProviderManifest: Sendable, Codable, Equatable {
     public var seedRange: ClosedRangeValue
     public var models: [ModelOffering]
 
+    public init(
+        id: ProviderID, displayName: String, baseURL: String, credentials: [String: String], callbacks: Bool,
+        cancellableStatuses: [JobStatus], polling: PollingPolicy, limits: Limits, seedRange: ClosedRangeValue, models: [ModelOffering]
+    ) {
+        self.id = id
+        self.displayName = displayName
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.callbacks = callbacks
+        self.cancellableStatuses = cancellableStatuses
+        self.polling = polling
+        self.limits = limits
+        self.seedRange = seedRange
+        self.models = models
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, credentials, callbacks, polling, limits, models
         case displayName = "display_name"
@@ -103,6 +119,25 @@ public struct ModelOffering: Sendable, Codable, Equatable {
     /// The value SeedGate sends for `generate_audio` when the client says nothing (audio-capable models only).
     public var defaultGenerateAudio: Bool?
     public var limits: Limits?
+
+    public init(
+        name: String, upstream: String, capabilities: [Capability], resolutions: [String], defaultResolution: String, ratios: [String],
+        defaultRatio: DefaultRatio, adaptiveTextToVideo: Bool, durations: DurationRule, referenceImages: Int?, defaultGenerateAudio: Bool?,
+        limits: Limits?
+    ) {
+        self.name = name
+        self.upstream = upstream
+        self.capabilities = capabilities
+        self.resolutions = resolutions
+        self.defaultResolution = defaultResolution
+        self.ratios = ratios
+        self.defaultRatio = defaultRatio
+        self.adaptiveTextToVideo = adaptiveTextToVideo
+        self.durations = durations
+        self.referenceImages = referenceImages
+        self.defaultGenerateAudio = defaultGenerateAudio
+        self.limits = limits
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, upstream, capabilities, resolutions, ratios, durations, limits

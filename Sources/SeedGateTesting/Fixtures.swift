@@ -1,12 +1,11 @@
 import Foundation
-
-@testable import SeedGateCore
+import SeedGateCore
 
 /// A manifest shaped like Volcengine Ark's, built in code so core tests need no YAML.
-enum Fixtures {
-    static let allRatios = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9", "adaptive"]
+public enum Fixtures {
+    public static let allRatios = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9", "adaptive"]
 
-    static func offering(
+    public static func offering(
         _ name: String, upstream: String, capabilities: [Capability], durations: DurationRule, defaultResolution: String = "720p",
         textRatio: String = "16:9", adaptiveTextToVideo: Bool = false, referenceImages: Int? = nil, audioDefault: Bool? = nil
     ) -> ModelOffering {
@@ -19,9 +18,11 @@ enum Fixtures {
         )
     }
 
-    static let common: [Capability] = [.lastFrame, .flex, .seed, .cameraFixed, .watermark]
+    public static let common: [Capability] = [.lastFrame, .flex, .seed, .cameraFixed, .watermark]
 
-    static func manifest(_ id: ProviderID = "volcengine-ark", seedRange: ClosedRangeValue = .init(min: -1, max: 4_294_967_295)) -> ProviderManifest {
+    public static func manifest(_ id: ProviderID = "volcengine-ark", seedRange: ClosedRangeValue = .init(min: -1, max: 4_294_967_295))
+        -> ProviderManifest
+    {
         ProviderManifest(
             id: id, displayName: "Test \(id)", baseURL: "https://example.invalid", credentials: ["api_key": "X"], callbacks: true,
             cancellableStatuses: [.queued],
@@ -45,5 +46,5 @@ enum Fixtures {
         )
     }
 
-    static let image = "https://example.invalid/cat.png"
+    public static let image = "https://example.invalid/cat.png"
 }

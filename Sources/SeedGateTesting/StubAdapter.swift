@@ -1,13 +1,12 @@
 import Foundation
 import Logging
+import SeedGateCore
 import Synchronization
 
-@testable import SeedGateCore
-
 /// A scripted adapter: answers submits, fetches and cancels from queues the test fills, and records calls.
-final class StubAdapter: ProviderAdapter {
-    let id: ProviderID
-    let maxBatchSize = 10
+public final class StubAdapter: ProviderAdapter {
+    public let id: ProviderID
+    public let maxBatchSize = 10
     private struct State {
         var submitResults: [Result<Submission, ProviderError>] = []
         var fetchResults: [String: FetchResult] = [:]
@@ -17,15 +16,15 @@ final class StubAdapter: ProviderAdapter {
     }
     private let state = Mutex(State())
 
-    init(id: ProviderID) { self.id = id }
+    public init(id: ProviderID) { self.id = id }
 
-    func willSubmit(_ results: Result<Submission, ProviderError>...) { state.withLock { $0.submitResults += results } }
-    func willReport(_ taskID: String, _ result: FetchResult) { state.withLock { $0.fetchResults[taskID] = result } }
-    func willCancel(_ result: Result<CancelOutcome, ProviderError>) { state.withLock { $0.cancelResult = result } }
-    var submits: [SubmitRequest] { state.withLock { $0.submits } }
-    var cancels: [String] { state.withLock { $0.cancels } }
+    public func willSubmit(_ results: Result<Submission, ProviderError>...) { state.withLock { $0.submitResults += results } }
+    public func willReport(_ taskID: String, _ result: FetchResult) { state.withLock { $0.fetchResults[taskID] = result } }
+    public func willCancel(_ result: Result<CancelOutcome, ProviderError>) { state.withLock { $0.cancelResult = result } }
+    public var submits: [SubmitRequest] { state.withLock { $0.submits } }
+    public var cancels: [String] { state.withLock { $0.cancels } }
 
-    func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
+    public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
         let result = state.withLock { state -> Result<Submission, ProviderError> in
             state.submits.append(request)
             return state.submitResults.isEmpty ? .success(Submission(taskID: "task-\(state.submits.count)")) : state.submitResults.removeFirst()
@@ -33,13 +32,13 @@ final class StubAdapter: ProviderAdapter {
         return try result.get()
     }
 
-    func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+    public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
         state.withLock { state in
             Dictionary(uniqueKeysWithValues: targets.map { ($0.taskID, state.fetchResults[$0.taskID] ?? .notFound) })
         }
     }
 
-    func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
+    public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
         let result = state.withLock { state in
             state.cancels.append(taskID)
             return state.cancelResult
@@ -47,17 +46,21 @@ final class StubAdapter: ProviderAdapter {
         return try result.get()
     }
 
-    func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
+    public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
 }
 
-struct NoTransport: UpstreamTransport {
-    func send(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamResponse {
+/// A transport that refuses every call: stub adapters never use theirs.
+public struct NoTransport: UpstreamTransport {
+    public init() {}
+
+    public func send(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamResponse {
         throw TransportFailure(.connection, requestSent: false, detail: "no transport in unit tests")
     }
 }
 
 extension ConfiguredProvider {
-    static func stub(_ adapter: StubAdapter) -> ConfiguredProvider {
+    /// A provider served by `adapter`, with a manifest shaped like Volcengine Ark's (`Fixtures.manifest`).
+    public static func stub(_ adapter: StubAdapter) -> ConfiguredProvider {
         ConfiguredProvider(
             manifest: Fixtures.manifest(adapter.id), adapter: adapter,
             context: ProviderContext(

@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import Logging
+import SeedGateCore
+import SeedGateHTTP
+import SeedGateRuntime
+import ServiceLifecycle
+
+/// The application SeedGate runs: the HTTP API (router) with the engine and its background services (webhook
+/// delivery, dispatcher, poller, metrics sampler, and the HTTP client's owner) attached as Hummingbird services, so
+/// `runService()` and HummingbirdTesting's `.router` and `.live` modes run the same thing.
+public typealias SeedGateApplication = Application<RouterResponder<BasicRequestContext>>
+
+/// Builds the application from its dependencies: the engine (`JobService`), the webhook signer and destination
+/// guard, client keys, the router and the services. Throws `ConfigurationError` for settings that cannot work.
+/// `onListening` receives the bound port (useful with port 0).
+public func buildApplication(
+    _ configuration: ServerConfiguration, dependencies: SeedGateDependencies, environment: [String: String], logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> SeedGateApplication {
+    var routing = configuration.routing
+    if dependencies.embedded, !configuration.allowRequestProviderSet { routing.allowRequestProvider = true }
+    let destinations = DestinationGuard(
+        allowList: configuration.webhookAllowHosts, denyList: configuration.webhookDenyHosts,
+        allowPrivateNetworks: configuration.webhookAllowPrivateNetworks, allowLoopback: configuration.webhookAllowLoopback
+    )
+    for endpoint in configuration.webhookEndpoints {
+        if let refusal = destinations.checkSyntax(endpoint) {
+            throw ConfigurationError("webhooks.endpoints: \(endpoint): \(refusal.message)")
+        }
+    }
+    let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
+    let metrics = dependencies.metrics
+    let jobs = JobService(
+        store: dependencies.store, providers: dependencies.providers, routing: routing, callbackBase: { callbackBase.url },
+        webhookEndpoints: configuration.webhookEndpoints, callbackURLPolicy: { destinations.checkSyntax($0)?.message },
+        observer: metrics, logger: logger, now: dependencies.now
+    )
+    let webhooks = WebhookService(
+        jobs: jobs, client: dependencies.httpClient, signer: try webhookSigner(configuration, environment: environment, logger: logger),
+        destinations: destinations, schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow),
+        render: renderJobJSON, metrics: metrics, logger: logger
+    )
+    let keys = try apiKeys(configuration, environment: environment)
+    let registry = dependencies.metricsRegistry
+    let router = try buildRouter(
+        jobs: jobs, emulated: dependencies.emulated,
+        settings: HTTPSettings(
+            maxBodyBytes: configuration.maxBodyBytes, keys: keys, metricsText: { registry.emitToString() },
+            requestObserver: { metrics.httpRequest(method: $0, status: $1, seconds: $2) }
+        )
+    )
+    if keys.isOpen {
+        logger.notice("no API clients are configured: the API is open to anyone who can reach it (configure clients: to require keys)")
+    }
+    let announcement = dependencies.announcement
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SeedGate"),
+        services: [
+            HTTPClientService(client: dependencies.httpClient),
+            webhooks,
+            DispatcherService(jobs: jobs, logger: logger),
+            PollerService(jobs: jobs, logger: logger),
+            MetricsSamplerService(jobs: jobs, metrics: metrics, logger: logger),
+        ],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? 0
+            callbackBase.listening(on: port)
+            logger.notice("SeedGate listening on http://\(channel.localAddress?.ipAddress ?? "?"):\(port)")
+            if !announcement.isEmpty { logger.notice("\(announcement)") }
+            await onListening(port)
+        },
+        logger: logger
+    )
+}
+
+/// Client API keys, as digests: from `key_sha256`, or hashed from the variable named by `key_env`.
+func apiKeys(_ configuration: ServerConfiguration, environment: [String: String]) throws -> APIKeys {
+    APIKeys(
+        try configuration.clients.map { client in
+            let digest: String
+            if let stored = client.keySHA256 {
+                digest = stored
+            } else if let variable = client.keyVariable, let key = environment[variable], !key.isEmpty {
+                digest = APIKeys.digest(key)
+            } else {
+                throw ConfigurationError("clients.\(client.name): the environment variable \(client.keyVariable ?? "?") is not set")
+            }
+            return APIKeys.Client(caller: Caller(name: client.name, tenant: client.tenant, isAdmin: client.isAdmin), keySHA256: digest)
+        })
+}
+
+/// The webhook signer, from the secret in the environment; without one, a secret made for this run (and a
+/// warning, since receivers cannot verify signatures across restarts).
+func webhookSigner(_ configuration: ServerConfiguration, environment: [String: String], logger: Logger) throws -> WebhookSigner {
+    let variable = configuration.webhookSecretVariable
+    if let secret = environment[variable], !secret.isEmpty {
+        do {
+            return try WebhookSigner(secret: secret)
+        } catch {
+            throw ConfigurationError("\(variable) is not a usable webhook secret: \(error)")
+        }
+    }
+    logger.warning(
+        "\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")
+    return try WebhookSigner(secret: WebhookSigner.generateSecret())
+}
