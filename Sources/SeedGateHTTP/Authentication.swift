@@ -55,17 +55,14 @@ public struct APIKeys: Sendable {
     }
 }
 
-/// Requires `Authorization: Bearer <key>` (or `X-API-Key`) on the API when keys are configured, and makes the
-/// caller available to handlers. Health, readiness, metrics, the spec and provider callbacks stay open.
+/// Requires `Authorization: Bearer <key>` (or `X-API-Key`) on the routes of the group it is installed on when keys are
+/// configured, and makes the caller available to handlers. `buildRouter` installs it on the API group and inside each
+/// facade; the open group (health, readiness, metrics, the spec, provider callbacks) has none.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: APIKeys
 
-    static func isOpenPath(_ path: String) -> Bool {
-        ["/healthz", "/readyz", "/metrics", "/openapi.yaml"].contains(path) || path.hasPrefix("/v1/callbacks/")
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if keys.isOpen || Self.isOpenPath(request.uri.path) { return try await next(request, context) }
+        if keys.isOpen { return try await next(request, context) }
         let presented =
             request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             ?? request.headers[HTTPField.Name("X-API-Key")!]

@@ -8,14 +8,36 @@ import SeedGateCore
 // The compatibility facades: the OpenAI Videos API (`OpenAIVideos/`) and the Volcengine Ark task API
 // (`ArkTasks/`), spoken over the same jobs as `/v1/jobs`. Everything here is shared by both.
 
-/// Registers both facades on `router`. Call it after the router's middleware is added, so the facades sit behind
-/// the same problem, authentication and body-limit middleware as the unified API. Each facade catches its own
-/// errors and answers them in its own error shape.
+/// Adds both facades to `router`, each a route collection with its own error mapping and, inside it, the same
+/// authentication as the unified API: everything a facade route throws, a refused API key included, is answered in
+/// that facade's error shape (the request id, logging and body limit come from the router's own middleware).
 func addCompatibilityFacades<Context: RequestContext>(
-    to router: Router<Context>, jobs: JobService, maxBodyBytes: Int, files: ResultFileFetcher = .httpClient
+    to router: Router<Context>, jobs: JobService, keys: APIKeys, maxBodyBytes: Int, files: ResultFileFetcher = .httpClient
 ) {
-    OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files).add(to: router)
-    ArkTasksRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes).add(to: router)
+    router.addRoutes(
+        OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files).routes(authentication: AuthenticationMiddleware(keys: keys)))
+    router.addRoutes(ArkTasksRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes).routes(authentication: AuthenticationMiddleware(keys: keys)))
+}
+
+/// Answers everything thrown below it in one facade's error shape (`convert` maps SeedGate's typed reasons to the
+/// facade's codes), logging the errors that are SeedGate's fault with the original error's type.
+struct FacadeErrorMiddleware<Context: RequestContext, Failure: SeedGateResponseError>: RouterMiddleware {
+    let facade: String
+    let convert: @Sendable (any Error) -> Failure
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let failure = convert(error)
+            if failure.status.code >= 500 {
+                context.logger.error(
+                    "\(facade) facade request failed",
+                    metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status.code)"])
+            }
+            throw failure
+        }
+    }
 }
 
 /// A result file (video or last frame) fetched from where the provider serves it, ready to stream on.
@@ -78,21 +100,6 @@ enum JobScan {
             guard let next = page.next else { return (found, false) }
             query.after = next
         }
-    }
-}
-
-/// JSON answers of the facades: sorted keys, slashes unescaped (URLs stay readable).
-enum FacadeJSON {
-    static func data(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
-    }
-
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data(value))))
     }
 }
 

@@ -17,8 +17,6 @@ enum IdempotencyKey {
 
     /// SHA-256 of the request re-encoded with sorted keys, so key order and whitespace do not matter.
     static func fingerprint(_ body: Components.Schemas.CreateJobRequest) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return SHA256.hash(data: try encoder.encode(body)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: try HTTPJSON.encoder().encode(body)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -32,18 +32,5 @@ extension Components.Schemas.WebhookDelivery {
 
 /// The job as the API renders it, as JSON bytes (webhook payloads and SSE frames use the same shape as GET).
 public func renderJobJSON(_ job: Job) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-        var container = encoder.singleValueContainer()
-        try container.encode(RFC3339.string(from: date))
-    }
-    return (try? encoder.encode(Components.Schemas.Job(job))) ?? Data("{}".utf8)
-}
-
-/// RFC 3339 timestamps with milliseconds, the format every date in the API uses.
-enum RFC3339 {
-    static func string(from date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    HTTPJSON.data(Components.Schemas.Job(job))
 }

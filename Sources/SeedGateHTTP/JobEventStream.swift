@@ -3,8 +3,10 @@ import OpenAPIRuntime
 import SeedGateCore
 
 /// `GET /v1/jobs/{id}/events`: the job's current state, then one `job.<status>` event per status change until a
-/// terminal state (other writes, such as a rescheduled check, are not events). Changes made in this process arrive at once; a re-read of the store every second catches those made by
-/// other replicas. A comment line every 15 s keeps proxies from closing the connection.
+/// terminal state (other writes, such as a rescheduled check, are not events). Changes made in this process arrive at
+/// once; a re-read of the store every second catches those made by other replicas. A comment line every 15 s keeps
+/// proxies from closing the connection. One producer task per stream, cancelled when the client goes away; its two
+/// feeders are child tasks of it.
 enum JobEventStream {
     static func body(for job: Job, jobs: JobService) -> HTTPBody {
         let (output, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self)
@@ -24,32 +26,35 @@ enum JobEventStream {
             defer { continuation.finish() }
             if send(job) { return }
             let watch = jobs.watchers.watch(job.id)
-            defer { watch.stop() }
-            let (ticks, tick) = AsyncStream.makeStream(of: Job?.self)
-            let forward = Task {
-                for await change in watch.changes { tick.yield(change) }
-            }
-            let clock = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(1))
-                    tick.yield(nil)
+            // Two children feed one stream of wake-ups: the job's writes in this process, and a 1 s tick that re-reads
+            // the store. Leaving the group (the job ended, or the client went away) cancels both.
+            let (wakeUps, wake) = AsyncStream.makeStream(of: Job?.self)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await change in watch.changes { wake.yield(change) }
                 }
-            }
-            defer {
-                forward.cancel()
-                clock.cancel()
-                tick.finish()
-            }
-            var idle = 0
-            for await change in ticks {
-                if Task.isCancelled { return }
-                if let change {
-                    if send(change) { return }
-                    idle = 0
-                } else {
-                    if let fresh = try? await jobs.latest(job.id), send(fresh) { return }
-                    idle += 1
-                    if idle % 15 == 0 { continuation.yield(ArraySlice(": keep-alive\n\n".utf8)) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        wake.yield(nil)
+                    }
+                }
+                defer {
+                    group.cancelAll()
+                    watch.stop()
+                    wake.finish()
+                }
+                var idle = 0
+                for await change in wakeUps {
+                    if Task.isCancelled { return }
+                    if let change {
+                        if send(change) { return }
+                        idle = 0
+                    } else {
+                        if let fresh = try? await jobs.latest(job.id), send(fresh) { return }
+                        idle += 1
+                        if idle % 15 == 0 { continuation.yield(ArraySlice(": keep-alive\n\n".utf8)) }
+                    }
                 }
             }
         }

@@ -7,6 +7,10 @@ import SeedGateCore
 /// The unified API's handlers: decode → JobService → encode. Errors are thrown as domain errors and turned into
 /// `application/problem+json` by `ProblemMiddleware`, so every handler only builds its success case.
 struct JobsAPI: APIProtocol {
+    /// The operations that need no client key, by the spec's path templates: health, readiness, the spec itself, and
+    /// provider callbacks (their unguessable per-job URL is the credential).
+    static let openPaths: Set<String> = ["/healthz", "/readyz", "/openapi.yaml", "/v1/callbacks/{provider}/{token}"]
+
     let jobs: JobService
     let emulated: Set<ProviderID>
 
@@ -39,7 +43,7 @@ struct JobsAPI: APIProtocol {
 
     func receiveProviderCallback(_ input: Operations.ReceiveProviderCallback.Input) async throws -> Operations.ReceiveProviderCallback.Output {
         var body = Data()
-        if case .json(let object) = input.body { body = (try? JSONEncoder().encode(object)) ?? Data() }
+        if case .json(let object) = input.body { body = HTTPJSON.data(object) }
         try await jobs.receiveCallback(provider: ProviderID(input.path.provider), token: input.path.token, body: body)
         return .ok(.init(body: .json(.init(status: .ok))))
     }

@@ -21,12 +21,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as any SeedGateResponseError {
+            // Already in its API's shape (a problem, or a facade's error object).
+            response = try error.response(from: request, context: context)
         } catch {
             let problem = ProblemDetails(error)
-            if problem.status >= 500 {
+            if problem.statusCode >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
-            response = problem.response(requestID: requestID)
+            response = problem.response(from: request, context: context)
         }
         response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started

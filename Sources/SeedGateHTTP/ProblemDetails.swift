@@ -5,10 +5,10 @@ import OpenAPIRuntime
 import SeedGateAPI
 import SeedGateCore
 
-/// An RFC 9457 problem: the only error shape SeedGate answers with. `init(_ error:)` below is the one table
-/// that decides the HTTP status of every error.
-struct ProblemDetails: Error, Sendable {
-    var status: Int
+/// An RFC 9457 problem: the unified API's error shape. `init(_ error:)` below is the one table that decides the
+/// HTTP status of every error (the facades translate its answer into their own shapes).
+struct ProblemDetails: SeedGateResponseError, Sendable {
+    var statusCode: Int
     var code: String
     var title: String
     var detail: String?
@@ -26,7 +26,7 @@ struct ProblemDetails: Error, Sendable {
         status: Int, code: String, title: String, detail: String? = nil, field: String? = nil,
         considered: [ProviderRejection] = [], provider: String? = nil, providerCode: String? = nil, retryAfter: Int? = nil
     ) {
-        self.status = status
+        self.statusCode = status
         self.code = code
         self.title = title
         self.detail = detail
@@ -202,21 +202,20 @@ struct ProblemDetails: Error, Sendable {
         }
     }
 
-    /// The response, as `application/problem+json`.
-    func response(requestID: String?) -> Response {
+    var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    /// The response, as `application/problem+json`, carrying the request's id.
+    func response(from request: Request, context: some RequestContext) -> Response {
         let body = Components.Schemas.Problem(
-            _type: "urn:seedgate:problem:\(code)", title: title, status: status, detail: detail, code: code, field: field,
+            _type: "urn:seedgate:problem:\(code)", title: title, status: statusCode, detail: detail, code: code, field: field,
             providersConsidered: considered.isEmpty ? nil : considered.map { .init(provider: $0.provider.rawValue, reason: $0.reason) },
-            provider: provider, providerCode: providerCode, requestId: requestID
+            provider: provider, providerCode: providerCode, requestId: context.requestID
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data =
-            (try? encoder.encode(body))
-            ?? Data(#"{"code":"internal","status":500,"title":"Internal error","type":"urn:seedgate:problem:internal"}"#.utf8)
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return HTTPJSON.response(
+            body, status: status, headers: headers, contentType: "application/problem+json",
+            fallback: #"{"code":"internal","status":500,"title":"Internal error","type":"urn:seedgate:problem:internal"}"#)
     }
 }
 

@@ -25,20 +25,27 @@ public struct HTTPSettings: Sendable {
     }
 }
 
-/// Builds the router for the unified API: middleware first, then the handlers generated from openapi/seedgate.yaml.
+/// Builds the router: the unified API generated from openapi/seedgate.yaml, the two compatibility facades and
+/// `/metrics`. Router-wide middleware gives every request an id, a log line and the body limit, and renders errors.
+/// Authentication is by route group: the open group (health, readiness, the spec, metrics, and provider callbacks,
+/// whose unguessable per-job URL is their credential) has none; the API group and each facade require a client key
+/// when clients are configured.
 public func buildRouter(
     jobs: JobService, emulated: Set<ProviderID> = [], settings: HTTPSettings = HTTPSettings()
 ) throws -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware(observe: settings.requestObserver))
-    router.add(middleware: AuthenticationMiddleware(keys: settings.keys))
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    let open = router.group()
+    let authenticated = router.group().add(middleware: AuthenticationMiddleware(keys: settings.keys))
     // RFC 3339 with milliseconds: job timestamps are compared at sub-second scale (lag, ordering).
-    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(on: router, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
-    // The OpenAI Videos and Volcengine Ark compatible APIs, over the same jobs and behind the same middleware.
-    addCompatibilityFacades(to: router, jobs: jobs, maxBodyBytes: settings.maxBodyBytes)
+    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(
+        on: GroupedTransport(open: open, authenticated: authenticated, openPaths: JobsAPI.openPaths),
+        configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
+    // The OpenAI Videos and Volcengine Ark compatible APIs, over the same jobs.
+    addCompatibilityFacades(to: router, jobs: jobs, keys: settings.keys, maxBodyBytes: settings.maxBodyBytes)
     if let metricsText = settings.metricsText {
-        router.get("/metrics") { _, _ in
+        open.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metricsText()))

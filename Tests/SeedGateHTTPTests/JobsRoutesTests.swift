@@ -114,7 +114,21 @@ struct JobsRoutesTests {
             #expect(wrong.status == .unauthorized)
             let allowed = try await client.execute(uri: "/v1/jobs", method: .get, headers: [.authorization: "Bearer sk-team-a"])
             #expect(allowed.status == .ok)
-            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok, "health stays open")
+            for path in ["/healthz", "/readyz", "/openapi.yaml", "/metrics"] {
+                #expect(try await client.execute(uri: path, method: .get).status == .ok, "\(path) stays open")
+            }
+            // Callbacks are open too: an unknown token is a 404, not a 401.
+            let callback = try await client.execute(
+                uri: "/v1/callbacks/volcengine-ark/unknown-token", method: .post, headers: Self.contentType, body: try json(["id": "x"]))
+            #expect(callback.status == .notFound)
+            // Each facade refuses in its own error shape.
+            let openAI = try object(try await client.execute(uri: "/v1/videos", method: .get))
+            #expect((openAI["error"] as? [String: Any])?["type"] as? String == "authentication_error")
+            let ark = try object(try await client.execute(uri: "/api/v3/contents/generations/tasks", method: .get))
+            #expect((ark["error"] as? [String: Any])?["type"] as? String == "Unauthorized")
+            let arkAllowed = try await client.execute(
+                uri: "/api/v3/contents/generations/tasks", method: .get, headers: [.authorization: "Bearer sk-team-a"])
+            #expect(arkAllowed.status == .ok)
         }
     }
 }

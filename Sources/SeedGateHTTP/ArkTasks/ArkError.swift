@@ -7,8 +7,8 @@ import SeedGateCore
 /// the request id at the end of the message. Codes follow Ark's error-code page (`InvalidParameter`,
 /// `MissingParameter`, `InvalidEndpointOrModel.NotFound`, …); where Ark documents none, SeedGate uses the same
 /// ones as its Ark emulator (`ResourceNotFound`, `InvalidAction.TaskNotCancellable`).
-struct ArkError: Error, Sendable, Equatable {
-    var status: Int
+struct ArkError: SeedGateResponseError, Sendable, Equatable {
+    var statusCode: Int
     var code: String
     var message: String
     var param: String
@@ -16,7 +16,7 @@ struct ArkError: Error, Sendable, Equatable {
     var retryAfter: Int?
 
     init(status: Int, code: String, message: String, param: String = "", type: String? = nil, retryAfter: Int? = nil) {
-        self.status = status
+        self.statusCode = status
         self.code = code
         self.message = message
         self.param = param
@@ -99,23 +99,26 @@ struct ArkError: Error, Sendable, Equatable {
             // Framework errors: the unified API's table decides the status, this facade the shape.
             let problem = ProblemDetails(error)
             let code =
-                switch problem.status {
+                switch problem.statusCode {
                 case 401: "AuthenticationError"
                 case 404: "ResourceNotFound"
                 case 413: "RequestBodyTooLarge"
                 case 500...: "InternalServiceError"
                 default: "InvalidParameter"
                 }
-            self.init(status: problem.status, code: code, message: problem.detail ?? problem.title, param: problem.field ?? "")
+            self.init(status: problem.statusCode, code: code, message: problem.detail ?? problem.title, param: problem.field ?? "")
         }
     }
 
-    func response(requestID: String?) -> Response {
+    var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    /// Ark's error object, with the request id at the end of the message as Ark writes it.
+    func response(from request: Request, context: some RequestContext) -> Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let suffix = requestID.map { " Request ID: \($0)" } ?? ""
+        let suffix = context.requestID.map { " Request ID: \($0)" } ?? ""
         let body = Body(error: .init(code: code, message: message + suffix, param: param, type: type))
-        return FacadeJSON.response(body, status: .init(code: status), headers: headers)
+        return HTTPJSON.response(body, status: status, headers: headers)
     }
 
     private struct Body: Encodable {

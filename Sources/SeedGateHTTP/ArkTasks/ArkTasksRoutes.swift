@@ -22,35 +22,26 @@ struct ArkTasksRoutes: Sendable {
 
     static let path = "/api/v3/contents/generations/tasks"
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
-        router.post(RouterPath(Self.path)) { request, context in
-            await answer(context) { indexes in try await create(request, imageIndexes: &indexes) }
-        }
-        router.get(RouterPath(Self.path)) { request, context in
-            await answer(context) { _ in try await list(request.uri.queryParameters) }
-        }
-        router.get(RouterPath(Self.path + "/:id")) { _, context in
-            await answer(context) { _ in FacadeJSON.response(ArkTaskObject(try await find(context.parameters.get("id") ?? ""))) }
-        }
-        router.delete(RouterPath(Self.path + "/:id")) { _, context in
-            await answer(context) { _ in try await delete(id: context.parameters.get("id") ?? "") }
-        }
-    }
-
-    /// Runs a handler, answering anything it throws as an Ark error (logged when it is SeedGate's fault). The
-    /// handler may record where each image came from in `content[]`, for the error's `param`.
-    private func answer(_ context: some RequestContext, _ handler: (inout [Int]) async throws -> Response) async -> Response {
-        var imageIndexes: [Int] = []
-        do {
-            return try await handler(&imageIndexes)
-        } catch {
-            let failure = ArkError(error, imageIndexes: imageIndexes)
-            if failure.status >= 500 {
-                context.logger.error(
-                    "ark facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
+    /// The facade's routes: everything they throw (a refused API key included) is answered as an Ark error.
+    func routes<Context: RequestContext>(authentication: AuthenticationMiddleware<Context>) -> RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+            .add(middleware: FacadeErrorMiddleware<Context, ArkError>(facade: "ark") { ArkError($0) })
+            .add(middleware: authentication)
+        routes.post(RouterPath(Self.path)) { request, _ in
+            // The create knows where each image came from in `content[]`, for the error's `param`.
+            var imageIndexes: [Int] = []
+            do {
+                return try await create(request, imageIndexes: &imageIndexes)
+            } catch {
+                throw ArkError(error, imageIndexes: imageIndexes)
             }
-            return failure.response(requestID: context.logger[metadataKey: "request.id"].map { "\($0)" })
         }
+        routes.get(RouterPath(Self.path)) { request, _ in try await list(request.uri.queryParameters) }
+        routes.get(RouterPath(Self.path + "/:id")) { _, context in
+            HTTPJSON.response(ArkTaskObject(try await find(context.parameters.get("id") ?? "")))
+        }
+        routes.delete(RouterPath(Self.path + "/:id")) { _, context in try await delete(id: context.parameters.get("id") ?? "") }
+        return routes
     }
 
     func create(_ request: Request, imageIndexes: inout [Int]) async throws -> Response {
@@ -63,7 +54,7 @@ struct ArkTasksRoutes: Sendable {
         let (createJob, indexes) = try decoded.createJob(catalogue: jobs.catalogue)
         imageIndexes = indexes
         let created = try await jobs.create(createJob, tenant: Caller.current.tenant)
-        return FacadeJSON.response(ArkCreatedTask(id: created.job.id.rawValue))
+        return HTTPJSON.response(ArkCreatedTask(id: created.job.id.rawValue))
     }
 
     func list(_ query: Parameters) async throws -> Response {
@@ -83,7 +74,7 @@ struct ArkTasksRoutes: Sendable {
         }
         if let raw = query.get("filter.model") {
             // A model no provider knows matches no task (Ark documents an endpoint id here; SeedGate has none).
-            guard let model = FacadeModels.canonical(raw, in: jobs.catalogue) else { return FacadeJSON.response(ArkTaskList(items: [], total: 0)) }
+            guard let model = FacadeModels.canonical(raw, in: jobs.catalogue) else { return HTTPJSON.response(ArkTaskList(items: [], total: 0)) }
             base.model = model
         }
         var tier: ServiceTier?
@@ -104,7 +95,7 @@ struct ArkTasksRoutes: Sendable {
         }
         if let tier { matching = matching.filter { ($0.spec.serviceTier ?? .default) == tier } }
         let items = matching.dropFirst((pageNum - 1) * pageSize).prefix(pageSize).map(ArkTaskObject.init)
-        return FacadeJSON.response(ArkTaskList(items: Array(items), total: matching.count))
+        return HTTPJSON.response(ArkTaskList(items: Array(items), total: matching.count))
     }
 
     /// As Ark: a queued task is cancelled (a running one too, where the provider allows it); a cancelled task
@@ -118,20 +109,20 @@ struct ArkTasksRoutes: Sendable {
                 message: "The task \(id) cannot be cancelled or deleted in its current status cancelled.", param: "id"
             )
         case .succeeded, .failed, .expired:
-            return FacadeJSON.response(ArkEmptyObject())
+            return HTTPJSON.response(ArkEmptyObject())
         case .queued, .running:
             do {
                 _ = try await jobs.cancel(id: id, tenant: Caller.current.visibleTenant, patience: FacadeCancel.patience)
             } catch JobServiceError.conflict(let conflict) {
                 let fresh = try await find(id)
-                if [.succeeded, .failed, .expired].contains(fresh.status) { return FacadeJSON.response(ArkEmptyObject()) }
+                if [.succeeded, .failed, .expired].contains(fresh.status) { return HTTPJSON.response(ArkEmptyObject()) }
                 throw ArkError(
                     status: 400, code: "InvalidAction.TaskNotCancellable",
                     message: "The task \(id) cannot be cancelled or deleted in its current status \(fresh.status.rawValue): \(conflict.message).",
                     param: "id"
                 )
             }
-            return FacadeJSON.response(ArkEmptyObject())
+            return HTTPJSON.response(ArkEmptyObject())
         }
     }
 

@@ -5,8 +5,8 @@ import SeedGateCore
 
 /// An error of the OpenAI-compatible facade, answered as OpenAI does:
 /// `{"error":{"message","type","param","code"}}` (`param` and `code` may be null).
-struct OpenAIError: Error, Sendable, Equatable {
-    var status: Int
+struct OpenAIError: SeedGateResponseError, Sendable, Equatable {
+    var statusCode: Int
     var message: String
     var type: String
     var param: String?
@@ -14,7 +14,7 @@ struct OpenAIError: Error, Sendable, Equatable {
     var retryAfter: Int?
 
     init(status: Int, message: String, type: String? = nil, param: String? = nil, code: String? = nil, retryAfter: Int? = nil) {
-        self.status = status
+        self.statusCode = status
         self.message = message
         self.type = type ?? Self.type(for: status)
         self.param = param
@@ -73,7 +73,7 @@ struct OpenAIError: Error, Sendable, Equatable {
             // Framework and decoding errors: the unified API's table decides the status, this facade the shape.
             let problem = ProblemDetails(error)
             self.init(
-                status: problem.status, message: problem.detail ?? problem.title, param: problem.field.map(Self.param(forField:)),
+                status: problem.statusCode, message: problem.detail ?? problem.title, param: problem.field.map(Self.param(forField:)),
                 code: problem.code, retryAfter: problem.retryAfter
             )
         }
@@ -89,11 +89,12 @@ struct OpenAIError: Error, Sendable, Equatable {
         }
     }
 
-    func response() -> Response {
+    var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return FacadeJSON.response(
-            Body(error: .init(message: message, type: type, param: param, code: code)), status: .init(code: status), headers: headers)
+        return HTTPJSON.response(Body(error: .init(message: message, type: type, param: param, code: code)), status: status, headers: headers)
     }
 
     private struct Body: Encodable {

@@ -21,50 +21,33 @@ struct OpenAIVideosRoutes: Sendable {
     let maxBodyBytes: Int
     let files: ResultFileFetcher
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
-        router.post("/v1/videos") { request, context in
-            await answer(context) { try await create(request) }
+    /// The facade's routes: everything they throw (a refused API key included) is answered as an OpenAI error.
+    func routes<Context: RequestContext>(authentication: AuthenticationMiddleware<Context>) -> RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+            .add(middleware: FacadeErrorMiddleware<Context, OpenAIError>(facade: "openai") { OpenAIError($0) })
+            .add(middleware: authentication)
+        routes.post("/v1/videos") { request, _ in try await create(request) }
+        routes.get("/v1/videos") { request, _ in try await list(request) }
+        routes.get("/v1/videos/:id") { _, context in try await retrieve(id: context.parameters.get("id") ?? "") }
+        routes.delete("/v1/videos/:id") { _, context in try await delete(id: context.parameters.get("id") ?? "") }
+        routes.get("/v1/videos/:id/content") { request, context in
+            try await content(id: context.parameters.get("id") ?? "", variant: request.uri.queryParameters.get("variant"))
         }
-        router.get("/v1/videos") { request, context in
-            await answer(context) { try await list(request) }
-        }
-        router.get("/v1/videos/:id") { _, context in
-            await answer(context) { try await retrieve(id: context.parameters.get("id") ?? "") }
-        }
-        router.delete("/v1/videos/:id") { _, context in
-            await answer(context) { try await delete(id: context.parameters.get("id") ?? "") }
-        }
-        router.get("/v1/videos/:id/content") { request, context in
-            await answer(context) { try await content(id: context.parameters.get("id") ?? "", variant: request.uri.queryParameters.get("variant")) }
-        }
-    }
-
-    /// Runs a handler, answering anything it throws as an OpenAI error (logged when it is SeedGate's fault).
-    private func answer(_ context: some RequestContext, _ handler: () async throws -> Response) async -> Response {
-        do {
-            return try await handler()
-        } catch {
-            let failure = OpenAIError(error)
-            if failure.status >= 500 {
-                context.logger.error(
-                    "openai facade request failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "status": "\(failure.status)"])
-            }
-            return failure.response()
-        }
+        return routes
     }
 
     func create(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodyBytes)
         let parsed = try OpenAIVideoRequest(contentType: request.headers[.contentType], body: Data(body.readableBytesView))
         let created = try await jobs.create(try parsed.createJob(catalogue: jobs.catalogue), tenant: Caller.current.tenant)
-        return FacadeJSON.response(OpenAIVideo(created.job))
+        return HTTPJSON.response(OpenAIVideo(created.job))
     }
 
     func retrieve(id: String) async throws -> Response {
         let job = try await find(id)
         var headers: HTTPFields = [:]
         if let wait = Self.pollAfterMilliseconds(job) { headers[.openAIPollAfterMs] = String(wait) }
-        return FacadeJSON.response(OpenAIVideo(job), headers: headers)
+        return HTTPJSON.response(OpenAIVideo(job), headers: headers)
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -103,20 +86,20 @@ struct OpenAIVideosRoutes: Sendable {
             (page, hasMore) = (Array(ascending.prefix(limit)), ascending.count > limit)
         }
         let videos = page.map(OpenAIVideo.init)
-        return FacadeJSON.response(OpenAIVideoList(data: videos, firstID: videos.first?.id, lastID: videos.last?.id, hasMore: hasMore))
+        return HTTPJSON.response(OpenAIVideoList(data: videos, firstID: videos.first?.id, lastID: videos.last?.id, hasMore: hasMore))
     }
 
     func delete(id: String) async throws -> Response {
         let job = try await find(id)
-        guard !job.status.isTerminal else { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
+        guard !job.status.isTerminal else { return HTTPJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
         do {
             _ = try await jobs.cancel(id: job.id.rawValue, tenant: Caller.current.visibleTenant, patience: FacadeCancel.patience)
         } catch JobServiceError.conflict(let conflict) {
             // The job may have ended meanwhile; otherwise the provider cannot cancel it in its current state.
-            if try await find(id).status.isTerminal { return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
+            if try await find(id).status.isTerminal { return HTTPJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: false)) }
             throw OpenAIError(status: 400, message: "The video cannot be cancelled now: \(conflict.message)", code: "video_not_cancellable")
         }
-        return FacadeJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: true))
+        return HTTPJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: true))
     }
 
     func content(id: String, variant: String?) async throws -> Response {
