@@ -14,7 +14,7 @@ struct JobDetail {
         let deliveries = try await jobs.deliveries(of: job)
         if !deliveries.isEmpty { rendered.webhooks = deliveries.map { .init($0) } }
         if !job.status.isTerminal {
-            let next = job.nextCheckAt.map { $0.timeIntervalSince(jobs.now()) } ?? 1
+            let next = job.dueAt.map { $0.timeIntervalSince(jobs.now()) } ?? 1
             pollAfterMilliseconds = Int((min(max(next, 0.5), 30) * 1000).rounded())
         }
     }

@@ -17,40 +17,21 @@ extension PostgresJobStore {
     }
 
     /// Claims up to `limit` due jobs in one transaction: `SELECT … FOR UPDATE SKIP LOCKED` takes the due rows no
-    /// other transaction holds, then their next check moves to `leaseUntil` and their version up by one. A job
+    /// other transaction holds, then leases them until `leaseUntil` (the jobs themselves are not rewritten). A job
     /// claimed by another replica is either locked (skipped) or already leased past `dueBy` (no longer due), so
     /// each due job goes to exactly one claimer per lease; if that replica dies, the job is due again once the
-    /// lease passes. Returns the claimed jobs as stored, earliest check first, each with the time it was due.
+    /// lease passes, and the next write of the job ends the lease. Returns the claimed jobs, earliest check first,
+    /// each with the time it was due.
     public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedCheck] {
-        let lease = leaseUntil.timeIntervalSince1970
-        return try await transaction { connection in
-            let due = try await connection.query(
-                """
-                SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
-                WHERE status IN ('queued', 'running') AND submission = 'accepted' AND next_check_at <= \(dueBy.timeIntervalSince1970)
-                ORDER BY next_check_at, id LIMIT \(Self.clamped(limit))
-                FOR UPDATE SKIP LOCKED
-                """,
-                logger: logger
-            ).collect().map(PostgresRows.job)
+        try await transaction { connection in
+            let due = try await connection.query(Self.dueForCheck(dueBy: dueBy, limit: limit, suffix: "FOR UPDATE SKIP LOCKED"), logger: logger)
+                .collect().map(PostgresRows.job)
             guard !due.isEmpty else { return [] }
-            let claimed = due.map { job in
-                var claimed = job
-                claimed.nextCheckAt = leaseUntil
-                claimed.version += 1
-                return ClaimedCheck(job: claimed, dueAt: job.nextCheckAt)
-            }
-            let ids = claimed.map(\.job.id.rawValue)
-            let bodies = try claimed.map { try PostgresRows.encode($0.job, what: "job \($0.job.id)") }
             try await connection.query(
-                """
-                UPDATE jobs SET next_check_at = \(lease), version = jobs.version + 1, body = claimed.body
-                FROM unnest(\(ids)::text[], \(bodies)::text[]) AS claimed (id, body)
-                WHERE jobs.id = claimed.id
-                """,
+                "UPDATE jobs SET lease_until = \(leaseUntil.timeIntervalSince1970) WHERE id = ANY(\(due.map(\.id.rawValue))::text[])",
                 logger: logger
             )
-            return claimed
+            return due.map { ClaimedCheck(job: $0, dueAt: $0.nextCheckAt) }
         }
     }
 

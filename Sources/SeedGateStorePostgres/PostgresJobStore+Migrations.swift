@@ -85,6 +85,16 @@ extension PostgresJobStore {
                 "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE status = 'pending'",
                 "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id, seq)",
             ]),
+        PostgresMigration(
+            version: 4, name: "due-at-and-leases",
+            statements: [
+                // `next_check_at` held three things (a pending job's retry time, an accepted job's next check, and a
+                // claim's lease); it becomes `due_at` (the job's `dueAt`) and claims get their own `lease_until`, which
+                // every write of the job clears. A pending job written before this step may have kept its back-off only
+                // in that column: it is simply due at once.
+                "ALTER TABLE jobs RENAME COLUMN next_check_at TO due_at",
+                "ALTER TABLE jobs ADD COLUMN lease_until double precision",
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

@@ -52,10 +52,10 @@ public final class PostgresJobStore: JobStore {
             _ = try await Self.writingJob(row) {
                 try await connection.query(
                     """
-                    INSERT INTO jobs (id, tenant, status, model, provider, submission, upstream_task_id, next_check_at,
+                    INSERT INTO jobs (id, tenant, status, model, provider, submission, upstream_task_id, due_at,
                         created_at, updated_at, idempotency_key, callback_token, version, body)
                     VALUES (\(row.id.rawValue), \(row.tenant), \(row.status), \(row.model), \(row.provider), \(row.submission),
-                        \(row.upstreamTaskID), \(row.nextCheckAt), \(row.createdAt), \(row.updatedAt), \(row.idempotencyKey),
+                        \(row.upstreamTaskID), \(row.dueAt), \(row.createdAt), \(row.updatedAt), \(row.idempotencyKey),
                         \(row.callbackToken), 1, \(row.body))
                     """,
                     logger: logger
@@ -80,9 +80,9 @@ public final class PostgresJobStore: JobStore {
                     """
                     UPDATE jobs SET tenant = \(row.tenant), status = \(row.status), model = \(row.model),
                         provider = \(row.provider), submission = \(row.submission), upstream_task_id = \(row.upstreamTaskID),
-                        next_check_at = \(row.nextCheckAt), created_at = \(row.createdAt), updated_at = \(row.updatedAt),
+                        due_at = \(row.dueAt), created_at = \(row.createdAt), updated_at = \(row.updatedAt),
                         idempotency_key = \(row.idempotencyKey), callback_token = \(row.callbackToken), body = \(row.body),
-                        version = version + 1
+                        lease_until = NULL, version = version + 1
                     WHERE id = \(row.id.rawValue) AND version = \(version)
                     RETURNING id
                     """,
@@ -121,27 +121,33 @@ public final class PostgresJobStore: JobStore {
         return JobPage(rows: rows, limit: limit)
     }
 
-    /// Queued jobs with submission `pending` whose `nextCheckAt` is unset or not after `dueBy`, oldest first.
+    /// Queued jobs with submission `pending` whose `submitAfter` is unset or not after `dueBy`, oldest first.
     public func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job] {
         try await fetchJobs(
             """
             SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
             WHERE status = 'queued' AND submission = 'pending'
-              AND (next_check_at IS NULL OR next_check_at <= \(dueBy.timeIntervalSince1970))
+              AND (due_at IS NULL OR due_at <= \(dueBy.timeIntervalSince1970))
             ORDER BY id LIMIT \(Self.clamped(limit))
             """
         )
     }
 
-    /// Unfinished jobs with submission `accepted` whose `nextCheckAt` is not after `dueBy`, earliest check first.
+    /// Unfinished jobs with submission `accepted` whose `nextCheckAt` is not after `dueBy` and whose claim (if any)
+    /// has run out, earliest check first.
     public func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job] {
-        try await fetchJobs(
-            """
+        try await fetchJobs(Self.dueForCheck(dueBy: dueBy, limit: limit, suffix: ""))
+    }
+
+    /// The due-for-check query, with `suffix` appended (a locking clause).
+    static func dueForCheck(dueBy: Date, limit: Int, suffix: String) -> PostgresQuery {
+        let due = dueBy.timeIntervalSince1970
+        return """
             SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
-            WHERE status IN ('queued', 'running') AND submission = 'accepted' AND next_check_at <= \(dueBy.timeIntervalSince1970)
-            ORDER BY next_check_at, id LIMIT \(Self.clamped(limit))
+            WHERE status IN ('queued', 'running') AND submission = 'accepted' AND due_at <= \(due)
+              AND (lease_until IS NULL OR lease_until <= \(due))
+            ORDER BY due_at, id LIMIT \(clamped(limit)) \(unescaped: suffix)
             """
-        )
     }
 
     /// Jobs left in `submitting` since before `updatedBefore`, oldest first.

@@ -16,7 +16,7 @@ enum PostgresRows {
         let provider: String?
         let submission: String
         let upstreamTaskID: String?
-        let nextCheckAt: Double?
+        let dueAt: Double?
         let createdAt: Double
         let updatedAt: Double
         let idempotencyKey: String?
@@ -31,7 +31,7 @@ enum PostgresRows {
             provider = job.provider?.rawValue
             submission = job.submission.rawValue
             upstreamTaskID = job.upstream?.taskID
-            nextCheckAt = job.nextCheckAt?.timeIntervalSince1970
+            dueAt = job.dueAt?.timeIntervalSince1970
             createdAt = job.createdAt.timeIntervalSince1970
             updatedAt = job.updatedAt.timeIntervalSince1970
             idempotencyKey = job.idempotencyKey

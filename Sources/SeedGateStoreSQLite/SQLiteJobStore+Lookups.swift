@@ -10,30 +10,18 @@ extension SQLiteJobStore {
         ).first
     }
 
+    /// One write transaction (SQLite has a single writer): select the due jobs, then lease them. The jobs themselves
+    /// are not rewritten.
     public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedCheck] {
-        let open = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
-        return try await SQLiteJobStoreError.mapping {
+        try await SQLiteJobStoreError.mapping {
             try await pool.write { db in
-                let due = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(StoredRows.jobColumns) FROM jobs
-                        WHERE status IN (?, ?) AND submission = ? AND next_check_at <= ?
-                        ORDER BY next_check_at, id LIMIT ?
-                        """,
-                    arguments: StatementArguments(open) + [SubmissionState.accepted.rawValue, dueBy.timeIntervalSince1970, Self.clamped(limit)]
-                ).map(StoredRows.job)
-                return try due.map { job in
-                    var claimed = job
-                    claimed.nextCheckAt = leaseUntil
-                    claimed.version += 1
-                    let row = try StoredRows.jobRow(claimed)
+                let due = try Row.fetchAll(db, sql: Self.dueForCheckSQL, arguments: Self.dueForCheckArguments(dueBy: dueBy, limit: limit))
+                    .map(StoredRows.job)
+                for job in due {
                     try db.execute(
-                        sql: "UPDATE jobs SET next_check_at = ?, body = ?, version = version + 1 WHERE id = ? AND version = ?",
-                        arguments: [leaseUntil.timeIntervalSince1970, row.body, job.id.rawValue, job.version]
-                    )
-                    return ClaimedCheck(job: claimed, dueAt: job.nextCheckAt)
+                        sql: "UPDATE jobs SET lease_until = ? WHERE id = ?", arguments: [leaseUntil.timeIntervalSince1970, job.id.rawValue])
                 }
+                return due.map { ClaimedCheck(job: $0, dueAt: $0.nextCheckAt) }
             }
         }
     }

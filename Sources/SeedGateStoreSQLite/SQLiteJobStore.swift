@@ -114,30 +114,34 @@ public final class SQLiteJobStore: JobStore {
         return JobPage(rows: rows, limit: limit)
     }
 
-    /// Queued jobs with submission `pending` whose `nextCheckAt` is unset or not after `dueBy`, oldest first.
+    /// Queued jobs with submission `pending` whose `submitAfter` is unset or not after `dueBy`, oldest first.
     public func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job] {
         try await fetchJobs(
             """
             SELECT \(StoredRows.jobColumns) FROM jobs
-            WHERE status = ? AND submission = ? AND (next_check_at IS NULL OR next_check_at <= ?)
+            WHERE status = ? AND submission = ? AND (due_at IS NULL OR due_at <= ?)
             ORDER BY id LIMIT ?
             """,
             [JobStatus.queued.rawValue, SubmissionState.pending.rawValue, dueBy.timeIntervalSince1970, Self.clamped(limit)]
         )
     }
 
-    /// Unfinished jobs with submission `accepted` whose `nextCheckAt` is not after `dueBy`, earliest check first.
+    /// Unfinished jobs with submission `accepted` whose `nextCheckAt` is not after `dueBy` and whose claim (if any)
+    /// has run out, earliest check first.
     public func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job] {
+        try await fetchJobs(Self.dueForCheckSQL, Self.dueForCheckArguments(dueBy: dueBy, limit: limit))
+    }
+
+    static let dueForCheckSQL = """
+        SELECT \(StoredRows.jobColumns) FROM jobs
+        WHERE status IN (?, ?) AND submission = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+        ORDER BY due_at, id LIMIT ?
+        """
+
+    static func dueForCheckArguments(dueBy: Date, limit: Int) -> StatementArguments {
         let open = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
-        let placeholders = Array(repeating: "?", count: open.count).joined(separator: ", ")
-        return try await fetchJobs(
-            """
-            SELECT \(StoredRows.jobColumns) FROM jobs
-            WHERE status IN (\(placeholders)) AND submission = ? AND next_check_at <= ?
-            ORDER BY next_check_at, id LIMIT ?
-            """,
-            StatementArguments(open) + [SubmissionState.accepted.rawValue, dueBy.timeIntervalSince1970, Self.clamped(limit)]
-        )
+        return StatementArguments(open)
+            + [SubmissionState.accepted.rawValue, dueBy.timeIntervalSince1970, dueBy.timeIntervalSince1970, clamped(limit)]
     }
 
     /// The job's events in the order they were stored.

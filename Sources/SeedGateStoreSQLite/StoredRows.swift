@@ -8,10 +8,11 @@ enum StoredRows {
     /// The columns every job query selects.
     static let jobColumns = "id, version, body"
 
-    /// The queryable `jobs` columns besides `id` and `version`, in the order of `JobRow.values`.
+    /// The queryable `jobs` columns besides `id` and `version`, in the order of `JobRow.values`. `due_at` is the job's
+    /// `dueAt`; `lease_until` is always written empty: every write of a job ends a claim on its check.
     static let valueColumns = [
-        "tenant", "status", "model", "provider", "submission", "upstream_task_id", "next_check_at", "created_at",
-        "updated_at", "idempotency_key", "callback_token",
+        "tenant", "status", "model", "provider", "submission", "upstream_task_id", "due_at", "created_at",
+        "updated_at", "idempotency_key", "callback_token", "lease_until",
     ]
 
     /// A job's queryable columns plus its JSON body, encoded before the write transaction starts.
@@ -25,8 +26,8 @@ enum StoredRows {
     static func jobRow(_ job: Job) throws -> JobRow {
         let values: StatementArguments = [
             job.tenant, job.status.rawValue, job.model, job.provider?.rawValue, job.submission.rawValue,
-            job.upstream?.taskID, job.nextCheckAt?.timeIntervalSince1970, job.createdAt.timeIntervalSince1970,
-            job.updatedAt.timeIntervalSince1970, job.idempotencyKey, job.callbackToken,
+            job.upstream?.taskID, job.dueAt?.timeIntervalSince1970, job.createdAt.timeIntervalSince1970,
+            job.updatedAt.timeIntervalSince1970, job.idempotencyKey, job.callbackToken, nil as Double?,
         ]
         return JobRow(id: job.id, tenant: job.tenant, values: values, body: try encode(job, what: "job \(job.id)"))
     }

@@ -91,11 +91,11 @@ import Testing
         #expect(afterFirst.status == .queued)
         #expect(afterFirst.submission == .pending)
         #expect(jobs.nextProvider(for: afterFirst) == "byteplus-modelark")
-        #expect(afterFirst.nextCheckAt == nil)
+        #expect(afterFirst.submitAfter == nil)
         let second = try #require(try await jobs.beginSubmission(afterFirst, to: "byteplus-modelark"))
         let afterSecond = try await jobs.recordSubmitFailure(
             second, provider: "byteplus-modelark", error: ProviderError(.unavailable, httpStatus: 503))
-        #expect(afterSecond.nextCheckAt != nil)
+        #expect(afterSecond.submitAfter != nil)
         #expect(afterSecond.attempts.map(\.outcome) == [.retryable, .retryable])
         #expect(jobs.nextProvider(for: afterSecond) == "volcengine-ark")
     }
@@ -139,6 +139,28 @@ import Testing
         #expect(cancelled.status == .cancelled)
         #expect(ark.cancels.isEmpty)
         await #expect(throws: JobServiceError.self) { try await jobs.cancel(id: job.id.rawValue, tenant: "t1") }
+    }
+
+    @Test func cancelWaitsOutACreateInFlightThenCancelsUpstream() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        ark.willReport("cgt-9", .found(UpstreamSnapshot(taskID: "cgt-9", status: .mapped(.queued), rawStatus: "queued")))
+        async let cancelled = jobs.cancel(id: claimed.id.rawValue, tenant: "t1")
+        for _ in 0..<10 { await Task.yield() } // let the cancel find the create in flight (either order ends the same)
+        _ = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-9"))
+        #expect(try await cancelled.status == .cancelled, "the cancel hears of the hand-off and goes upstream")
+        #expect(ark.cancels == ["cgt-9"])
+    }
+
+    @Test func cancelGivesUpWhenTheCreateOutlastsItsPatience() async throws {
+        let jobs = service()
+        let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
+        do {
+            _ = try await jobs.cancel(id: claimed.id.rawValue, tenant: "t1", patience: .milliseconds(100))
+            Issue.record("a create still in flight cannot be cancelled")
+        } catch JobServiceError.conflict(let conflict) {
+            #expect(conflict.reason == .submissionInFlight)
+        }
     }
 
     @Test func cancelUpstreamOnlyWhereAllowed() async throws {

@@ -4,8 +4,9 @@ import Testing
 
 /// Status-check claims, open-job counts and stuck submissions.
 extension JobStoreBehaviour {
-    /// A claim takes the due checks most overdue first, moves them to the lease and up one version, reports when
-    /// each was due, and does not hand them out again until the lease has passed.
+    /// A claim takes the due checks most overdue first, leases them without rewriting them (same version, same next
+    /// check), reports when each was due, and does not hand them out again until the lease has passed or the job is
+    /// next written.
     static func claimDueForCheck(_ store: any JobStore) async throws {
         let now = Date()
         let jobs = JobFixtures.jobs(4, from: now.addingTimeInterval(-100))
@@ -25,14 +26,7 @@ extension JobStoreBehaviour {
         let lease = now.addingTimeInterval(30)
 
         let first = try await store.claimDueForCheck(dueBy: now, limit: 1, leaseUntil: lease)
-        #expect(
-            first == [
-                ClaimedCheck(
-                    job: states[1].with {
-                        $0.version = 2
-                        $0.nextCheckAt = lease
-                    }, dueAt: states[1].nextCheckAt)
-            ])
+        #expect(first == [ClaimedCheck(job: states[1].with { $0.version = 1 }, dueAt: states[1].nextCheckAt)])
         let rest = try await store.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: lease)
         #expect(rest.map(\.job.id) == [jobs[0].id])
         #expect(rest.first?.dueAt == states[0].nextCheckAt)
@@ -43,12 +37,14 @@ extension JobStoreBehaviour {
         // The lease ends: the two leased jobs and the one that became due are claimed again, in due order.
         let later = lease.addingTimeInterval(1)
         let again = try await store.claimDueForCheck(dueBy: later, limit: 10, leaseUntil: later.addingTimeInterval(30))
-        #expect(again.map(\.job.id) == [jobs[2].id, jobs[0].id, jobs[1].id], "ties on the lease go by id")
-        #expect(again.map(\.job.version) == [2, 3, 3])
+        #expect(again.map(\.job.id) == [jobs[1].id, jobs[0].id, jobs[2].id], "by when each check was due")
+        #expect(again.map(\.job.version) == [1, 1, 1], "a claim does not rewrite the job")
         #expect(try await store.claimDueForCheck(dueBy: later, limit: 0, leaseUntil: later).isEmpty)
 
-        // A claim is a write: a worker still holding the pre-claim version loses its compare-and-set.
-        #expect(try await store.update(states[1].with { $0.status = .failed }, expecting: 1, events: []) == nil)
+        // Writing a leased job ends its lease: it is due again at its (new) next check.
+        let written = try await store.update(states[0].with { $0.nextCheckAt = later }, expecting: 1, events: [])
+        #expect(written?.version == 2, "a claim is not a write: the worker's compare-and-set still holds")
+        #expect(try await store.jobsDueForCheck(dueBy: later, limit: 10).map(\.id) == [jobs[0].id])
     }
 
     /// Unfinished jobs counted per status; finished ones and statuses without jobs are left out.

@@ -89,9 +89,9 @@ extension JobStoreBehaviour {
         let jobs = JobFixtures.jobs(8, from: now.addingTimeInterval(-100))
         let states: [Job] = [
             jobs[0], // due: never tried
-            jobs[1].with { $0.nextCheckAt = now.addingTimeInterval(-5) }, // due: retry time passed
-            jobs[2].with { $0.nextCheckAt = now }, // due: retry time is now
-            jobs[3].with { $0.nextCheckAt = now.addingTimeInterval(5) }, // retry later
+            jobs[1].with { $0.submitAfter = now.addingTimeInterval(-5) }, // due: retry time passed
+            jobs[2].with { $0.submitAfter = now }, // due: retry time is now
+            jobs[3].with { $0.submitAfter = now.addingTimeInterval(5) }, // retry later
             jobs[4].with {
                 $0.submission = .submitting
                 $0.provider = "volcengine-ark"

@@ -23,7 +23,7 @@ import Testing
             let store = try SQLiteJobStore(path: path)
             defer { try? store.close() }
             #expect(FileManager.default.fileExists(atPath: path))
-            #expect(try await store.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries"])
+            #expect(try await store.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases"])
             #expect(
                 try await store.indexNames(on: "jobs") == ["jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency", "jobs_callback_token"])
             #expect(try await store.indexNames(on: "job_events") == ["job_events_job"])
@@ -47,7 +47,7 @@ import Testing
             }
             let reopened = try SQLiteJobStore(path: path)
             defer { try? reopened.close() }
-            #expect(try await reopened.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries"])
+            #expect(try await reopened.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases"])
             #expect(try await reopened.job(id: detailed.id) == detailed.with { $0.version = 2 })
             #expect(try await reopened.job(id: plain.id) == plain.with { $0.version = 1 })
             #expect(try await reopened.events(jobID: detailed.id) == events)

@@ -10,6 +10,7 @@ extension Job {
         if next.isTerminal {
             finishedAt = date
             nextCheckAt = nil
+            submitAfter = nil
             if submission != .accepted { submission = .abandoned }
         }
         return true

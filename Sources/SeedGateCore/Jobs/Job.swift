@@ -28,8 +28,11 @@ public struct Job: Sendable, Codable, Equatable {
     public var updatedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
-    /// When the poller should next ask the provider about this job.
+    /// Accepted jobs only: when the poller should next ask the provider about this job.
     public var nextCheckAt: Date?
+    /// Pending jobs only: the earliest time of the next create attempt, after a whole round of the route failed
+    /// (nil: as soon as the provider's budget allows).
+    public var submitAfter: Date?
     /// Compare-and-set version; the store bumps it on every write.
     public var version: Int
 
@@ -59,10 +62,21 @@ public struct Job: Sendable, Codable, Equatable {
         self.startedAt = nil
         self.finishedAt = nil
         self.nextCheckAt = nil
+        self.submitAfter = nil
         self.version = 0
     }
 
     public var model: String { spec.model }
+
+    /// When the engine next acts on this job: its next create attempt while it waits to be submitted, its next status
+    /// check once a provider accepted it (nil: nothing is scheduled). Stores index it; claims lease it separately.
+    public var dueAt: Date? {
+        switch submission {
+        case .pending: submitAfter
+        case .accepted: nextCheckAt
+        case .submitting, .abandoned: nil
+        }
+    }
 }
 
 /// Where a job stands with respect to paying a provider.

@@ -5,11 +5,13 @@ extension JobService {
     /// (some providers' cancel call deletes finished tasks), and cancels upstream only where the provider allows
     /// it in the task's current state; otherwise the answer is a conflict that says why.
     ///
-    /// A create call in flight takes milliseconds as a rule, so a cancel that arrives meanwhile waits up to
-    /// `patience` for its outcome rather than refuse (the compatibility facades wait longer: their clients expect a
-    /// cancel of an unfinished task to just work).
+    /// A create call in flight takes milliseconds as a rule, so a cancel that finds one (at once, or because the
+    /// dispatcher claimed the job while the cancel was being written) waits up to `patience` in all for its outcome
+    /// rather than refuse (the compatibility facades wait longer: their clients expect a cancel of an unfinished task
+    /// to just work).
     public func cancel(id rawID: String, tenant: String?, patience: Duration = .seconds(5)) async throws -> Job {
-        var job = try await awaitHandOff(of: self.job(id: rawID, tenant: tenant), patience: patience)
+        let deadline = ContinuousClock.now + patience
+        var job = try await self.job(id: rawID, tenant: tenant)
         while true {
             if job.status.isTerminal { throw JobServiceError.conflict(.init(.alreadyFinished, "the job is already \(job.status.rawValue)")) }
             switch job.submission {
@@ -22,6 +24,8 @@ extension JobService {
                 if saved.status == .cancelled { return saved }
                 job = saved
             case .submitting:
+                job = try await awaitHandOff(of: job, patience: deadline - ContinuousClock.now)
+                guard job.submission == .submitting else { continue }
                 throw JobServiceError.conflict(
                     .init(
                         .submissionInFlight,

@@ -82,7 +82,7 @@ extension JobService {
             if error.isTransient { breakers.recordFailure(providerID) }
             let failed = try await recordSubmitFailure(claimed, provider: providerID, error: error)
             guard failed.status == .queued else { return .ended(failed) }
-            if failed.nextCheckAt == nil { signals.submissions.ring() }
+            if failed.submitAfter == nil { signals.submissions.ring() }
             return .willRetry(failed)
         }
         breakers.recordSuccess(providerID)

@@ -42,6 +42,7 @@ extension JobService {
             job.upstream = UpstreamRef(taskID: submission.taskID, status: nil)
             job.attempts.append(Attempt(provider: provider, outcome: .accepted, error: nil, at: date))
             job.nextCheckAt = date.addingTimeInterval(firstCheck)
+            job.submitAfter = nil
             return true
         }
         logger.info(
@@ -107,9 +108,9 @@ extension JobService {
                     // Every provider of the route failed in this round: back off before the next round.
                     let rounds = tried / max(1, job.route.count)
                     let delay = max(error.retryAfter ?? 0, min(60, pow(2, Double(rounds))))
-                    job.nextCheckAt = date.addingTimeInterval(delay)
+                    job.submitAfter = date.addingTimeInterval(delay)
                 } else {
-                    job.nextCheckAt = nil
+                    job.submitAfter = nil
                 }
             } else {
                 job.attempts.append(Attempt(provider: provider, outcome: .rejected, error: jobError, at: date))

@@ -81,13 +81,14 @@ extension JobService {
         }
     }
 
-    /// Asks for a check as soon as possible (a provider callback arrived, or a client is waiting).
+    /// Asks for a check as soon as possible (a provider callback arrived, or a client is waiting). The write also
+    /// ends any claim on the job's current check, so the poller takes it again at once even mid-check.
     public func requestCheck(_ job: Job) async throws {
         guard !job.status.isTerminal, job.submission == .accepted else { return }
         let date = now()
         try await write(job) { job in
-            guard let next = job.nextCheckAt, next > date else { return false }
-            job.nextCheckAt = date
+            guard !job.status.isTerminal else { return false }
+            job.nextCheckAt = min(job.nextCheckAt ?? date, date)
             return true
         }
         signals.checks.ring()

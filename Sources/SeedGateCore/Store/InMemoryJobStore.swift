@@ -5,6 +5,8 @@ public actor InMemoryJobStore: JobStore {
     private var jobs: [JobID: Job] = [:]
     private var outbox: [JobEvent] = []
     private var deliveryLog: [WebhookDelivery] = []
+    /// Claimed checks: the job is not due again before its lease ends, or until it is next written.
+    private var leases: [JobID: Date] = [:]
 
     public init() {}
 
@@ -32,27 +34,28 @@ public actor InMemoryJobStore: JobStore {
         var stored = job
         stored.version = version + 1
         jobs[job.id] = stored
+        leases[job.id] = nil
         record(events)
         return stored
     }
 
     public func jobsAwaitingSubmission(dueBy: Date, limit: Int) -> [Job] {
-        jobs.values.filter { $0.status == .queued && $0.submission == .pending && ($0.nextCheckAt ?? .distantPast) <= dueBy }
+        jobs.values.filter { $0.status == .queued && $0.submission == .pending && ($0.submitAfter ?? .distantPast) <= dueBy }
             .sorted { $0.id < $1.id }.prefix(limit).map { $0 }
     }
 
     public func jobsDueForCheck(dueBy: Date, limit: Int) -> [Job] {
-        jobs.values.filter { !$0.status.isTerminal && $0.submission == .accepted && ($0.nextCheckAt ?? .distantFuture) <= dueBy }
-            .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
+        jobs.values.filter {
+            !$0.status.isTerminal && $0.submission == .accepted && ($0.nextCheckAt ?? .distantFuture) <= dueBy
+                && (leases[$0.id] ?? .distantPast) <= dueBy
+        }
+        .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
     }
 
     public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) -> [ClaimedCheck] {
         jobsDueForCheck(dueBy: dueBy, limit: limit).map { job in
-            var claimed = job
-            claimed.nextCheckAt = leaseUntil
-            claimed.version += 1
-            jobs[job.id] = claimed
-            return ClaimedCheck(job: claimed, dueAt: job.nextCheckAt)
+            leases[job.id] = leaseUntil
+            return ClaimedCheck(job: job, dueAt: job.nextCheckAt)
         }
     }
 

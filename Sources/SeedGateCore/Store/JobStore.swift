@@ -11,11 +11,13 @@ public protocol JobStore: Sendable {
     func update(_ job: Job, expecting version: Int, events: [JobEvent]) async throws -> Job?
     /// Queued jobs not yet handed to a provider and due for an attempt, oldest first.
     func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job]
-    /// Jobs a provider accepted that are due for a status check, most overdue first.
+    /// Jobs a provider accepted whose `nextCheckAt` is not after `dueBy` and that no unexpired claim holds, most
+    /// overdue first.
     func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job]
-    /// Claims up to `limit` due jobs for a status check: their next check moves to `leaseUntil` (and their version
-    /// up by one) in the same write, so another worker or replica does not check them meanwhile. Returns them as
-    /// stored, each with the time it was due (for poll-lag measurement).
+    /// Claims up to `limit` due jobs for a status check: each gets a lease until `leaseUntil`, so no other worker or
+    /// replica checks it meanwhile. The lease is the store's own bookkeeping, not job state: the job is not rewritten
+    /// (its version stays), and the next write of the job ends the lease. Returns the jobs with the time each was due
+    /// (for poll-lag measurement).
     func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedCheck]
     /// How many unfinished jobs there are in each status (`queued`, `running`).
     func openJobCounts() async throws -> [JobStatus: Int]

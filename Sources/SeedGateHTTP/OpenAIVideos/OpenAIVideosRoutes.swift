@@ -169,7 +169,7 @@ struct OpenAIVideosRoutes: Sendable {
     /// How long the SDK's `poll()` should wait: until SeedGate next checks the job, between 0.5 s and 30 s.
     static func pollAfterMilliseconds(_ job: Job, now: Date = Date()) -> Int? {
         guard !job.status.isTerminal else { return nil }
-        let next = job.nextCheckAt.map { $0.timeIntervalSince(now) } ?? 1
+        let next = job.dueAt.map { $0.timeIntervalSince(now) } ?? 1
         return Int((min(max(next, 0.5), 30) * 1000).rounded())
     }
 }
