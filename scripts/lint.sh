@@ -18,3 +18,8 @@ mapfile -t python_files < <(git ls-files --cached --others --exclude-standard '*
 "$venv/bin/ruff" check --no-cache --quiet "${python_files[@]}"
 "$venv/bin/ruff" format --no-cache --check --quiet "${python_files[@]}"
 echo "lint: ${#python_files[@]} Python files pass ruff check and ruff format --check"
+
+# Every cited source tag, repository path and sheet section resolves inside the repository (docs/providers/), and
+# every provider's credential variables agree across manifests, docs, compose and the test fixtures.
+python3 scripts/check_citations.py
+python3 scripts/check_credentials.py

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: builds everything and runs every test suite (unit, contract replay, store on in-memory, SQLite
-# and PostgreSQL, end to end over loopback HTTP). Usage: ./scripts/test.sh [extra swift test arguments]
+# and PostgreSQL, end to end over loopback HTTP), a 20-job load smoke run, the client SDK tests and the API fuzzer.
+# Usage: ./scripts/test.sh [extra swift test arguments]
 #
 # PostgreSQL: with POSTGRES_URL already set, that server is used. Otherwise a throwaway server is started with
 # scripts/postgres-test-server.sh (installing PostgreSQL if root and it is missing) and always stopped afterwards.
@@ -36,5 +37,8 @@ else
 fi
 
 swift test "$@"
+# A 20-job load smoke run on the debug binary swift test just built: fails (non-zero) unless load.py's verdict is a
+# pass (no lost job, no duplicate upstream create, every expected webhook, every submission accepted).
+python3 scripts/load.py --jobs 20 --binary .build/debug/seedgate --timeout 60 --webhook-grace 20
 scripts/test-clients.sh   # the official OpenAI and Ark SDKs against the compatibility facades (tests/clients)
 scripts/fuzz.sh          # schemathesis: generated requests against openapi/seedgate.yaml on a live server

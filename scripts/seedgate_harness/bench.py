@@ -1,9 +1,9 @@
 """scripts/bench.sh's helpers, one subcommand each (ports are on 127.0.0.1):
 
-    summary LABEL < fixedrate.json     one line of a fixedrate result: rates, latency percentiles, statuses
-    emulator-counters PORT             the emulator's creates, status reads and callbacks
-    finished-job PORT                  creates a job on SeedGate, waits for it to succeed, prints its id and status
-    wait-idle PORT SECONDS             waits until SeedGate has no queued or running job
+summary LABEL < fixedrate.json     one line of a fixedrate result: rates, latency percentiles, statuses
+emulator-counters PORT             the emulator's creates, status reads and callbacks
+finished-job PORT                  creates a job on SeedGate, waits for it to succeed, prints its id and status
+wait-idle PORT SECONDS             waits until SeedGate has no queued or running job
 """
 
 import argparse
@@ -35,7 +35,8 @@ def summary(label: str, result: dict) -> str:
 
 def emulator_counters(api: Api) -> str:
     _, _, stats = api.get("/emulator/stats")
-    return ", ".join(f"{k} {stats[k]}" for k in ("creates", "status_reads", "callbacks_delivered", "callbacks_abandoned"))
+    names = ("creates", "status_reads", "callbacks_delivered", "callbacks_abandoned")
+    return ", ".join(f"{name} {stats[name]}" for name in names)
 
 
 def finished_job(api: Api, timeout: float = 30) -> tuple[str, str]:
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(*finished_job(api))
     else:
         try:
-            wait_for(lambda: idle(api), timeout=args.seconds, interval=1, what="no unfinished jobs", tolerate=TRANSPORT_ERRORS)
+            wait_for(lambda: idle(api), timeout=args.seconds, interval=1, what="idle", tolerate=TRANSPORT_ERRORS)
         except WaitError:
             log(f"jobs still unfinished after {args.seconds:.0f} s", tag="bench")
     return 0

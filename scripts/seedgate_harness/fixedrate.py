@@ -9,6 +9,7 @@ but left out of the figures. Prints one JSON object.
 
     PYTHONPATH=scripts python3 -m seedgate_harness.fixedrate --port PORT --path /v1/jobs --body '{...}' --rate 200
 """
+
 import argparse
 import asyncio
 import json
@@ -92,19 +93,33 @@ async def run(args):
         tasks.append(asyncio.create_task(one(due, i >= warm)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - t0
-    for reader, writer in idle:
+    for _, writer in idle:
         writer.close()
     ordered = sorted(samples)
     lag = sorted(lags)
     return {
-        "target": f"{args.method} http://{args.host}:{args.port}{args.path}", "rate_per_s": args.rate,
-        "duration_s": args.duration, "warmup_s": args.warmup, "measured": len(samples),
-        "achieved_rate_per_s": round(total / elapsed, 1), "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "errors": errors, "connections_opened": opened,
-        "latency_ms": {"p50": rounded(percentile(ordered, 0.5)), "p90": rounded(percentile(ordered, 0.9)),
-                       "p99": rounded(percentile(ordered, 0.99)), "p99.9": rounded(percentile(ordered, 0.999)),
-                       "max": rounded(ordered[-1] if ordered else None), "mean": rounded(sum(ordered) / len(ordered) if ordered else None)},
-        "send_lag_ms": {"p50": rounded(percentile(lag, 0.5)), "p99": rounded(percentile(lag, 0.99)), "max": rounded(lag[-1] if lag else None)},
+        "target": f"{args.method} http://{args.host}:{args.port}{args.path}",
+        "rate_per_s": args.rate,
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "measured": len(samples),
+        "achieved_rate_per_s": round(total / elapsed, 1),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors": errors,
+        "connections_opened": opened,
+        "latency_ms": {
+            "p50": rounded(percentile(ordered, 0.5)),
+            "p90": rounded(percentile(ordered, 0.9)),
+            "p99": rounded(percentile(ordered, 0.99)),
+            "p99.9": rounded(percentile(ordered, 0.999)),
+            "max": rounded(ordered[-1] if ordered else None),
+            "mean": rounded(sum(ordered) / len(ordered) if ordered else None),
+        },
+        "send_lag_ms": {
+            "p50": rounded(percentile(lag, 0.5)),
+            "p99": rounded(percentile(lag, 0.99)),
+            "max": rounded(lag[-1] if lag else None),
+        },
     }
 
 

@@ -98,7 +98,7 @@ class Process:
             lambda: read_port_file(self.port_file),
             timeout=timeout,
             interval=0.05,
-            what=f"{self.name} to write its port to {self.port_file}",
+            what=f"the port file {self.port_file}",
             child=self,
         )
         if ready_path:
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(process.await_listening(args.ready, args.timeout))
     except WaitError as error:
-        print(f"{args.name}: {error}", file=sys.stderr)
+        print(error, file=sys.stderr)
         return 1
     return 0
 

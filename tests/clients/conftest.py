@@ -39,7 +39,8 @@ class Process(Child):
 def start(args: list[str], workdir: str, ready_path: str) -> Process:
     """Starts ``seedgate ARGS`` with its SQLite database in ``workdir``; returns once ``ready_path`` answers 200
     (provider credentials and SEEDGATE_* settings in the environment are not passed on)."""
-    env = child_environment({"SEEDGATE_SQLITE_PATH": str(Path(workdir) / "jobs.sqlite"), "SEEDGATE_LOG_LEVEL": "warning"})
+    sqlite = str(Path(workdir) / "jobs.sqlite")
+    env = child_environment({"SEEDGATE_SQLITE_PATH": sqlite, "SEEDGATE_LOG_LEVEL": "warning"})
     process = Process("seedgate", [str(BINARY), *args], env, Path(workdir), ready_path)
     process.start(timeout=60)
     return process
