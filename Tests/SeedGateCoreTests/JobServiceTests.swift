@@ -145,7 +145,7 @@ import Testing
         let jobs = service()
         let claimed = try #require(try await jobs.beginSubmission(try await create(jobs), to: "volcengine-ark"))
         ark.willReport("cgt-9", .found(UpstreamSnapshot(taskID: "cgt-9", status: .mapped(.queued), rawStatus: "queued")))
-        async let cancelled = jobs.cancel(id: claimed.id.rawValue, tenant: "t1")
+        async let cancelled = jobs.cancel(id: claimed.id.rawValue, tenant: "t1", patience: .seconds(60))
         for _ in 0..<10 { await Task.yield() } // let the cancel find the create in flight (either order ends the same)
         _ = try await jobs.recordAccepted(claimed, by: "volcengine-ark", submission: Submission(taskID: "cgt-9"))
         #expect(try await cancelled.status == .cancelled, "the cancel hears of the hand-off and goes upstream")
