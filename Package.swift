@@ -37,7 +37,7 @@ let package = Package(
         // One folder per provider; adapters build UpstreamRequests and parse UpstreamResponses, no I/O library.
         .target(
             name: "SeedGateProviders",
-            dependencies: ["SeedGateCore"],
+            dependencies: ["SeedGateCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // Faithful HTTP imitations of the providers, for tests, benchmarks and the zero-credential demo.
@@ -68,7 +68,7 @@ let package = Package(
             name: "SeedGateRuntime",
             dependencies: [
                 "SeedGateCore",
-                "SeedGateProviders",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -88,6 +88,7 @@ let package = Package(
             name: "SeedGateHTTP",
             dependencies: [
                 "SeedGateCore",
+                .product(name: "Logging", package: "swift-log"),
                 "SeedGateAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -135,6 +136,8 @@ let package = Package(
                 "SeedGateEmulators",
                 "SeedGateCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -147,7 +150,8 @@ let package = Package(
         .testTarget(
             name: "SeedGateProvidersTests",
             dependencies: [
-                "SeedGateCore", "SeedGateProviders", "SeedGateRuntime", "SeedGateServer", .product(name: "Logging", package: "swift-log"),
+                "SeedGateCore", "SeedGateProviders", "SeedGateEmulators", "SeedGateRuntime", "SeedGateServer",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -165,7 +169,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SeedGateStoreTests",
-            dependencies: ["SeedGateCore", "SeedGateStoreSQLite", "SeedGateStorePostgres"],
+            dependencies: [
+                "SeedGateCore", "SeedGateStoreSQLite", "SeedGateStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -193,7 +199,10 @@ let package = Package(
                 "SeedGateAPI",
                 "SeedGateServer",
                 "SeedGateEmulators",
+                "SeedGateHTTP",
+                "SeedGateProviders",
                 "SeedGateRuntime",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,3 +23,5 @@ echo "lint: ${#python_files[@]} Python files pass ruff check and ruff format --c
 # every provider's credential variables agree across manifests, docs, compose and the test fixtures.
 python3 scripts/check_citations.py
 python3 scripts/check_credentials.py
+# Every dependency edge of Package.swift is imported by its target, and no target imports a module it does not declare.
+python3 scripts/check_dependencies.py

@@ -47,6 +47,11 @@ public final class StubAdapter: ProviderAdapter {
     }
 
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
+
+    /// SeedGate's own status names, as a provider speaking them would.
+    public func status(forWord word: String) -> UpstreamSnapshot.Status {
+        JobStatus(rawValue: word).map { .mapped($0) } ?? .unrecognised(word)
+    }
 }
 
 /// A transport that refuses every call: stub adapters never use theirs.

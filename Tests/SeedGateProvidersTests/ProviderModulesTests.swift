@@ -21,6 +21,7 @@ struct ProviderModulesTests {
         func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] { [:] }
         func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome { .refused("no") }
         func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
+        func status(forWord word: String) -> UpstreamSnapshot.Status { .unrecognised(word) }
     }
 
     static func sixthModule(credentials: @escaping @Sendable (EmulatorConfiguration) -> [String: String]) -> ProviderModule {

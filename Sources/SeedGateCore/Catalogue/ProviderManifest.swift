@@ -16,10 +16,15 @@ public struct ProviderManifest: Sendable, Codable, Equatable {
     /// Inclusive seed range the provider accepts.
     public var seedRange: ClosedRangeValue
     public var models: [ModelOffering]
+    /// Every status word the provider documents, and the job status SeedGate makes of it (its adapter must agree).
+    public var statusWords: [String: JobStatus]?
+    /// How the provider answers errors, and its documented error codes.
+    public var errors: ErrorDialect?
 
     public init(
         id: ProviderID, displayName: String, baseURL: String, credentials: [String: String], callbacks: Bool,
-        cancellableStatuses: [JobStatus], polling: PollingPolicy, limits: Limits, seedRange: ClosedRangeValue, models: [ModelOffering]
+        cancellableStatuses: [JobStatus], polling: PollingPolicy, limits: Limits, seedRange: ClosedRangeValue, models: [ModelOffering],
+        statusWords: [String: JobStatus]? = nil, errors: ErrorDialect? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -31,10 +36,13 @@ public struct ProviderManifest: Sendable, Codable, Equatable {
         self.limits = limits
         self.seedRange = seedRange
         self.models = models
+        self.statusWords = statusWords
+        self.errors = errors
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, credentials, callbacks, polling, limits, models
+        case id, credentials, callbacks, polling, limits, models, errors
+        case statusWords = "status_words"
         case displayName = "display_name"
         case baseURL = "base_url"
         case cancellableStatuses = "cancellable_statuses"

@@ -98,4 +98,7 @@ public protocol ProviderAdapter: Sendable {
     func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome
     /// Reads a provider callback body. Callbacks are unsigned: the result is a hint to verify, never the truth.
     func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot
+    /// What a status word of the provider's means for the job (`.unrecognised` for words the adapter does not know).
+    /// The manifest's `status_words` lists the documented ones; a test checks the two agree.
+    func status(forWord word: String) -> UpstreamSnapshot.Status
 }

@@ -71,6 +71,10 @@ public struct AceDataAdapter: ProviderAdapter {
     }
 
     /// Reads a callback body: the final generate response, `task_id` being AceData's task id.
+    public func status(forWord word: String) -> UpstreamSnapshot.Status {
+        AceDataMapping.status(word)
+    }
+
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
         guard let answer = try? JSONDecoder().decode(AceDataGenerateResponse.self, from: body),
             let taskID = answer.taskID, !taskID.isEmpty

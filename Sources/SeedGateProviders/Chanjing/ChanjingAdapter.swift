@@ -77,6 +77,10 @@ public struct ChanjingAdapter: ProviderAdapter {
     }
 
     /// Chanjing's callback payload is not documented, so SeedGate registers no callbacks and reads none.
+    public func status(forWord word: String) -> UpstreamSnapshot.Status {
+        ChanjingMapping.status(word)
+    }
+
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
         throw ProviderError(
             .unsupported, providerMessage: "Chanjing's callback payload is undocumented; SeedGate polls instead", requestSent: false

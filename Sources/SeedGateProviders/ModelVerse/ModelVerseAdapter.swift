@@ -53,6 +53,10 @@ public struct ModelVerseAdapter: ProviderAdapter {
     }
 
     /// ModelVerse documents no callbacks; any body posted in its name is refused.
+    public func status(forWord word: String) -> UpstreamSnapshot.Status {
+        ModelVerseMapping.status(word)
+    }
+
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
         throw ProviderError(.unsupported, providerMessage: "ModelVerse sends no callbacks", requestSent: false)
     }

@@ -32,6 +32,10 @@ public struct VolcengineArkAdapter: ProviderAdapter {
         try await dialect.cancel(taskID: taskID, context: context)
     }
 
+    public func status(forWord word: String) -> UpstreamSnapshot.Status {
+        ArkMapping.status(word)
+    }
+
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
         try dialect.decodeCallback(body)
     }

@@ -27,6 +27,7 @@ public struct InstrumentedAdapter: ProviderAdapter {
     }
 
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { try base.decodeCallback(body) }
+    public func status(forWord word: String) -> UpstreamSnapshot.Status { base.status(forWord: word) }
 
     private func measure<T>(_ operation: String, _ call: () async throws(ProviderError) -> T) async throws(ProviderError) -> T {
         let start = ContinuousClock.now

@@ -1,0 +1,32 @@
+/// How a provider answers a failed call, as its documents show: the shape of an error answer and the codes it
+/// documents, each with the `ProviderError.Kind` SeedGate classifies it as. Tests fill `body` with each code and check
+/// the provider's adapter classifies it so.
+public struct ErrorDialect: Sendable, Codable, Equatable {
+    /// An error answer's body, with `$code` and `$message` where the provider writes its code and message (quoted in
+    /// the template where the provider's codes are strings, bare where they are numbers).
+    public var body: String
+    public var codes: [DocumentedError]
+
+    public init(body: String, codes: [DocumentedError]) {
+        self.body = body
+        self.codes = codes
+    }
+
+    /// `body` with `code` and `message` filled in.
+    public func answer(code: String, message: String) -> String {
+        body.replacingOccurrences(of: "$code", with: code).replacingOccurrences(of: "$message", with: message)
+    }
+}
+
+/// One documented error: the HTTP status it comes with, the provider's code, and what SeedGate makes of it.
+public struct DocumentedError: Sendable, Codable, Equatable {
+    public var http: Int
+    public var code: String
+    public var kind: ProviderError.Kind
+
+    public init(http: Int, code: String, kind: ProviderError.Kind) {
+        self.http = http
+        self.code = code
+        self.kind = kind
+    }
+}
