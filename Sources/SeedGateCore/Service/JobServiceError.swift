@@ -13,56 +13,48 @@ public enum JobServiceError: Error, Sendable, Equatable {
     case idempotencyMismatch
 
     /// Something that does not exist, or that the caller may not see (another tenant's job reads as not found).
-    public struct NotFound: Sendable, Equatable, CustomStringConvertible {
-        public enum Reason: String, Sendable {
-            /// No job with this id (for this tenant).
-            case job
-            /// No job carries this provider callback token.
-            case callbackEndpoint = "callback_endpoint"
-        }
-
-        public var reason: Reason
-        public var message: String
-
-        public init(_ reason: Reason, _ message: String) {
-            self.reason = reason
-            self.message = message
-        }
-
-        public var description: String { message }
-    }
-
+    public typealias NotFound = Refusal<NotFoundReason>
     /// Why the job's state does not allow the operation now.
-    public struct Conflict: Sendable, Equatable, CustomStringConvertible {
-        public enum Reason: String, Sendable {
-            /// The job has ended.
-            case alreadyFinished = "already_finished"
-            /// Its create call has not answered yet, so whether a task exists upstream is not known.
-            case submissionInFlight = "submission_in_flight"
-            /// The job's provider is no longer configured.
-            case providerNotConfigured = "provider_not_configured"
-            /// The provider has no cancel call.
-            case cancelUnsupported = "cancel_unsupported"
-            /// The provider can cancel, but not in the task's current state.
-            case notCancellableNow = "not_cancellable_now"
-            /// The provider refused the cancel.
-            case cancelRefused = "cancel_refused"
-            /// The provider no longer knows the task (the job has failed).
-            case upstreamTaskLost = "upstream_task_lost"
-            /// Concurrent writers kept winning; the caller may try again.
-            case concurrentWrite = "concurrent_write"
-        }
+    public typealias Conflict = Refusal<ConflictReason>
 
-        public var reason: Reason
-        public var message: String
-
-        public init(_ reason: Reason, _ message: String) {
-            self.reason = reason
-            self.message = message
-        }
-
-        public var description: String { message }
+    public enum NotFoundReason: String, Sendable {
+        /// No job with this id (for this tenant).
+        case job
+        /// No job carries this provider callback token.
+        case callbackEndpoint = "callback_endpoint"
     }
+
+    public enum ConflictReason: String, Sendable {
+        /// The job has ended.
+        case alreadyFinished = "already_finished"
+        /// Its create call has not answered yet, so whether a task exists upstream is not known.
+        case submissionInFlight = "submission_in_flight"
+        /// The job's provider is no longer configured.
+        case providerNotConfigured = "provider_not_configured"
+        /// The provider has no cancel call.
+        case cancelUnsupported = "cancel_unsupported"
+        /// The provider can cancel, but not in the task's current state.
+        case notCancellableNow = "not_cancellable_now"
+        /// The provider refused the cancel.
+        case cancelRefused = "cancel_refused"
+        /// The provider no longer knows the task (the job has failed).
+        case upstreamTaskLost = "upstream_task_lost"
+        /// Concurrent writers kept winning; the caller may try again.
+        case concurrentWrite = "concurrent_write"
+    }
+}
+
+/// A refusal with a typed reason (what the HTTP edge maps) and a message for people (what it shows).
+public struct Refusal<Reason: Sendable & Equatable>: Sendable, Equatable, CustomStringConvertible {
+    public var reason: Reason
+    public var message: String
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { message }
 }
 
 public struct ProviderRejection: Sendable, Equatable {
