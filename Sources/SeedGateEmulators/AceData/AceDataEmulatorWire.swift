@@ -1,45 +1,5 @@
 import Foundation
 
-/// Any JSON value: the emulator keeps each create body as sent, because AceData echoes it as a task's `request`.
-enum AceDataJSON: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([AceDataJSON])
-    case object([String: AceDataJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([AceDataJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: AceDataJSON].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
 /// `POST /seedance/videos` as AceData reads it. Every field is optional so that validation decides what is
 /// required. EMULATOR ASSUMPTION: unknown fields (Ark's `camera_fixed` among them) are ignored, not refused.
 struct AceDataVideoRequest: Decodable {
@@ -174,7 +134,7 @@ struct AceDataRecordBody: Encodable {
     var finishedAt: Double?
     var elapsed: Double?
     var credentialID: String
-    var request: AceDataJSON
+    var request: EmulatorJSON
     var traceID: String
     var type: String
     var userID: String
