@@ -91,8 +91,7 @@ extension AceDataEmulator {
         case .succeeded:
             let video = AceDataGenerateBody.Video(
                 taskID: spec.upstreamTaskID, status: "succeeded", videoURL: "\(baseURL)/emulator/files/\(id).mp4",
-                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model,
-                duration: spec.duration, resolution: spec.resolution, ratio: spec.ratio
+                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model
             )
             return AceDataGenerateBody(success: true, taskID: id, traceID: spec.traceID, data: video)
         default:

@@ -80,7 +80,7 @@ public struct AceDataEmulator: Sendable {
         let router = Router(context: EmulatorRequestContext.self)
         let api = router.group("/seedance")
             .add(middleware: AceDataGatekeeper(apiKey: configuration.apiKey, latency: configuration.latency))
-            .add(middleware: EmulatorFaultInjection(book: book, dialect: AceDataFaultDialect()))
+            .add(middleware: EmulatorFaultInjection(book: book, dialect: AceDataFaultDialect(book: book)))
         api.post("videos") { request, _ in try await self.create(request) }
         api.post("tasks") { request, _ in try await self.tasks(request) }
         EmulatorHelperRoutes.add(to: router, book: book)

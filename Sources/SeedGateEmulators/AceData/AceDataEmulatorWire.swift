@@ -68,7 +68,9 @@ struct AceDataTasksRequest: Decodable {
     var offset: Int?
 }
 
-/// The generate response: the synchronous answer, a callback body, and a finished record's `response`.
+/// The generate response: the synchronous answer, a callback body, and a finished record's `response`. `data` holds
+/// what AceData's 1.x examples show (`task_id`, `status`, `video_url`, `last_frame_url`, `model` [S003] [DOCS-TASKS]);
+/// `duration`, `resolution` and `ratio` appear only in its 2.x examples [DOCS-VIDEOS], so they are left out.
 struct AceDataGenerateBody: Encodable {
     var success: Bool
     var taskID: String
@@ -83,12 +85,9 @@ struct AceDataGenerateBody: Encodable {
         /// Encoded as `null` when not asked for, as in [DOCS-TASKS]; absent on failures.
         var lastFrameURL: String??
         var model: String
-        var duration: Int?
-        var resolution: String?
-        var ratio: String?
 
         enum CodingKeys: String, CodingKey {
-            case status, model, duration, resolution, ratio
+            case status, model
             case taskID = "task_id"
             case videoURL = "video_url"
             case lastFrameURL = "last_frame_url"
@@ -101,9 +100,6 @@ struct AceDataGenerateBody: Encodable {
             try container.encodeIfPresent(videoURL, forKey: .videoURL)
             if let lastFrameURL { try container.encode(lastFrameURL, forKey: .lastFrameURL) }
             try container.encode(model, forKey: .model)
-            try container.encodeIfPresent(duration, forKey: .duration)
-            try container.encodeIfPresent(resolution, forKey: .resolution)
-            try container.encodeIfPresent(ratio, forKey: .ratio)
         }
     }
 

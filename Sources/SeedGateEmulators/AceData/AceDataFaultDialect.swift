@@ -6,9 +6,11 @@ import Hummingbird
 ///
 /// The status word sits at `response.data.status` of a task record (acedata.md, Status vocabulary), and of every
 /// record in `items` for a batch. A record still in progress has no `response` (INFERRED, acedata.md); the override
-/// then gives it one as a finished record's is written (`success`, `task_id`, `trace_id`, `data.status`,
-/// `data.model`), so the word sits where a client reads it.
+/// then gives it one as a finished record's is written (`success`, `task_id`, `trace_id`, and `data` with the
+/// upstream `task_id`, `status` and `model`), so the word sits where a client reads it.
 struct AceDataFaultDialect: EmulatorFaultDialect {
+    let book: EmulatedTaskBook<AceDataTaskSpec>
+
     let routes: [FaultRoute] = [
         .create(.post, "/seedance/videos"),
         .statusRead(.post, "/seedance/tasks"),
@@ -22,20 +24,24 @@ struct AceDataFaultDialect: EmulatorFaultDialect {
         AceDataAPIError.apiError.response(traceID: AceDataIDs.uuid())
     }
 
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) {
+    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) async {
         if case .array(let records)? = answer["items"] {
-            answer.set(.array(records.map { Self.overriding(word, in: $0) }), at: ["items"])
+            var overridden: [EmulatorJSON] = []
+            for record in records { overridden.append(await overriding(word, in: record)) }
+            answer.set(.array(overridden), at: ["items"])
         } else {
-            answer = Self.overriding(word, in: answer)
+            answer = await overriding(word, in: answer)
         }
     }
 
-    private static func overriding(_ word: String, in record: EmulatorJSON) -> EmulatorJSON {
+    private func overriding(_ word: String, in record: EmulatorJSON) async -> EmulatorJSON {
         var record = record
-        if record["response"] == nil {
+        if record["response"] == nil, case .string(let id)? = record["id"], let state = await book.peek(id) {
+            let data: [String: EmulatorJSON] = [
+                "task_id": .string(state.task.spec.upstreamTaskID), "model": .string(state.task.spec.model),
+            ]
             let response: [String: EmulatorJSON] = [
-                "success": .bool(true), "task_id": record["id"] ?? .null, "trace_id": record["trace_id"] ?? .null,
-                "data": .object(["model": record["request"]?["model"] ?? .null]),
+                "success": .bool(true), "task_id": .string(id), "trace_id": record["trace_id"] ?? .null, "data": .object(data),
             ]
             record.set(.object(response), at: ["response"])
         }

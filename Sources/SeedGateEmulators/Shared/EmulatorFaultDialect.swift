@@ -47,7 +47,7 @@ protocol EmulatorFaultDialect: Sendable {
     func internalError(_ context: EmulatorRequestContext) -> Response
 
     /// Writes `word` as the status of every task in a read answer (`status_override`).
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON)
+    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) async
 }
 
 extension EmulatorFaultDialect {

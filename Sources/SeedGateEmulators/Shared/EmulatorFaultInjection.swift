@@ -53,7 +53,7 @@ struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: Ro
         if faults.failure == .malformed {
             rewritten = ReadFaults.malformed(body)
         } else if let word = faults.statusOverride, var answer = try? JSONDecoder().decode(EmulatorJSON.self, from: body) {
-            dialect.overrideStatus(word, in: &answer)
+            await dialect.overrideStatus(word, in: &answer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .withoutEscapingSlashes
             rewritten = (try? encoder.encode(answer)) ?? body
