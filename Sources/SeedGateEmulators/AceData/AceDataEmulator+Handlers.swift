@@ -7,7 +7,6 @@ extension AceDataEmulator {
     /// `POST /seedance/videos`: rate-limit/500 markers, then validation, then the moderation marker; then the
     /// answer by mode — at once (`async`, `callback_url`) or when the task has ended (neither).
     func create(_ request: Request) async throws -> Response {
-        await book.recordCreateAttempt()
         let data = Data(try await request.body.collect(upTo: Self.maxBodyBytes).readableBytesView)
         let (body, raw) = try decode(AceDataVideoRequest.self, data)
         let markers = FailurePlan(texts: body.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? [])
@@ -92,8 +91,7 @@ extension AceDataEmulator {
         case .succeeded:
             let video = AceDataGenerateBody.Video(
                 taskID: spec.upstreamTaskID, status: "succeeded", videoURL: "\(baseURL)/emulator/files/\(id).mp4",
-                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model,
-                duration: spec.duration, resolution: spec.resolution, ratio: spec.ratio
+                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model
             )
             return AceDataGenerateBody(success: true, taskID: id, traceID: spec.traceID, data: video)
         default:
@@ -129,8 +127,8 @@ extension AceDataEmulator {
     // MARK: plumbing
 
     /// Reads a JSON object body both typed and as sent; a type error names the field.
-    private func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws(AceDataAPIError) -> (Body, AceDataJSON) {
-        guard let raw = try? JSONDecoder().decode(AceDataJSON.self, from: data), case .object = raw else {
+    private func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws(AceDataAPIError) -> (Body, EmulatorJSON) {
+        guard let raw = try? JSONDecoder().decode(EmulatorJSON.self, from: data), case .object = raw else {
             throw .badRequest("the request body must be a JSON object")
         }
         do {
@@ -150,7 +148,7 @@ extension AceDataEmulator {
     }
 
     /// Equal for requests that mean the same (key order and whitespace do not matter).
-    static func fingerprint(_ raw: AceDataJSON) -> String {
+    static func fingerprint(_ raw: EmulatorJSON) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let canonical = (try? encoder.encode(raw)) ?? Data()

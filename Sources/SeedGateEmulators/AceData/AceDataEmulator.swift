@@ -13,8 +13,9 @@ import Synchronization
 /// queued for `configuration.queueSeconds` (no `started_at`), runs for `configuration.runSeconds`, then succeeds
 /// (or ends as a `FailureMarker` planned). `/seedance/tasks` answers task records (`retrieve`, `retrieve_batch`);
 /// `finished_at`, `elapsed` and `response` appear when the task ends, and the final response is POSTed once to an
-/// http(s) `callback_url`. Result URLs point at `/emulator/files/`; `GET /emulator/stats` serves the counters and
-/// `GET /emulator/acedata/stats` the count of blocking creates.
+/// http(s) `callback_url`. Result URLs point at `/emulator/files/`; `GET /emulator/stats` serves the counters,
+/// `/emulator/faults` injects faults (`AceDataFaultDialect`) and `GET /emulator/acedata/stats` the count of blocking
+/// creates.
 public struct AceDataEmulator: Sendable {
     /// AceData calls back once, when the task completes. [S003] EMULATOR ASSUMPTION: failed and expired tasks are
     /// called back too (not documented), and a refused delivery is retried like every emulator's (no retry policy
@@ -79,6 +80,7 @@ public struct AceDataEmulator: Sendable {
         let router = Router(context: EmulatorRequestContext.self)
         let api = router.group("/seedance")
             .add(middleware: AceDataGatekeeper(apiKey: configuration.apiKey, latency: configuration.latency))
+            .add(middleware: EmulatorFaultInjection(book: book, dialect: AceDataFaultDialect(book: book)))
         api.post("videos") { request, _ in try await self.create(request) }
         api.post("tasks") { request, _ in try await self.tasks(request) }
         EmulatorHelperRoutes.add(to: router, book: book)

@@ -1,45 +1,5 @@
 import Foundation
 
-/// Any JSON value: the emulator keeps each create body as sent, because AceData echoes it as a task's `request`.
-enum AceDataJSON: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([AceDataJSON])
-    case object([String: AceDataJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([AceDataJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: AceDataJSON].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
 /// `POST /seedance/videos` as AceData reads it. Every field is optional so that validation decides what is
 /// required. EMULATOR ASSUMPTION: unknown fields (Ark's `camera_fixed` among them) are ignored, not refused.
 struct AceDataVideoRequest: Decodable {
@@ -108,7 +68,9 @@ struct AceDataTasksRequest: Decodable {
     var offset: Int?
 }
 
-/// The generate response: the synchronous answer, a callback body, and a finished record's `response`.
+/// The generate response: the synchronous answer, a callback body, and a finished record's `response`. `data` holds
+/// what AceData's 1.x examples show (`task_id`, `status`, `video_url`, `last_frame_url`, `model` [S003] [DOCS-TASKS]);
+/// `duration`, `resolution` and `ratio` appear only in its 2.x examples [DOCS-VIDEOS], so they are left out.
 struct AceDataGenerateBody: Encodable {
     var success: Bool
     var taskID: String
@@ -123,12 +85,9 @@ struct AceDataGenerateBody: Encodable {
         /// Encoded as `null` when not asked for, as in [DOCS-TASKS]; absent on failures.
         var lastFrameURL: String??
         var model: String
-        var duration: Int?
-        var resolution: String?
-        var ratio: String?
 
         enum CodingKeys: String, CodingKey {
-            case status, model, duration, resolution, ratio
+            case status, model
             case taskID = "task_id"
             case videoURL = "video_url"
             case lastFrameURL = "last_frame_url"
@@ -141,9 +100,6 @@ struct AceDataGenerateBody: Encodable {
             try container.encodeIfPresent(videoURL, forKey: .videoURL)
             if let lastFrameURL { try container.encode(lastFrameURL, forKey: .lastFrameURL) }
             try container.encode(model, forKey: .model)
-            try container.encodeIfPresent(duration, forKey: .duration)
-            try container.encodeIfPresent(resolution, forKey: .resolution)
-            try container.encodeIfPresent(ratio, forKey: .ratio)
         }
     }
 
@@ -174,7 +130,7 @@ struct AceDataRecordBody: Encodable {
     var finishedAt: Double?
     var elapsed: Double?
     var credentialID: String
-    var request: AceDataJSON
+    var request: EmulatorJSON
     var traceID: String
     var type: String
     var userID: String

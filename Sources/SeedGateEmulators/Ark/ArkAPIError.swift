@@ -76,12 +76,16 @@ struct ArkAPIError: Error, Equatable {
         message: "The request failed because the input text may contain sensitive information.", param: "", type: "BadRequest"
     )
 
+    /// 429 `ModelAccountRpmRateLimitExceeded` [TooManyRequests] (volcengine-ark.md, Errors [REF-ERR]). Whether Ark
+    /// sends `Retry-After` is not documented (volcengine-ark.md, Unknown): the stricter reading is taken, no header,
+    /// so a client has to pace its own retries.
     static let rateLimited = ArkAPIError(
         status: .tooManyRequests, code: "ModelAccountRpmRateLimitExceeded",
         message: "The request has exceeded the RPM (requests per minute) limit of the model for this account. Please try again later.",
-        param: "", type: "TooManyRequests", retryAfter: 1
+        param: "", type: "TooManyRequests"
     )
 
+    /// 500 `InternalServiceError` [InternalServerError] (volcengine-ark.md, Errors [REF-ERR]).
     static let internalError = ArkAPIError(
         status: .internalServerError, code: "InternalServiceError",
         message: "The service encountered an unexpected internal error.", param: "", type: "InternalServerError"

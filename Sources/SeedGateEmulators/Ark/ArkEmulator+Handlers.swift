@@ -4,16 +4,9 @@ import SeedGateCore
 
 /// The four Ark task operations. Errors are thrown as `ArkAPIError` and rendered by `ArkGatekeeper`.
 extension ArkEmulator {
-    /// `POST /contents/generations/tasks`: injected rejections, then rate-limit/500 markers, then validation, then
-    /// the moderation marker; once the task exists, an injected delay or dropped connection.
+    /// `POST /contents/generations/tasks`: rate-limit/500 markers, then validation, then the moderation marker.
     func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
-        await book.recordCreateAttempt()
         let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
-        switch await book.faults.takeCreateRejection() {
-        case .rateLimited: throw ArkAPIError.rateLimited
-        case .serverError: throw ArkAPIError.internalError
-        case nil: break
-        }
         let data = Data(buffer.readableBytesView)
         let body = try decodeBody(data)
         let markers = FailurePlan(texts: body.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? [])
@@ -46,34 +39,19 @@ extension ArkEmulator {
             expiresAfter: Double(spec.executionExpiresAfter), outcome: outcome
         )
         let state = await book.create(plan, spec: spec, makeID: ArkTaskID.make(createdAt:))
-        return try await book.faults.takeCreateAnswerFaults().apply(to: Self.json(ArkCreatedTask(id: state.id)), context: context)
+        return Self.json(ArkCreatedTask(id: state.id))
     }
 
-    /// `GET /contents/generations/tasks/{id}`, with the injected read faults.
+    /// `GET /contents/generations/tasks/{id}`.
     func get(context: EmulatorRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let faults = try await takeReadFaults()
         guard let state = await book.read(id) else { throw ArkAPIError.taskNotFound(id) }
-        var object = ArkTaskObject(state, baseURL: address.baseURL)
-        if let word = faults.statusOverride { object.status = word }
-        return EmulatorHelperRoutes.jsonResponse(.ok, faults.body(Self.encode(object)))
-    }
-
-    /// Takes the faults of one status read and serves the delay and the 500 (itself counted as a read); the
-    /// caller serves the override and the malformed body.
-    private func takeReadFaults() async throws -> ReadFaults {
-        let faults = await book.faults.takeReadFaults()
-        try await faults.wait()
-        if faults.failure == .serverError {
-            await book.recordStatusRead()
-            throw ArkAPIError.internalError
-        }
-        return faults
+        return Self.json(ArkTaskObject(state, baseURL: address.baseURL))
     }
 
     /// `GET /contents/generations/tasks?page_num&page_size&filter.status&filter.task_ids…&filter.model&filter.service_tier`.
     /// Newest first (EMULATOR ASSUMPTION: Ark does not document the order); only `default`-tier tasks unless
-    /// `filter.service_tier` says otherwise. Injected read faults apply once the query is valid.
+    /// `filter.service_tier` says otherwise.
     func list(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
@@ -100,12 +78,9 @@ extension ArkEmulator {
             throw ArkAPIError.invalidParameter("filter.service_tier", "must be default or flex")
         }
         let query = EmulatedTaskQuery(ids: ids.isEmpty ? nil : ids, statuses: statuses, model: value("filter.model"), serviceTier: tier)
-        let faults = try await takeReadFaults()
         let (items, total) = await book.list(query, offset: (pageNum - 1) * pageSize, limit: pageSize)
         let baseURL = address.baseURL
-        var objects = items.map { ArkTaskObject($0, baseURL: baseURL) }
-        if let word = faults.statusOverride { for index in objects.indices { objects[index].status = word } }
-        return EmulatorHelperRoutes.jsonResponse(.ok, faults.body(Self.encode(ArkTaskList(items: objects, total: total))))
+        return Self.json(ArkTaskList(items: items.map { ArkTaskObject($0, baseURL: baseURL) }, total: total))
     }
 
     /// `DELETE /contents/generations/tasks/{id}`: queued → cancelled; succeeded/failed/expired → deleted;

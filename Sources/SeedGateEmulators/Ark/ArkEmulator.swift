@@ -11,7 +11,8 @@ import SeedGateCore
 /// `FailureMarker` in the prompt planned); `GET …/tasks/{id}` and the list call report it; `DELETE` cancels a
 /// queued task or deletes a finished one; callbacks are POSTed to `callback_url` on every status change.
 /// Result URLs point at the emulator's `/emulator/files/`; `GET /emulator/stats` serves the counters and
-/// `/emulator/faults` injects every kind of fault (`FaultPlan`) into creates, status reads and callbacks.
+/// `/emulator/faults` injects every kind of fault (`FaultPlan`, served by `EmulatorFaultInjection` with
+/// `ArkFaultDialect`) into creates, status reads and callbacks.
 /// The same type serves BytePlus ModelArk (same dialect) with `models: .byteplus`.
 public struct ArkEmulator: Sendable {
     /// Statuses Ark pushes to `callback_url` (`cancelled` is not among those Ark documents).
@@ -32,7 +33,7 @@ public struct ArkEmulator: Sendable {
     ) {
         self.configuration = configuration
         self.models = models
-        self.book = EmulatedTaskBook(honouredFaults: .all, now: now)
+        self.book = EmulatedTaskBook(now: now)
         self.address = EmulatorAddress(configuration: configuration)
     }
 
@@ -81,6 +82,7 @@ public struct ArkEmulator: Sendable {
         let router = Router(context: EmulatorRequestContext.self)
         let api = router.group("/api/v3/contents/generations/tasks")
             .add(middleware: ArkGatekeeper(apiKey: configuration.apiKey, latency: configuration.latency))
+            .add(middleware: EmulatorFaultInjection(book: book, dialect: ArkFaultDialect()))
         api.post { request, context in try await self.create(request, context: context) }
         api.get { request, context in try await self.list(request, context: context) }
         api.get(":id") { _, context in try await self.get(context: context) }

@@ -13,7 +13,6 @@ extension ChanjingEmulator {
 
     /// `POST /open/v1/ai_creation/task/submit`: rate-limit/500 markers, then validation, then the moderation marker.
     func submit(_ request: Request) async throws -> Response {
-        await book.recordCreateAttempt()
         let body = try await decode(ChanjingSubmitRequestBody.self, from: request)
         let markers = FailurePlan(texts: [body.refPrompt].compactMap { $0 })
         switch markers.rejection {

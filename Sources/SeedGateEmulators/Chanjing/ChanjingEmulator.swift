@@ -14,7 +14,8 @@ import SeedGateCore
 /// `err_msg`, as a `FailureMarker` planned). `GET /open/v1/ai_creation/task?unique_id=` and
 /// `POST /open/v1/ai_creation/task/page` report tasks. Every answer is HTTP 200 with
 /// `{"trace_id","code","msg","data"}`. There is no cancel, and no callback is sent (the payload is undocumented).
-/// Videos are served from `/emulator/files/`, counters from `/emulator/stats`, token counts from `/emulator/tokens`.
+/// Videos are served from `/emulator/files/`, counters from `/emulator/stats`, token counts from `/emulator/tokens`;
+/// `/emulator/faults` injects faults into submits and task reads (`ChanjingFaultDialect`).
 public struct ChanjingEmulator: Sendable {
     /// The `app_id` the emulator knows unless told otherwise; its `secret_key` is `configuration.apiKey`.
     public static let defaultAppID = "emulator-app"
@@ -82,6 +83,7 @@ public struct ChanjingEmulator: Sendable {
             .post { request, _ in try await self.issueToken(request) }
         let tasks = router.group("/open/v1/ai_creation/task")
             .add(middleware: ChanjingGatekeeper(tokens: tokens, latency: configuration.latency, requiresToken: true))
+            .add(middleware: EmulatorFaultInjection(book: book, dialect: ChanjingFaultDialect()))
         tasks.post("submit") { request, _ in try await self.submit(request) }
         tasks.get { request, _ in try await self.task(request) }
         tasks.post("page") { request, _ in try await self.page(request) }

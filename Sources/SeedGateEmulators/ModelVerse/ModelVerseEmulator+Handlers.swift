@@ -10,7 +10,6 @@ extension ModelVerseEmulator {
     /// `POST /v1/tasks/submit`: rate-limit/500 markers, then ModelVerse's checks, then Ark's rules for the model,
     /// then the moderation marker.
     func submit(_ request: Request) async throws -> Response {
-        await book.recordCreateAttempt()
         let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
         let body = try Self.decodeBody(Data(buffer.readableBytesView))
         let markers = FailurePlan(texts: body.input?.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? [])

@@ -11,7 +11,8 @@ import SeedGateCore
 /// `configuration.runSeconds`, then `Success` (or what a `FailureMarker` in the prompt planned: `Failure` with an
 /// `error_message`, `Expired`); `GET /v1/tasks/status?task_id=` reports it with `output.urls[]` and `usage`. There is
 /// no list, cancel, delete or callback, as none is documented. The key is checked in `Authorization`. Result URLs
-/// point at the emulator's `/emulator/files/`; `GET /emulator/stats` serves the counters.
+/// point at the emulator's `/emulator/files/`; `GET /emulator/stats` serves the counters and `/emulator/faults` injects
+/// faults into submits and status reads (`ModelVerseFaultDialect`).
 ///
 /// The model runs on Ark, so a request that passes ModelVerse's own checks is held to Ark's rules for 1.5 pro
 /// (content roles, draft mode, ratios, durations), with ModelVerse's narrower seed range and its defaults.
@@ -72,6 +73,7 @@ public struct ModelVerseEmulator: Sendable {
         let router = Router(context: EmulatorRequestContext.self)
         let api = router.group("/v1/tasks")
             .add(middleware: ModelVerseGatekeeper(apiKey: configuration.apiKey, latency: configuration.latency))
+            .add(middleware: EmulatorFaultInjection(book: book, dialect: ModelVerseFaultDialect()))
         api.post("submit") { request, _ in try await self.submit(request) }
         api.get("status") { request, _ in try await self.status(request) }
         EmulatorHelperRoutes.add(to: router, book: book)

@@ -51,16 +51,13 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     /// Tasks with a callback URL whose pushes are not finished: how many pushed changes were handed out.
     private var callbackProgress: [String: (handedOut: Int, inFlight: Bool)] = [:]
     private let now: @Sendable () -> Date
-    /// The emulator's injected faults (`/emulator/faults`), consulted by its handlers and callback sender.
-    public nonisolated let faults: FaultPlan
+    /// The emulator's injected faults (`/emulator/faults`), consulted by the shared fault middleware
+    /// (`EmulatorFaultInjection`, which every emulator installs) and the callback sender: every kind is honoured.
+    public nonisolated let faults = FaultPlan(honoured: .all)
 
-    /// - Parameters:
-    ///   - honouredFaults: the fault kinds the emulator's handlers consult `faults` for (callbacks always work,
-    ///     the callback sender being shared).
-    ///   - now: the clock; tests pass a manual one to step through statuses without waiting.
-    public init(honouredFaults: FaultKinds = .callbacks, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter now: the clock; tests pass a manual one to step through statuses without waiting.
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
-        self.faults = FaultPlan(honoured: honouredFaults.union(.callbacks))
     }
 
     /// The book's current time.
@@ -82,13 +79,16 @@ public actor EmulatedTaskBook<Spec: Sendable> {
         createsByFingerprint[plan.fingerprint] = sameRequest
         counts.maxCreatesPerTask = max(counts.maxCreatesPerTask, sameRequest)
         if plan.callbackURL != nil { callbackProgress[id] = (0, false) }
+        FaultWitness.current?.noteCreated()
         return task.state(at: task.createdAt)
     }
 
-    /// A status read by a client (counted).
+    /// A status read by a client (counted). Creates, found reads and lists are noted in the request's `FaultWitness`.
     public func read(_ id: String) -> EmulatedTaskState<Spec>? {
         counts.statusReads += 1
-        return peek(id)
+        guard let state = peek(id) else { return nil }
+        FaultWitness.current?.noteServed()
+        return state
     }
 
     /// Counts a status read that an injected fault answered without looking at the tasks.
@@ -109,6 +109,7 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     /// One page of matching tasks, newest first, and how many match in all (counted as one status read).
     public func list(_ query: EmulatedTaskQuery, offset: Int, limit: Int) -> (items: [EmulatedTaskState<Spec>], total: Int) {
         counts.statusReads += 1
+        FaultWitness.current?.noteServed()
         let date = now()
         let candidates: [EmulatedTask<Spec>]
         if let ids = query.ids {

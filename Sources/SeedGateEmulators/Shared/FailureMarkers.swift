@@ -6,7 +6,7 @@ import Foundation
 /// |---|---|
 /// | `[[fail:moderation]]` | the task is accepted, then ends `failed` with the provider's output-moderation error (Ark: `OutputVideoSensitiveContentDetected`) |
 /// | `[[reject:moderation]]` | the create is refused with the provider's input-moderation error (Ark: 400 `InputTextSensitiveContentDetected`) |
-/// | `[[reject:ratelimit]]` | the create is refused as rate limited (Ark: 429 `ModelAccountRpmRateLimitExceeded`, `Retry-After: 1`) |
+/// | `[[reject:ratelimit]]` | the create is refused as rate limited (Ark: 429 `ModelAccountRpmRateLimitExceeded`) |
 /// | `[[reject:500]]` | the create is refused with an internal error (Ark: 500 `InternalServiceError`) |
 /// | `[[expire]]` | the task is accepted, then ends `expired` when it would have finished |
 /// | `[[slow:N]]` | the task runs for N seconds (a decimal number) instead of the configured run time |

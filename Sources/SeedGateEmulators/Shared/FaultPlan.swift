@@ -3,16 +3,17 @@ import Foundation
 /// One-shot faults an emulator injects into its own answers, for fault-injection tests. Set over HTTP with
 /// `POST /emulator/faults` (see `FaultSettings` for the keys), read with `GET`, cleared with `DELETE`.
 ///
-/// Handlers take faults as they serve requests; each take decrements its counter atomically, so N armed faults
-/// hit exactly N requests however many run concurrently. The rules of consumption:
+/// The shared fault middleware (`EmulatorFaultInjection`, installed by every emulator) takes faults as requests
+/// come; each take decrements its counter atomically, so N armed faults hit exactly N requests however many run
+/// concurrently. The rules of consumption:
 /// - creates: a rejection (`create_rate_limited` before `create_server_error`) is taken by the next create
 ///   that passed authentication, before its body is validated, and creates nothing. A delay and a drop are
 ///   taken only by creates that did create a task; when both are due the create waits, then drops.
-/// - status reads (one task or a list call): a failure (`read_server_error` before `read_malformed`) is taken
-///   first; `status_override` is taken only by reads that answer normally; a delay is taken by any read and
-///   is served before the task is looked up. A read of an unknown id takes its faults too, but only the delay
-///   and the 500 show (it still answers the provider's not-found error otherwise). Refused list queries (bad
-///   parameters) take nothing.
+/// - status reads (one task or a batch/list call) that passed authentication: a failure (`read_server_error`
+///   before `read_malformed`) is taken first; `status_override` is taken only by reads that are not failed; a
+///   delay is taken by any read and is served before the task is looked up. A read that serves no task (an
+///   unknown id, refused parameters) takes its faults too, but only the delay and the 500 show (it still answers
+///   the provider's own error otherwise).
 /// - callbacks: the two switches are read once per callback event when it is about to be sent.
 public actor FaultPlan {
     /// The kinds this emulator honours; settings touching other kinds are refused.

@@ -137,8 +137,8 @@ public struct FaultSettingsError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Which kinds of faults an emulator's handlers honour. The callback sender is shared, so every emulator
-/// honours `callbacks`; `create` and `read` need the provider's handlers to consult the plan.
+/// Which kinds of faults an emulator honours. Every emulator honours all three (the fault middleware and the
+/// callback sender are shared); a `FaultPlan` made for fewer refuses settings touching the others.
 public struct FaultKinds: OptionSet, Sendable, Hashable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }

@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 
-/// A create refused by an injected fault; the emulator answers it in its provider's dialect.
+/// A create refused by an injected fault; the emulator answers it in its provider's dialect (`EmulatorFaultDialect`).
 public enum CreateRejection: Sendable, Equatable {
-    /// The provider's rate-limit error (Ark: 429 `ModelAccountRpmRateLimitExceeded`, `Retry-After: 1`).
+    /// The provider's rate-limit error (Ark: 429 `ModelAccountRpmRateLimitExceeded`).
     case rateLimited
     /// The provider's internal error (Ark: 500 `InternalServiceError`).
     case serverError
@@ -55,12 +55,6 @@ public struct ReadFaults: Sendable, Equatable {
     /// Waits the injected delay, if any.
     public func wait() async throws {
         if let delay { try await Task.sleep(for: delay) }
-    }
-
-    /// The body to send: `body` itself, or when the read is to be malformed, its first half (a JSON document
-    /// cut short, as a connection that broke mid-body would leave it; never valid JSON).
-    public func body(_ body: Data) -> Data {
-        failure == .malformed ? Self.malformed(body) : body
     }
 
     /// `json` cut in half (at least its first byte kept, and never the whole of it).

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The one piece of code that injects the faults of a `FaultPlan` into an emulator's creates and status reads.
+/// Every emulator installs it on its provider API, inside its gatekeeper (so only authenticated requests take
+/// faults and the provider's headers still apply), with its `EmulatorFaultDialect`:
+///
+/// - create: counts the attempt; a due rejection answers the dialect's rate-limit or internal error without
+///   calling the handler; once the handler made a task, a due delay and drop are served around its answer.
+/// - status read: a due delay is waited first; a due 500 answers the dialect's internal error (counted as a
+///   read); otherwise the handler answers and, if it served tasks, a due malformed body or status word is
+///   written into that answer.
+struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+
+    let book: EmulatedTaskBook<Spec>
+    let dialect: Dialect
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch dialect.operation(of: request) {
+        case .create?: try await create(request, context: context, next: next)
+        case .statusRead?: try await read(request, context: context, next: next)
+        case nil: try await next(request, context)
+        }
+    }
+
+    private func create(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        await book.recordCreateAttempt()
+        switch await book.faults.takeCreateRejection() {
+        case .rateLimited: return dialect.rateLimited(context)
+        case .serverError: return dialect.internalError(context)
+        case nil: break
+        }
+        let witness = FaultWitness()
+        let response = try await FaultWitness.$current.withValue(witness) { try await next(request, context) }
+        guard witness.createdTask else { return response }
+        return try await book.faults.takeCreateAnswerFaults().apply(to: response, context: context)
+    }
+
+    private func read(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let faults = await book.faults.takeReadFaults()
+        try await faults.wait()
+        if faults.failure == .serverError {
+            await book.recordStatusRead()
+            return dialect.internalError(context)
+        }
+        let witness = FaultWitness()
+        var response = try await FaultWitness.$current.withValue(witness) { try await next(request, context) }
+        guard witness.servedTasks, faults.failure == .malformed || faults.statusOverride != nil else { return response }
+        let body = try await Self.collect(response.body)
+        let rewritten: Data
+        if faults.failure == .malformed {
+            rewritten = ReadFaults.malformed(body)
+        } else if let word = faults.statusOverride, var answer = try? JSONDecoder().decode(EmulatorJSON.self, from: body) {
+            await dialect.overrideStatus(word, in: &answer)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            rewritten = (try? encoder.encode(answer)) ?? body
+        } else {
+            rewritten = body
+        }
+        response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: rewritten))
+        return response
+    }
+
+    /// The whole body of an answer the handler built (emulator answers are small JSON documents).
+    private static func collect(_ body: ResponseBody) async throws -> Data {
+        let collector = BodyCollector()
+        try await body.write(collector)
+        return Data(collector.buffer.readableBytesView)
+    }
+}
+
+/// Gathers what a `ResponseBody` writes.
+private final class BodyCollector: ResponseBodyWriter {
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        self.buffer.writeBuffer(&buffer)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
