@@ -69,10 +69,13 @@ struct AceDataMappingTests {
     }
 
     @Test(
-        "status words: Ark's vocabulary is mapped, anything else is unrecognised",
+        "status words: Ark's vocabulary and the SDK's loose words are mapped, anything else is unrecognised",
         arguments: [
             ("queued", UpstreamSnapshot.Status.mapped(.queued)), ("running", .mapped(.running)), ("succeeded", .mapped(.succeeded)),
-            ("failed", .mapped(.failed)), ("expired", .mapped(.expired)), ("cancelled", .mapped(.cancelled)),
+            ("failed", .mapped(.failed)), ("expired", .mapped(.expired)),
+            // AceData's SDK reads these as done or failed [SDK-ACE]; with no cancel call, a cancelled task has failed.
+            ("success", .mapped(.succeeded)), ("finished", .mapped(.succeeded)), ("error", .mapped(.failed)),
+            ("cancelled", .mapped(.failed)), ("rejected", .mapped(.failed)),
             ("processing", .unrecognised("processing")), ("Succeeded", .unrecognised("Succeeded")), ("", .unrecognised("")),
         ])
     func statusWords(_ word: String, _ expected: UpstreamSnapshot.Status) {

@@ -91,15 +91,18 @@ enum AceDataMapping {
         return UpstreamSnapshot(taskID: taskID, status: mapped, rawStatus: word, output: video.flatMap(output), error: error)
     }
 
-    /// `data.status`. Only `succeeded` is documented; the rest is Ark's vocabulary, which AceData relays
-    /// (INFERRED: `data.task_id` is the Ark task). Any other word is reported as unrecognised.
+    /// `data.status`. Only `succeeded` is documented; `queued`, `running`, `failed` and `expired` are Ark's vocabulary,
+    /// which AceData relays (INFERRED: `data.task_id` is the Ark task). AceData's own SDK also reads `succeed`,
+    /// `success`, `completed`, `complete` and `finished` as done, and `failure`, `error`, `cancelled`, `canceled` and
+    /// `rejected` as failed [SDK-ACE _runtime/tasks.py task_status]: SeedGate does the same (AceData has no cancel call,
+    /// so a cancelled task is one that failed, not one a client cancelled). A success word still needs a video
+    /// (`snapshot(of:)`). Any other word is reported as unrecognised.
     static func status(_ raw: String) -> UpstreamSnapshot.Status {
         switch raw {
         case "queued": .mapped(.queued)
         case "running": .mapped(.running)
-        case "succeeded": .mapped(.succeeded)
-        case "failed": .mapped(.failed)
-        case "cancelled": .mapped(.cancelled)
+        case "succeeded", "succeed", "success", "completed", "complete", "finished": .mapped(.succeeded)
+        case "failed", "failure", "error", "cancelled", "canceled", "rejected": .mapped(.failed)
         case "expired": .mapped(.expired)
         default: .unrecognised(raw)
         }
