@@ -37,7 +37,7 @@ public func buildApplication(
         observer: metrics, logger: logger, now: dependencies.now
     )
     let webhooks = WebhookService(
-        jobs: jobs, client: dependencies.httpClient, signer: try webhookSigner(configuration, environment: environment, logger: logger),
+        jobs: jobs, poster: .httpClient(dependencies.httpClient), signer: try webhookSigner(configuration, environment: environment, logger: logger),
         destinations: destinations, schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow),
         render: renderJobJSON, metrics: metrics, logger: logger
     )

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
-import NIOCore
-import NIOHTTP1
 import SeedGateCore
 import ServiceLifecycle
 
@@ -12,7 +9,7 @@ import ServiceLifecycle
 /// jitter) until its window closes, then dead-lettered. Delivery is at least once: receivers dedupe on `webhook-id`.
 public struct WebhookService: Service {
     let jobs: JobService
-    let client: HTTPClient
+    let poster: WebhookPoster
     let signer: WebhookSigner
     let destinations: DestinationGuard
     let schedule: RetrySchedule
@@ -24,15 +21,14 @@ public struct WebhookService: Service {
     /// How long a claimed delivery is held: longer than one attempt (10 s timeout); a crashed worker's claims are
     /// taken up again when it runs out.
     let lease: TimeInterval = 20
-    let timeout: TimeAmount = .seconds(10)
 
     public init(
-        jobs: JobService, client: HTTPClient, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
+        jobs: JobService, poster: WebhookPoster, signer: WebhookSigner, destinations: DestinationGuard, schedule: RetrySchedule,
         render: @escaping @Sendable (Job) -> Data, metrics: SeedGateMetrics? = nil, logger: Logger = Logger(label: "seedgate.webhooks")
     ) {
         self.metrics = metrics
         self.jobs = jobs
-        self.client = client
+        self.poster = poster
         self.signer = signer
         self.destinations = destinations
         self.schedule = schedule
@@ -43,20 +39,25 @@ public struct WebhookService: Service {
     public func run() async throws {
         logger.info("webhook delivery started")
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            var claimed: [ClaimedDelivery] = []
-            do {
-                claimed = try await jobs.claimDueDeliveries(limit: batchSize, lease: lease)
-            } catch {
-                logger.error("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
-            }
-            await withTaskGroup(of: Void.self) { group in
-                for item in claimed { group.addTask { await deliver(item) } }
-            }
-            if claimed.count < batchSize {
+            if await deliverDue() < batchSize {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
         logger.info("webhook delivery stopped")
+    }
+
+    /// One round: claims up to `batchSize` due deliveries and attempts them all; returns how many were claimed.
+    func deliverDue() async -> Int {
+        var claimed: [ClaimedDelivery] = []
+        do {
+            claimed = try await jobs.claimDueDeliveries(limit: batchSize, lease: lease)
+        } catch {
+            logger.error("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for item in claimed { group.addTask { await deliver(item) } }
+        }
+        return claimed.count
     }
 
     /// The payload: `{"type", "timestamp", "data": <job>}`.
@@ -104,16 +105,11 @@ public struct WebhookService: Service {
             return .failed(responseStatus: nil, error: "destination refused: \(rejection.message)", retryAt: transient ? retryAt(delivery) : nil)
         }
         let body = payload(item.event)
-        var request = HTTPClientRequest(url: delivery.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "SeedGate-Webhooks/1")
-        for (name, value) in signer.headers(id: item.event.id, timestamp: jobs.now(), body: body) { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let headers =
+            [("Content-Type", "application/json"), ("User-Agent", "SeedGate-Webhooks/1")]
+            + signer.headers(id: item.event.id, timestamp: jobs.now(), body: body)
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            let status = Int(response.status.code)
+            let status = try await poster.post(delivery.url, headers, body)
             if (200..<300).contains(status) { return .delivered(responseStatus: status) }
             return .failed(responseStatus: status, error: "HTTP \(status)", retryAt: retryAt(delivery))
         } catch {
