@@ -34,12 +34,6 @@ struct CassetteEmulatorTests {
         // Cassettes that disagree with the provider's documents (reported, not edited here).
         "acedata/create-first-frame-finished":
             "the cassette answers async: true with the finished video; acedata.md Response modes 3 [DOCS-VIDEOS]: async returns task_id at once",
-        "volcengine-ark/get-queued":
-            "the cassette's task has no `error`; REF-GET (volcengine-ark.md, get-task fields) has `error`, null unless failed",
-        "byteplus-modelark/get-queued":
-            "the cassette's task has no `error`; Ark's get-task fields (volcengine-ark.md, REF-GET) have `error`, null unless failed",
-        "volcengine-ark/list-batch-flex#0": "the cassette's queued task has no `error`, as in get-queued (REF-GET: `error`, null unless failed)",
-        "byteplus-modelark/list-batch-flex#0": "the cassette's queued task has no `error`, as in get-queued (REF-GET: `error`, null unless failed)",
         // An undocumented shape recorded in two variants the emulator cannot both give.
         "acedata/get-failed":
             "a failed record's `response` is undocumented (acedata.md: INFERRED); this cassette has no `data`, get-failed-moderation has `data` with the status word, which the emulator gives",
