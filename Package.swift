@@ -202,6 +202,7 @@ let package = Package(
                 "SeedGateHTTP",
                 "SeedGateProviders",
                 "SeedGateRuntime",
+                "SeedGateTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
