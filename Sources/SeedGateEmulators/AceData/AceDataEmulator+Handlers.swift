@@ -127,8 +127,8 @@ extension AceDataEmulator {
     // MARK: plumbing
 
     /// Reads a JSON object body both typed and as sent; a type error names the field.
-    private func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws(AceDataAPIError) -> (Body, EmulatorJSON) {
-        guard let raw = try? JSONDecoder().decode(EmulatorJSON.self, from: data), case .object = raw else {
+    private func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws(AceDataAPIError) -> (Body, JSONValue) {
+        guard let raw = try? JSONDecoder().decode(JSONValue.self, from: data), case .object = raw else {
             throw .badRequest("the request body must be a JSON object")
         }
         do {
@@ -148,7 +148,7 @@ extension AceDataEmulator {
     }
 
     /// Equal for requests that mean the same (key order and whitespace do not matter).
-    static func fingerprint(_ raw: EmulatorJSON) -> String {
+    static func fingerprint(_ raw: JSONValue) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let canonical = (try? encoder.encode(raw)) ?? Data()

@@ -67,7 +67,7 @@ struct AceDataTaskSpec: Sendable {
     var callbackURL: String?
     var mode: AceDataResponseMode
     /// The body as sent, echoed as the record's `request`.
-    var request: EmulatorJSON
+    var request: JSONValue
     var traceID: String
     var upstreamTaskID: String
 }
@@ -78,7 +78,7 @@ enum AceDataValidation {
     static let resolutions: Set<String> = ["480p", "720p", "1080p"]
     static let ratios: Set<String> = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9", "adaptive"]
 
-    static func validate(_ body: AceDataVideoRequest, raw: EmulatorJSON, createdAt: Date) throws(AceDataAPIError) -> AceDataTaskSpec {
+    static func validate(_ body: AceDataVideoRequest, raw: JSONValue, createdAt: Date) throws(AceDataAPIError) -> AceDataTaskSpec {
         guard let model = body.model, !model.isEmpty else { throw .badRequest("model is required") }
         guard let rules = AceDataModelRules.rules(for: model) else { throw .badRequest("model \(model) is not supported") }
         guard let items = body.content, !items.isEmpty else { throw .badRequest("content is required") }

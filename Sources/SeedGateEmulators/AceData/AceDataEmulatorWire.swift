@@ -1,4 +1,5 @@
 import Foundation
+import SeedGateCore
 
 /// `POST /seedance/videos` as AceData reads it. Every field is optional so that validation decides what is
 /// required. EMULATOR ASSUMPTION: unknown fields (Ark's `camera_fixed` among them) are ignored, not refused.
@@ -130,7 +131,7 @@ struct AceDataRecordBody: Encodable {
     var finishedAt: Double?
     var elapsed: Double?
     var credentialID: String
-    var request: EmulatorJSON
+    var request: JSONValue
     var traceID: String
     var type: String
     var userID: String

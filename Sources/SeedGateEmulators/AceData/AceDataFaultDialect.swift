@@ -1,4 +1,5 @@
 import Hummingbird
+import SeedGateCore
 
 /// Where faults go in AceData's API: `POST /seedance/videos` is the create, `POST /seedance/tasks` (`retrieve` and
 /// `retrieve_batch`) the status read; errors in AceData's envelope (`AceDataAPIError`): 429 `too_many_requests` and
@@ -24,9 +25,9 @@ struct AceDataFaultDialect: EmulatorFaultDialect {
         AceDataAPIError.apiError.response(traceID: AceDataIDs.uuid())
     }
 
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) async {
+    func overrideStatus(_ word: String, in answer: inout JSONValue) async {
         if case .array(let records)? = answer["items"] {
-            var overridden: [EmulatorJSON] = []
+            var overridden: [JSONValue] = []
             for record in records { overridden.append(await overriding(word, in: record)) }
             answer.set(.array(overridden), at: ["items"])
         } else {
@@ -34,13 +35,13 @@ struct AceDataFaultDialect: EmulatorFaultDialect {
         }
     }
 
-    private func overriding(_ word: String, in record: EmulatorJSON) async -> EmulatorJSON {
+    private func overriding(_ word: String, in record: JSONValue) async -> JSONValue {
         var record = record
         if record["response"] == nil, case .string(let id)? = record["id"], let state = await book.peek(id) {
-            let data: [String: EmulatorJSON] = [
+            let data: [String: JSONValue] = [
                 "task_id": .string(state.task.spec.upstreamTaskID), "model": .string(state.task.spec.model),
             ]
-            let response: [String: EmulatorJSON] = [
+            let response: [String: JSONValue] = [
                 "success": .bool(true), "task_id": .string(id), "trace_id": record["trace_id"] ?? .null, "data": .object(data),
             ]
             record.set(.object(response), at: ["response"])

@@ -1,4 +1,5 @@
 import Hummingbird
+import SeedGateCore
 
 /// Where faults go in Ark's API (Volcengine Ark and BytePlus ModelArk share it): the create, the task read and the
 /// list call; errors in Ark's envelope with the request id (`ArkAPIError`); the status word at `status` of a task
@@ -20,7 +21,7 @@ struct ArkFaultDialect: EmulatorFaultDialect {
         ArkAPIError.internalError.response(requestID: context.requestID)
     }
 
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) {
+    func overrideStatus(_ word: String, in answer: inout JSONValue) {
         answer.set(.string(word), at: answer["items"] == nil ? ["status"] : ["items", "*", "status"])
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import SeedGateCore
 
 /// Where faults go in Chanjing's API: the submit, the task read and the task page; errors as Chanjing's envelope
 /// (`ChanjingAPIError`) with code 40001 (QPS limit) and 50000 (internal error) [S004]. Chanjing documents the codes,
@@ -21,7 +22,7 @@ struct ChanjingFaultDialect: EmulatorFaultDialect {
         ChanjingAPIError.internalError.response(traceID: ChanjingEmulator.traceID())
     }
 
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) {
+    func overrideStatus(_ word: String, in answer: inout JSONValue) {
         let isPage = answer["data"]?["list"] != nil
         answer.set(.string(word), at: isPage ? ["data", "list", "*", "progress_desc"] : ["data", "progress_desc"])
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import SeedGateCore
 
 /// Where faults go in ModelVerse's task API: the submit and the status read; errors in the platform's envelope
 /// (`ModelVerseAPIError`): 429 `rate_limit_error`/`rate_limit` and 500 `internal_error`/`internal_error`, the
@@ -19,7 +20,7 @@ struct ModelVerseFaultDialect: EmulatorFaultDialect {
         ModelVerseAPIError.internalError.response()
     }
 
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) {
+    func overrideStatus(_ word: String, in answer: inout JSONValue) {
         answer.set(.string(word), at: ["output", "task_status"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SeedGateCore
 
 /// One provider route the fault middleware acts on: a create or a status read (one task or a batch).
 struct FaultRoute: Sendable {
@@ -47,7 +48,7 @@ protocol EmulatorFaultDialect: Sendable {
     func internalError(_ context: EmulatorRequestContext) -> Response
 
     /// Writes `word` as the status of every task in a read answer (`status_override`).
-    func overrideStatus(_ word: String, in answer: inout EmulatorJSON) async
+    func overrideStatus(_ word: String, in answer: inout JSONValue) async
 }
 
 extension EmulatorFaultDialect {

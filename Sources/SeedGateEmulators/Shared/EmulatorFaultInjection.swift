@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SeedGateCore
 
 /// The one piece of code that injects the faults of a `FaultPlan` into an emulator's creates and status reads.
 /// Every emulator installs it on its provider API, inside its gatekeeper (so only authenticated requests take
@@ -52,7 +53,7 @@ struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: Ro
         let rewritten: Data
         if faults.failure == .malformed {
             rewritten = ReadFaults.malformed(body)
-        } else if let word = faults.statusOverride, var answer = try? JSONDecoder().decode(EmulatorJSON.self, from: body) {
+        } else if let word = faults.statusOverride, var answer = try? JSONDecoder().decode(JSONValue.self, from: body) {
             await dialect.overrideStatus(word, in: &answer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .withoutEscapingSlashes

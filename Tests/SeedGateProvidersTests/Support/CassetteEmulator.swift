@@ -46,16 +46,6 @@ struct CassetteEmulator: Sendable {
 }
 
 extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members[key]
-    }
-
-    var string: String? {
-        guard case .string(let value) = self else { return nil }
-        return value
-    }
-
     /// Every string equal to a key of `replacements` replaced by its value, throughout the document.
     func replacingStrings(_ replacements: [String: String]) -> JSONValue {
         switch self {
@@ -96,10 +86,4 @@ func withCassetteEmulator<T: Sendable>(
         await stop()
         throw error
     }
-}
-
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int64) { self = .integer(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
 }

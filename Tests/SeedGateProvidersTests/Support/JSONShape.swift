@@ -1,4 +1,5 @@
 import Foundation
+import SeedGateCore
 
 /// The shape of a JSON document: its keys (recursively) and the JSON type of every value, not the values.
 enum JSONShape {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Any JSON value, compared by meaning: object key order and number spelling (`5` vs `5.0`) do not matter,
-/// `true` is not `1`. Cassettes hold wire bodies as these, and recorded and sent bodies are compared as these.
-enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
+/// `true` is not `1`. Emulators keep bodies as sent and rewrite answers through it; tests hold recorded wire bodies
+/// as these and compare what was sent with what was recorded.
+public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,7 +12,7 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -31,12 +32,12 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Parses a body; nil when it is not JSON.
-    init?(data: Data) {
+    public init?(data: Data) {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
         self = value
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -50,16 +51,16 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Compact JSON with sorted keys.
-    func data() -> Data {
+    public func data() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data()
     }
 
-    var description: String { String(decoding: data(), as: UTF8.self) }
+    public var description: String { String(decoding: data(), as: UTF8.self) }
 
     /// Where `self` differs from `other`, as `$.path: self-value ≠ other-value` lines (empty when equal).
-    func differences(from other: JSONValue, at path: String = "$") -> [String] {
+    public func differences(from other: JSONValue, at path: String = "$") -> [String] {
         switch (self, other) {
         case (.object(let left), .object(let right)):
             return Set(left.keys).union(right.keys).sorted().flatMap { key -> [String] in
@@ -86,7 +87,7 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let left), .bool(let right)): left == right
@@ -96,4 +97,44 @@ enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
         default: lhs.number != nil && lhs.number == rhs.number
         }
     }
+
+    /// The member `key` of an object (nil for a missing key or a value that is no object).
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members[key]
+    }
+
+    /// The value when it is a string.
+    public var string: String? {
+        guard case .string(let value) = self else { return nil }
+        return value
+    }
+
+    /// Writes `value` at `path`: a key steps into an object member (created when missing), `"*"` into every
+    /// element of an array. A step that meets neither an object nor an array (for `"*"`) changes nothing.
+    public mutating func set(_ value: JSONValue, at path: [String]) {
+        guard let step = path.first else {
+            self = value
+            return
+        }
+        let rest = Array(path.dropFirst())
+        switch self {
+        case .array(var elements) where step == "*":
+            for index in elements.indices { elements[index].set(value, at: rest) }
+            self = .array(elements)
+        case .object(var members) where step != "*":
+            var member = members[step] ?? .object([:])
+            member.set(value, at: rest)
+            members[step] = member
+            self = .object(members)
+        default:
+            break
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
