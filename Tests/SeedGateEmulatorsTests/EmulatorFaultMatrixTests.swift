@@ -33,7 +33,8 @@ struct EmulatorFaultMatrixTests {
     @Test("create_delay answers late after making the task; create_drop makes it and closes the connection", arguments: EmulatorProbe.all)
     func createAnswerFaults(_ probe: EmulatorProbe) async throws {
         try await withProbedEmulator(probe, ArkHarness.configuration(queue: 30, run: 1)) { emulator in
-            try await emulator.arm(["create_delay_ms": 800])
+            // A delay long enough that, even on a busy machine, the task shows up well before the answer can.
+            try await emulator.arm(["create_delay_ms": 2_500])
             let answered = Mutex(false)
             let started = ContinuousClock.now
             let answer = Task {
@@ -41,10 +42,10 @@ struct EmulatorFaultMatrixTests {
                 answered.withLock { $0 = true }
                 return id
             }
-            #expect(try await pollUntil(within: 5) { try await emulator.emulatedTasks().count == 1 })
+            #expect(try await pollUntil(within: 2) { try await emulator.emulatedTasks().count == 1 })
             #expect(!answered.withLock { $0 }, "the task exists before the answer")
             let id = try await answer.value
-            #expect(ContinuousClock.now - started >= .milliseconds(800))
+            #expect(ContinuousClock.now - started >= .milliseconds(2_500))
             #expect(try await emulator.emulatedTasks().first?["id"] as? String == id)
 
             try await emulator.arm(["create_drop": 1])
