@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "SeedGateProvidersTests",
             dependencies: [
-                "SeedGateCore", "SeedGateProviders", "SeedGateEmulators", "SeedGateRuntime", "SeedGateServer",
+                "SeedGateCore", "SeedGateProviders", "SeedGateEmulators", "SeedGateRuntime", "SeedGateServer", "SeedGateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

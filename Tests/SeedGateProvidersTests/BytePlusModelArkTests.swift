@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SeedGateCore
 import SeedGateRuntime
+import SeedGateTesting
 import Testing
 
 @testable import SeedGateProviders

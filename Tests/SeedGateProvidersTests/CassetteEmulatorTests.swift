@@ -1,6 +1,7 @@
 import Foundation
 import SeedGateCore
 import SeedGateServer
+import SeedGateTesting
 import Testing
 
 /// Each cassette's recorded requests, sent to a fresh emulator of its provider, get the recorded HTTP status and a

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SeedGateCore
+import SeedGateTesting
 import Synchronization
 import Testing
 

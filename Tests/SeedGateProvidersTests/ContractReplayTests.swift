@@ -4,6 +4,7 @@ import SeedGateCore
 import SeedGateProviders
 import SeedGateRuntime
 import SeedGateServer
+import SeedGateTesting
 import Testing
 
 /// Replays every cassette of every registered provider through its adapter: the requests the adapter builds must

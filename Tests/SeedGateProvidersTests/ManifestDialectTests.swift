@@ -72,6 +72,6 @@ struct DocumentedErrorTransport: UpstreamTransport {
         guard let exchange = recorded.first(where: { $0.request.method == request.method && $0.request.path == request.path }) else {
             throw TransportFailure(.connection, requestSent: false, detail: "no recorded answer for \(request.method) \(request.path)")
         }
-        return ReplayTransport.response(exchange.response)
+        return exchange.response.upstreamResponse
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SeedGateCore
+import SeedGateTesting
 import Testing
 
 /// One recorded contract, `Providers/<id>/contracts/<scenario>.json`: an adapter call, the HTTP exchanges it makes
@@ -64,26 +65,9 @@ struct ContractCassette: Decodable, Sendable {
         var serviceTier: ServiceTier
     }
 
-    struct Exchange: Decodable, Sendable {
-        var request: RecordedRequest
-        var response: RecordedResponse
-    }
-
-    struct RecordedRequest: Decodable, Sendable {
-        var method: String
-        var path: String
-        var query: [[String]]?
-        var headers: [String: String?]?
-        var json: JSONValue?
-    }
-
-    struct RecordedResponse: Decodable, Sendable {
-        var status: Int
-        var headers: [String: String]?
-        var json: JSONValue?
-        /// A body that is not JSON, verbatim.
-        var body: String?
-    }
+    typealias Exchange = RecordedExchange
+    typealias RecordedRequest = SeedGateTesting.RecordedRequest
+    typealias RecordedResponse = SeedGateTesting.RecordedResponse
 
     struct Expectation: Decodable, Sendable {
         var submission: ExpectedSubmission?

@@ -1,21 +1,21 @@
 import Foundation
 import SeedGateCore
 
-/// An `UpstreamTransport` that answers with a cassette's recorded exchanges, in order, and notes every way the
-/// requests it receives differ from the recorded ones. A differing request is still answered (with the recorded
-/// response) so one run reports every difference; a request beyond the recording fails as a connection error.
-actor ReplayTransport: UpstreamTransport {
-    private let exchanges: [ContractCassette.Exchange]
+/// An `UpstreamTransport` that answers with recorded exchanges (a cassette's, or a test's), in order, and notes every
+/// way the requests it receives differ from the recorded ones. A differing request is still answered (with the
+/// recorded response) so one run reports every difference; a request beyond the recording fails as a connection error.
+public actor ReplayTransport: UpstreamTransport {
+    private let exchanges: [RecordedExchange]
     private let baseURL: String
     private var next = 0
     private var mismatches: [String] = []
 
-    init(_ exchanges: [ContractCassette.Exchange], baseURL: String) {
+    public init(_ exchanges: [RecordedExchange], baseURL: String) {
         self.exchanges = exchanges
         self.baseURL = baseURL
     }
 
-    func send(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamResponse {
+    public func send(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamResponse {
         let index = next
         next += 1
         guard index < exchanges.count else {
@@ -24,18 +24,18 @@ actor ReplayTransport: UpstreamTransport {
         }
         let exchange = exchanges[index]
         mismatches += Self.differences(request, exchange.request, baseURL: baseURL).map { "request \(index + 1): \($0)" }
-        return Self.response(exchange.response)
+        return exchange.response.upstreamResponse
     }
 
     /// Every difference noted so far, plus one for each exchange that was never requested.
-    func finish() -> [String] {
+    public func finish() -> [String] {
         let unused = exchanges.indices.dropFirst(next).map { index in
             "exchange \(index + 1) (\(exchanges[index].request.method) \(exchanges[index].request.path)) was never requested"
         }
         return mismatches + unused
     }
 
-    static func differences(_ request: UpstreamRequest, _ recorded: ContractCassette.RecordedRequest, baseURL: String) -> [String] {
+    public static func differences(_ request: UpstreamRequest, _ recorded: RecordedRequest, baseURL: String) -> [String] {
         var found: [String] = []
         if request.baseURL != baseURL { found.append("base URL \(request.baseURL), recorded \(baseURL)") }
         if request.method != recorded.method { found.append("method \(request.method), recorded \(recorded.method)") }
@@ -64,7 +64,7 @@ actor ReplayTransport: UpstreamTransport {
     }
 
     /// A recorded value ending in `<redacted>` or `<any>` matches any value that starts with what precedes it.
-    static func headerMatches(_ actual: String?, _ expected: String?) -> Bool {
+    public static func headerMatches(_ actual: String?, _ expected: String?) -> Bool {
         guard let expected else { return actual == nil }
         guard let actual else { return false }
         for placeholder in ["<redacted>", "<any>"] where expected.hasSuffix(placeholder) {
@@ -77,11 +77,5 @@ actor ReplayTransport: UpstreamTransport {
     private static func redacted(_ actual: String, like expected: String?) -> String {
         guard let expected, expected.hasSuffix("<redacted>") else { return actual }
         return "<redacted>"
-    }
-
-    static func response(_ recorded: ContractCassette.RecordedResponse) -> UpstreamResponse {
-        let body = recorded.json?.data() ?? Data((recorded.body ?? "").utf8)
-        let headers = Dictionary((recorded.headers ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        return UpstreamResponse(status: recorded.status, headers: headers, body: body)
     }
 }
