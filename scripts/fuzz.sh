@@ -64,17 +64,16 @@ webhooks:
   allow_hosts: ["127.0.0.1"]
   allow_private_networks: false
 YAML
-port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The kernel picks the port (--port 0); the server writes it to the port file once it listens.
 SEEDGATE_SQLITE_PATH="$tmp/seedgate.sqlite" SEEDGATE_LOG_LEVEL=warning \
-  "$bin" serve --host 127.0.0.1 --port "$port" --config "$tmp/seedgate.yaml" > "$tmp/server.log" 2>&1 &
+  "$bin" serve --host 127.0.0.1 --port 0 --port-file "$tmp/port" --config "$tmp/seedgate.yaml" > "$tmp/server.log" 2>&1 &
 server_pid=$!
+port=$(PYTHONPATH="$root/scripts" "$venv/bin/python" -m seedgate_harness.processes \
+  --pid "$server_pid" --port-file "$tmp/port" --log "$tmp/server.log" --ready /readyz) || {
+  log "the server did not become ready"
+  exit 1
+}
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then log "the server exited at start-up"; exit 1; fi
-  curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$base/readyz" || { log "the server was not ready within 60 s"; exit 1; }
 log "SeedGate (embedded mode) ready at $base; schemathesis $schemathesis_version, $examples examples per operation, seed $seed"
 
 # 4. The run. One worker: with several, Hypothesis on Python 3.11 can fail with "AST constructor recursion depth
