@@ -170,7 +170,8 @@ let package = Package(
         .testTarget(
             name: "SeedGateStoreTests",
             dependencies: [
-                "SeedGateCore", "SeedGateStoreSQLite", "SeedGateStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SeedGateCore", "SeedGateStoreSQLite", "SeedGateStorePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

@@ -90,8 +90,8 @@ extension PostgresJobStore {
             statements: [
                 // `next_check_at` held three things (a pending job's retry time, an accepted job's next check, and a
                 // claim's lease); it becomes `due_at` (the job's `dueAt`) and claims get their own `lease_until`, which
-                // every write of the job clears. A pending job written before this step may have kept its back-off only
-                // in that column: it is simply due at once.
+                // every write of the job clears. A pending job written before this step keeps its back-off in `due_at`
+                // (its body has no `submitAfter`) until its next write.
                 "ALTER TABLE jobs RENAME COLUMN next_check_at TO due_at",
                 "ALTER TABLE jobs ADD COLUMN lease_until double precision",
             ]),

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SeedGateCore
 import Testing
 
@@ -52,6 +53,48 @@ import Testing
             #expect(try await reopened.job(id: plain.id) == plain.with { $0.version = 1 })
             #expect(try await reopened.events(jobID: detailed.id) == events)
             #expect(try await reopened.list(JobQuery()).jobs.count == 2)
+        }
+    }
+
+    /// A database made before `v3-due-at-and-leases` (a job's next check in `next_check_at`, no leases) opens, is
+    /// migrated in place, and its accepted job is still due, claimable and writable.
+    @Test func upgradesAVersion2Database() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.appendingPathComponent("jobs.sqlite").path
+            let now = Date()
+            let job = JobFixtures.job().with {
+                $0.status = .running
+                $0.submission = .accepted
+                $0.provider = "volcengine-ark"
+                $0.nextCheckAt = now.addingTimeInterval(-5)
+                $0.version = 1
+            }
+            do {
+                let old = try DatabaseQueue(path: path)
+                try SQLiteJobStore.migrator.migrate(old, upTo: "v2-callbacks-and-deliveries")
+                let body = try StoredRows.jobRow(job).body
+                try await old.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO jobs (id, tenant, status, model, provider, submission, next_check_at, created_at, updated_at, version, body)
+                            VALUES (?, ?, 'running', ?, 'volcengine-ark', 'accepted', ?, ?, ?, 1, ?)
+                            """,
+                        arguments: [
+                            job.id.rawValue, job.tenant, job.model, job.nextCheckAt!.timeIntervalSince1970, job.createdAt.timeIntervalSince1970,
+                            job.updatedAt.timeIntervalSince1970, body,
+                        ])
+                }
+                try old.close()
+            }
+            let store = try SQLiteJobStore(path: path)
+            defer { try? store.close() }
+            #expect(try await store.appliedMigrations().last == "v3-due-at-and-leases")
+            #expect(try await store.job(id: job.id) == job)
+            #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [job.id], "its next check carried over")
+            let claimed = try await store.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: now.addingTimeInterval(30))
+            #expect(claimed.map(\.job.id) == [job.id])
+            #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).isEmpty, "leased")
+            #expect(try await store.update(job.with { $0.status = .succeeded }, expecting: 1, events: [])?.version == 2)
         }
     }
 
