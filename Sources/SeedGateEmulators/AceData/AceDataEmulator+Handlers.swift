@@ -18,16 +18,8 @@ extension AceDataEmulator {
         let spec = try AceDataValidation.validate(body, raw: raw, createdAt: await book.currentDate())
         if markers.rejection == .moderation { throw AceDataAPIError.inputModerated }
 
-        let outcome: PlannedOutcome =
-            switch markers.ending {
-            case .succeed: .succeed
-            case .expire: .expire
-            // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
-            case .failModeration:
-                .fail(
-                    code: "OutputVideoSensitiveContentDetected",
-                    message: "The request failed because the output video may contain sensitive information.")
-            }
+        // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
+        let outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated())
         // EMULATOR ASSUMPTION: any callback_url string switches to async mode (AceData's own examples use
         // "dummy"), but only http(s) URLs are called back.
         let callbackURL = spec.callbackURL.flatMap { AceDataValidation.isWebURL($0) ? $0 : nil }

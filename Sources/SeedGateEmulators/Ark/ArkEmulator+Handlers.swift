@@ -22,16 +22,7 @@ extension ArkEmulator {
         let spec = try ArkValidation.validate(body, models: models, draftSource: draftSource)
         if markers.rejection == .moderation { throw ArkAPIError.inputTextModerated }
 
-        let outcome: PlannedOutcome =
-            switch markers.ending {
-            case .succeed: .succeed
-            case .expire: .expire
-            case .failModeration:
-                .fail(
-                    code: "OutputVideoSensitiveContentDetected",
-                    message: "The request failed because the output video may contain sensitive information. Request ID: \(context.requestID)"
-                )
-            }
+        let outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated(suffix: " Request ID: \(context.requestID)"))
         let plan = EmulatedTaskPlan(
             model: spec.model, serviceTier: spec.serviceTier, callbackURL: spec.callbackURL,
             fingerprint: Self.fingerprint(body), queueSeconds: configuration.queueSeconds,

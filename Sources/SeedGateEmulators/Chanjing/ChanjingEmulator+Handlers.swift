@@ -23,13 +23,8 @@ extension ChanjingEmulator {
         let spec = try ChanjingValidation.validate(body)
         if markers.rejection == .moderation { throw ChanjingAPIError.inputModerated }
 
-        let outcome: PlannedOutcome =
-            switch markers.ending {
-            case .succeed: .succeed
-            case .expire: .expire
-            // EMULATOR ASSUMPTION: Chanjing gives failed tasks no code; an output-moderation failure reads like this.
-            case .failModeration: .fail(code: "moderation", message: "视频内容审核未通过,本次生成不消耗蝉豆")
-            }
+        // EMULATOR ASSUMPTION: Chanjing gives failed tasks no code; an output-moderation failure reads like this.
+        let outcome = PlannedOutcome(markers.ending, moderated: .fail(code: "moderation", message: "视频内容审核未通过,本次生成不消耗蝉豆"))
         let plan = EmulatedTaskPlan(
             model: spec.modelCode, fingerprint: Self.fingerprint(body), queueSeconds: configuration.queueSeconds,
             runSeconds: markers.runSeconds ?? configuration.runSeconds, outcome: outcome

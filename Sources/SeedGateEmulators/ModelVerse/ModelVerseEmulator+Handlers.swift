@@ -34,18 +34,9 @@ extension ModelVerseEmulator {
         if body.parameters?.seed == nil, spec.draftTaskID == nil { spec.seed = Int64.random(in: Self.seedRange) }
         if markers.rejection == .moderation { throw ModelVerseAPIError.sensitive }
 
-        let outcome: PlannedOutcome =
-            switch markers.ending {
-            case .succeed: .succeed
-            case .expire: .expire
-            case .failModeration:
-                // EMULATOR ASSUMPTION: what ModelVerse writes into `error_message` is not documented; the model runs on
-                // Ark, so Ark's output-moderation code and message are passed through as "<code>: <message>".
-                .fail(
-                    code: "OutputVideoSensitiveContentDetected",
-                    message: "The request failed because the output video may contain sensitive information."
-                )
-            }
+        // EMULATOR ASSUMPTION: what ModelVerse writes into `error_message` is not documented; the model runs on Ark, so
+        // Ark's output-moderation code and message are passed through as "<code>: <message>".
+        let outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated())
         let plan = EmulatedTaskPlan(
             model: spec.model, serviceTier: spec.serviceTier, fingerprint: ArkEmulator.fingerprint(arkBody),
             queueSeconds: configuration.queueSeconds, runSeconds: markers.runSeconds ?? configuration.runSeconds,

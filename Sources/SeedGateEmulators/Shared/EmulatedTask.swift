@@ -7,6 +7,24 @@ public enum PlannedOutcome: Sendable, Equatable {
     /// Ends `failed` with the provider's own error code and message.
     case fail(code: String, message: String)
     case expire
+
+    /// The outcome a prompt's ending marker asks for; `moderated` is how this provider fails a task its output
+    /// moderation stopped.
+    public init(_ ending: FailurePlan.Ending, moderated: @autoclosure () -> PlannedOutcome) {
+        switch ending {
+        case .succeed: self = .succeed
+        case .expire: self = .expire
+        case .failModeration: self = moderated()
+        }
+    }
+
+    /// Ark's output-moderation failure (`error.code` and `error.message` of the task), which the resellers of Ark's
+    /// models relay; Ark itself ends the message with the request id (`suffix`).
+    public static func arkOutputModerated(suffix: String = "") -> PlannedOutcome {
+        .fail(
+            code: "OutputVideoSensitiveContentDetected",
+            message: "The request failed because the output video may contain sensitive information.\(suffix)")
+    }
 }
 
 /// What a provider emulator decided when it accepted a create: provider-neutral facts the book needs.
