@@ -120,7 +120,7 @@ extension AceDataEmulator {
 
     /// Reads a JSON object body both typed and as sent; a type error names the field.
     private func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws(AceDataAPIError) -> (Body, JSONValue) {
-        guard let raw = try? JSONDecoder().decode(JSONValue.self, from: data), case .object = raw else {
+        guard let raw = JSONValue(data: data), case .object = raw else {
             throw .badRequest("the request body must be a JSON object")
         }
         do {
@@ -141,9 +141,7 @@ extension AceDataEmulator {
 
     /// Equal for requests that mean the same (key order and whitespace do not matter).
     static func fingerprint(_ raw: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let canonical = (try? encoder.encode(raw)) ?? Data()
+        let canonical = raw.data()
         var hasher = Hasher()
         canonical.withUnsafeBytes { hasher.combine(bytes: $0) }
         return "\(canonical.count)-\(hasher.finalize())"

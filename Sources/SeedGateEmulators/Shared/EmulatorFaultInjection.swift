@@ -53,11 +53,9 @@ struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: Ro
         let rewritten: Data
         if faults.failure == .malformed {
             rewritten = ReadFaults.malformed(body)
-        } else if let word = faults.statusOverride, var answer = try? JSONDecoder().decode(JSONValue.self, from: body) {
+        } else if let word = faults.statusOverride, var answer = JSONValue(data: body) {
             await dialect.overrideStatus(word, in: &answer)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
-            rewritten = (try? encoder.encode(answer)) ?? body
+            rewritten = answer.data()
         } else {
             rewritten = body
         }
