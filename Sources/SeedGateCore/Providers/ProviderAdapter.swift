@@ -83,6 +83,9 @@ public enum CancelOutcome: Sendable, Equatable {
     case cancelled
     /// The provider refuses to cancel the task in its current state (the reason is for the client).
     case refused(String)
+    /// Nothing was cancelled: the task had already ended upstream (it finished while the cancel was on its way),
+    /// and this is its state. SeedGate records it and answers that the job is already finished.
+    case finished(UpstreamSnapshot)
 }
 
 /// One provider's API, translated. Adapters hold no I/O library: they build `UpstreamRequest`s and parse

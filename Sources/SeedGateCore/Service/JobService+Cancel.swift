@@ -73,7 +73,15 @@ extension JobService {
             }
             throw JobServiceError.provider(providerID, error)
         }
-        if case .refused(let reason) = outcome { throw JobServiceError.conflict(.init(.cancelRefused, reason)) }
+        switch outcome {
+        case .cancelled: break
+        case .refused(let reason): throw JobServiceError.conflict(.init(.cancelRefused, reason))
+        case .finished(let snapshot):
+            let settled = try await apply(snapshot, to: current)
+            logger.notice(
+                "cancel found the task already finished upstream", metadata: ["job.id": "\(job.id)", "upstream.status": "\(snapshot.rawStatus)"])
+            throw JobServiceError.conflict(.init(.alreadyFinished, "the job is already \(settled.status.rawValue)"))
+        }
         let date = now()
         logger.info("job cancelled upstream", metadata: ["job.id": "\(job.id)", "provider": "\(providerID)"])
         return try await write(current) { job in
