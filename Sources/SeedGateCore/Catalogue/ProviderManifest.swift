@@ -20,11 +20,14 @@ public struct ProviderManifest: Sendable, Codable, Equatable {
     public var statusWords: [String: JobStatus]?
     /// How the provider answers errors, and its documented error codes.
     public var errors: ErrorDialect?
+    /// Wire choices the adapter reads (`ProviderContext.options`) where the documents allow two readings, e.g.
+    /// Chanjing's `image_field`. The default is the stricter reading; a manifest (or a deployment's copy) can switch.
+    public var options: [String: String]?
 
     public init(
         id: ProviderID, displayName: String, baseURL: String, credentials: [String: String], callbacks: Bool,
         cancellableStatuses: [JobStatus], polling: PollingPolicy, limits: Limits, seedRange: ClosedRangeValue, models: [ModelOffering],
-        statusWords: [String: JobStatus]? = nil, errors: ErrorDialect? = nil
+        statusWords: [String: JobStatus]? = nil, errors: ErrorDialect? = nil, options: [String: String]? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -38,10 +41,11 @@ public struct ProviderManifest: Sendable, Codable, Equatable {
         self.models = models
         self.statusWords = statusWords
         self.errors = errors
+        self.options = options
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, credentials, callbacks, polling, limits, models, errors
+        case id, credentials, callbacks, polling, limits, models, errors, options
         case statusWords = "status_words"
         case displayName = "display_name"
         case baseURL = "base_url"

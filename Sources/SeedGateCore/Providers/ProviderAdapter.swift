@@ -7,12 +7,17 @@ public struct ProviderContext: Sendable {
     public var credentials: ProviderCredentials
     public var transport: any UpstreamTransport
     public var logger: Logger
+    /// The manifest's `options`: wire choices where the provider's documents allow two readings.
+    public var options: [String: String]
 
-    public init(baseURL: String, credentials: ProviderCredentials, transport: any UpstreamTransport, logger: Logger) {
+    public init(
+        baseURL: String, credentials: ProviderCredentials, transport: any UpstreamTransport, logger: Logger, options: [String: String] = [:]
+    ) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
+        self.options = options
     }
 }
 
