@@ -12,7 +12,7 @@ public struct AsyncHTTPClientTransport: UpstreamTransport {
     let timeout: TimeAmount
     let maxResponseBytes: Int
 
-    public init(client: HTTPClient, timeout: Duration = .seconds(30), maxResponseBytes: Int = 8 * 1024 * 1024) {
+    public init(client: HTTPClient, timeout: Duration = .seconds(30), maxResponseBytes: Int = RequestLimits.largestProviderAnswer) {
         self.client = client
         self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
         self.maxResponseBytes = maxResponseBytes
@@ -62,7 +62,7 @@ public struct AsyncHTTPClientTransport: UpstreamTransport {
         case let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode):
             return TransportFailure(.connection, requestSent: false, detail: "could not connect (errno \(error.errnoCode))")
         case is NIOTooManyBytesError:
-            return TransportFailure(.connection, requestSent: true, detail: "response larger than allowed")
+            return TransportFailure(.responseTooLarge, requestSent: true, detail: "the answer is larger than SeedGate reads")
         default:
             return TransportFailure(.connection, requestSent: true, detail: "connection failed (\(String(describing: type(of: error))))")
         }

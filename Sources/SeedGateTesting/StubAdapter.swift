@@ -11,6 +11,8 @@ public final class StubAdapter: ProviderAdapter {
         var submitResults: [Result<Submission, ProviderError>] = []
         var fetchResults: [String: FetchResult] = [:]
         var cancelResult: Result<CancelOutcome, ProviderError> = .success(.cancelled)
+        var batchFailure: ProviderError?
+        var fetches: [[String]] = []
         var submits: [SubmitRequest] = []
         var cancels: [String] = []
     }
@@ -21,7 +23,11 @@ public final class StubAdapter: ProviderAdapter {
     public func willSubmit(_ results: Result<Submission, ProviderError>...) { state.withLock { $0.submitResults += results } }
     public func willReport(_ taskID: String, _ result: FetchResult) { state.withLock { $0.fetchResults[taskID] = result } }
     public func willCancel(_ result: Result<CancelOutcome, ProviderError>) { state.withLock { $0.cancelResult = result } }
+    /// Every fetch call that has more than one target fails with `error` (single reads still answer).
+    public func failBatches(with error: ProviderError?) { state.withLock { $0.batchFailure = error } }
     public var submits: [SubmitRequest] { state.withLock { $0.submits } }
+    /// The task ids of every fetch call, in order.
+    public var fetches: [[String]] { state.withLock { $0.fetches } }
     public var cancels: [String] { state.withLock { $0.cancels } }
 
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
@@ -33,9 +39,12 @@ public final class StubAdapter: ProviderAdapter {
     }
 
     public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
-        state.withLock { state in
-            Dictionary(uniqueKeysWithValues: targets.map { ($0.taskID, state.fetchResults[$0.taskID] ?? .notFound) })
+        let result = state.withLock { state -> Result<[String: FetchResult], ProviderError> in
+            state.fetches.append(targets.map(\.taskID))
+            if targets.count > 1, let failure = state.batchFailure { return .failure(failure) }
+            return .success(Dictionary(uniqueKeysWithValues: targets.map { ($0.taskID, state.fetchResults[$0.taskID] ?? .notFound) }))
         }
+        return try result.get()
     }
 
     public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {

@@ -57,6 +57,21 @@ struct EmulatorFaultMatrixTests {
         }
     }
 
+    @Test("create_gateway_timeout makes the task, then answers a gateway's 504 page", arguments: EmulatorProbe.all)
+    func createGatewayTimeout(_ probe: EmulatorProbe) async throws {
+        try await withProbedEmulator(probe) { emulator in
+            try await emulator.arm(["create_gateway_timeout": 1])
+            let reply = try await emulator.send(probe.create("behind a gateway", nil))
+            #expect(reply.status == 504)
+            #expect(reply.headers["content-type"] == "text/html")
+            #expect(!reply.isJSON)
+            #expect(try await emulator.emulatedTasks().count == 1, "the task was made behind the gateway")
+            #expect(try await emulator.injected("create_gateway_timeout") == 1)
+            _ = try await emulator.createTask("after")
+            #expect(try await emulator.emulatedTasks().count == 2)
+        }
+    }
+
     @Test("read_server_error, read_malformed and read_delay hit single and batch reads, then stop", arguments: EmulatorProbe.all)
     func readFailures(_ probe: EmulatorProbe) async throws {
         try await withProbedEmulator(probe) { emulator in

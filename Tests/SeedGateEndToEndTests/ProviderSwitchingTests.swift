@@ -47,11 +47,11 @@ import Testing
         var credentialVariables: [ProviderID: [String: String]] = [:]
 
         /// One emulator per provider, each on its own port, like five separate provider services.
-        static func start(_ manifests: [ProviderManifest]) async throws -> Fleet {
+        static func start(_ manifests: [ProviderManifest], queueSeconds: Double = 0.2, runSeconds: Double = 0.4) async throws -> Fleet {
             var fleet = Fleet()
             for manifest in manifests {
                 let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-                let configuration = EmulatorConfiguration(queueSeconds: 0.2, runSeconds: 0.4, logLevel: .warning)
+                let configuration = EmulatorConfiguration(queueSeconds: queueSeconds, runSeconds: runSeconds, logLevel: .warning)
                 guard let emulator = ProviderModules.module(manifest.id)?.emulator else { throw HarnessError("no emulator for \(manifest.id)") }
                 let instance = emulator(configuration) { continuation.yield($0) }
                 let group = ServiceGroup(configuration: .init(services: [instance.service], logger: quietLogger))
@@ -78,13 +78,19 @@ import Testing
 
         /// The whole configuration file; only `routes` differs between runs.
         func configurationFile(route provider: ProviderID, model: String, database: String) -> String {
+            configurationFile(route: [provider], model: model, database: database)
+        }
+
+        /// The whole configuration file with a route of several providers, in order.
+        func configurationFile(route providers: [ProviderID], model: String, database: String) -> String {
             var yaml = "server: {host: 127.0.0.1, port: 0}\nstore: {kind: sqlite, path: \"\(database)\"}\n"
             yaml += "catalog_dir: \"\(repositoryRoot.appendingPathComponent("Providers").path)\"\nproviders:\n"
             for (id, url) in baseURLs.sorted(by: { $0.key < $1.key }) {
                 yaml += "  \(id):\n    base_url: \(url)\n    timeout_seconds: 5\n    credentials:\n"
                 for (name, variable) in (credentialVariables[id] ?? [:]).sorted(by: { $0.key < $1.key }) { yaml += "      \(name): \(variable)\n" }
             }
-            yaml += "routing:\n  routes:\n    \(model):\n      - provider: \(provider)\n"
+            yaml += "routing:\n  routes:\n    \(model):\n"
+            for provider in providers { yaml += "      - provider: \(provider)\n" }
             return yaml
         }
     }

@@ -87,7 +87,12 @@ struct DispatcherAndPollerTests {
         let poller = PollerService(jobs: jobs)
         let job = try await create(jobs)
         _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
-        ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded")))
+        ark.willReport(
+            "task-1",
+            .found(
+                UpstreamSnapshot(
+                    taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded",
+                    output: JobOutput(videoURL: "https://cdn.example/task-1.mp4"))))
         #expect(try await poller.checkDueJobs() == 0, "the first check waits for the manifest's first_check_after")
         gateway.clock.advance(by: 2.5)
         #expect(try await poller.checkDueJobs() == 1)
@@ -108,8 +113,100 @@ struct DispatcherAndPollerTests {
         #expect(try await stored(job).status == .running)
         #expect(try await poller.checkDueJobs() == 0, "the next check is scheduled, not immediate")
         gateway.clock.advance(by: 60)
-        ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded")))
+        ark.willReport(
+            "task-1",
+            .found(
+                UpstreamSnapshot(
+                    taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded",
+                    output: JobOutput(videoURL: "https://cdn.example/task-1.mp4"))))
         #expect(try await poller.checkDueJobs() == 1)
         #expect(try await stored(job).status == .succeeded)
+    }
+
+    @Test("a refusal made before anything was sent hands the job to the next provider of the route, which then has it")
+    func unsentRefusalIsNotFinal() async throws {
+        let jobs = gateway.engine()
+        let dispatcher = DispatcherService(jobs: jobs)
+        let job = try await create(jobs)
+        ark.willSubmit(.failure(ProviderError(.invalidRequest, providerMessage: "cannot take data: URLs", requestSent: false)))
+        #expect(try await dispatcher.dispatchDueJobs() == 1)
+        let moved = try await stored(job)
+        #expect(moved.status == .queued && moved.submission == .pending)
+        #expect(moved.route == ["byteplus-modelark"])
+        #expect(try await dispatcher.dispatchDueJobs() == 1)
+        let accepted = try await stored(job)
+        #expect(accepted.provider == "byteplus-modelark")
+        #expect(accepted.attempts.map(\.outcome) == [.rejected, .accepted])
+    }
+
+    @Test("the same refusal is final when no other provider of the route is left")
+    func unsentRefusalOnTheLastProviderEndsTheJob() async throws {
+        let jobs = gateway.engine()
+        let dispatcher = DispatcherService(jobs: jobs)
+        let job = try await create(jobs)
+        ark.willSubmit(.failure(ProviderError(.invalidRequest, requestSent: false)))
+        backup.willSubmit(.failure(ProviderError(.invalidRequest, requestSent: false)))
+        _ = try await dispatcher.dispatchDueJobs()
+        _ = try await dispatcher.dispatchDueJobs()
+        let failed = try await stored(job)
+        #expect(failed.status == .failed)
+        #expect(failed.error?.code == .invalidRequest)
+        #expect(failed.attempts.map(\.outcome) == [.rejected, .rejected])
+    }
+
+    @Test("an exhausted quota holds the provider's creates: later jobs go straight to the next provider")
+    func exhaustedQuotaHoldsTheProvider() async throws {
+        let jobs = gateway.engine()
+        let dispatcher = DispatcherService(jobs: jobs)
+        let first = try await create(jobs)
+        ark.willSubmit(.failure(ProviderError(.quotaExceeded, httpStatus: 429, providerCode: "QuotaExceeded", retryAfter: 900)))
+        _ = try await dispatcher.dispatchDueJobs()
+        _ = try await dispatcher.dispatchDueJobs()
+        #expect(try await stored(first).provider == "byteplus-modelark")
+        let second = try await create(jobs)
+        _ = try await dispatcher.dispatchDueJobs()
+        #expect(try await stored(second).provider == "byteplus-modelark")
+        #expect(try await stored(second).attempts.map(\.outcome) == [.accepted], "the held provider was not asked")
+        #expect(ark.submits.count == 1)
+    }
+
+    @Test("a success without a video is followed, then fails as result_missing once the patience runs out")
+    func successWithoutResultIsBounded() async throws {
+        let jobs = gateway.engine()
+        let poller = PollerService(jobs: jobs)
+        let job = try await create(jobs)
+        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
+        gateway.clock.advance(by: 2.5)
+        ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded")))
+        #expect(try await poller.checkDueJobs() == 1)
+        let waiting = try await stored(job)
+        #expect(waiting.status == .running)
+        #expect(waiting.upstream?.status == "succeeded")
+        #expect(waiting.nextCheckAt != nil)
+        gateway.clock.advance(by: JobService.missingResultPatience + 1)
+        ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded")))
+        #expect(try await poller.checkDueJobs() == 1)
+        let failed = try await stored(job)
+        #expect(failed.status == .failed)
+        #expect(failed.error?.code == .resultMissing)
+    }
+
+    @Test("one unreadable task in a batch is read again on its own, and never opens the provider's circuit")
+    func unreadableBatchFallsBackToSingleReads() async throws {
+        let breakers = CircuitBreakers(threshold: 1, coolDown: .seconds(3600))
+        let jobs = gateway.engine(breakers: breakers)
+        let poller = PollerService(jobs: jobs)
+        let first = try await create(jobs)
+        let second = try await create(jobs)
+        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
+        gateway.clock.advance(by: 2.5)
+        ark.failBatches(with: ProviderError(.malformedResponse, providerMessage: "the answer is larger than SeedGate reads"))
+        ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.running), rawStatus: "running")))
+        ark.willReport("task-2", .found(UpstreamSnapshot(taskID: "task-2", status: .mapped(.running), rawStatus: "running")))
+        _ = try await poller.checkDueJobs()
+        #expect(try await stored(first).status == .running)
+        #expect(try await stored(second).status == .running)
+        #expect(breakers.state("volcengine-ark") == .closed)
+        #expect(ark.fetches.map(\.count).sorted() == [1, 1, 2], "one batch call, then one read per task")
     }
 }

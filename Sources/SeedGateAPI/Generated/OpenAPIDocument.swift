@@ -408,7 +408,7 @@ components:
       properties:
         code:
           type: string
-          description: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error).
+          description: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
         message: { type: string }
         provider_code: { type: string }
         provider_message: { type: string }

@@ -760,7 +760,7 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/JobError`.
         package struct JobError: Codable, Hashable, Sendable {
-            /// A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error).
+            /// A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
             ///
             /// - Remark: Generated from `#/components/schemas/JobError/code`.
             package var code: Swift.String
@@ -773,7 +773,7 @@ extension Components {
             /// Creates a new `JobError`.
             ///
             /// - Parameters:
-            ///   - code: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error).
+            ///   - code: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
             ///   - message:
             ///   - providerCode:
             ///   - providerMessage:

@@ -23,10 +23,19 @@ public struct DocumentedError: Sendable, Codable, Equatable {
     public var http: Int
     public var code: String
     public var kind: ProviderError.Kind
+    /// What this answer to a create proves (`not_created` / `unknown`); nil: unknown for a 504, not created
+    /// otherwise (`ProviderManifest.createOutcome(of:)`).
+    public var createOutcome: CreateOutcome?
 
-    public init(http: Int, code: String, kind: ProviderError.Kind) {
+    public init(http: Int, code: String, kind: ProviderError.Kind, createOutcome: CreateOutcome? = nil) {
         self.http = http
         self.code = code
         self.kind = kind
+        self.createOutcome = createOutcome
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case http, code, kind
+        case createOutcome = "create_outcome"
     }
 }

@@ -131,11 +131,15 @@ public struct ModelOffering: Sendable, Codable, Equatable {
     /// The value SeedGate sends for `generate_audio` when the client says nothing (audio-capable models only).
     public var defaultGenerateAudio: Bool?
     public var limits: Limits?
+    /// Whether this provider needs a prompt for the model even where Seedance itself would take images alone.
+    public var promptRequired: Bool?
+    /// Which kinds of image URL this provider takes for the model (`https`, `http`, `data`); nil: all three.
+    public var imageSources: [String]?
 
     public init(
         name: String, upstream: String, capabilities: [Capability], resolutions: [String], defaultResolution: String, ratios: [String],
         defaultRatio: DefaultRatio, adaptiveTextToVideo: Bool, durations: DurationRule, referenceImages: Int?, defaultGenerateAudio: Bool?,
-        limits: Limits?
+        limits: Limits?, promptRequired: Bool? = nil, imageSources: [String]? = nil
     ) {
         self.name = name
         self.upstream = upstream
@@ -149,6 +153,8 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         self.referenceImages = referenceImages
         self.defaultGenerateAudio = defaultGenerateAudio
         self.limits = limits
+        self.promptRequired = promptRequired
+        self.imageSources = imageSources
     }
 
     enum CodingKeys: String, CodingKey {
@@ -158,6 +164,14 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         case adaptiveTextToVideo = "adaptive_text_to_video"
         case referenceImages = "reference_images"
         case defaultGenerateAudio = "default_generate_audio"
+        case promptRequired = "prompt_required"
+        case imageSources = "image_sources"
+    }
+
+    /// The kind of an image URL as `image_sources` names it: `data`, or the URL's scheme (`https`, `http`).
+    public static func imageSource(of url: String) -> String {
+        if url.lowercased().hasPrefix("data:") { return "data" }
+        return url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
     }
 
     public func supports(_ capability: Capability) -> Bool { capabilities.contains(capability) }

@@ -5,8 +5,12 @@ public struct Job: Sendable, Codable, Equatable {
     public var id: JobID
     public var tenant: String
     public var status: JobStatus
-    /// The normalised request.
+    /// The request as normalised for the provider that has it: the route's first provider until a create is
+    /// accepted, then the provider that accepted it (exactly what was sent).
     public var spec: JobSpec
+    /// The request as the client sent it, before any provider's defaults. Each create attempt normalises this for
+    /// the provider actually called (nil on jobs stored before it existed: `spec` is used then).
+    public var requestedSpec: JobSpec?
     /// Providers to try, in order, chosen at creation from the route then in force.
     public var route: [ProviderID]
     /// The provider that accepted the task, or the one being tried.
@@ -44,6 +48,7 @@ public struct Job: Sendable, Codable, Equatable {
         self.tenant = tenant
         self.status = .queued
         self.spec = spec
+        self.requestedSpec = nil
         self.route = route
         self.provider = nil
         self.submission = .pending
@@ -95,10 +100,14 @@ public struct UpstreamRef: Sendable, Codable, Equatable {
     public var taskID: String
     /// The provider's own status word, exactly as last seen.
     public var status: String?
+    /// When the provider first reported success without a result (no video URL): such a success is not terminal;
+    /// the job keeps being followed until `JobService.missingResultPatience` has passed since then.
+    public var resultMissingSince: Date?
 
-    public init(taskID: String, status: String?) {
+    public init(taskID: String, status: String?, resultMissingSince: Date? = nil) {
         self.taskID = taskID
         self.status = status
+        self.resultMissingSince = resultMissingSince
     }
 }
 

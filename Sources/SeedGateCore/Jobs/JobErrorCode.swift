@@ -20,4 +20,6 @@ public enum JobErrorCode: String, Sendable, Codable, CaseIterable {
     case submitOutcomeUnknown = "submit_outcome_unknown"
     /// The provider answered something SeedGate could not read.
     case providerProtocolError = "provider_protocol_error"
+    /// The provider reported success but never gave the result (no video URL), however long SeedGate waited.
+    case resultMissing = "result_missing"
 }

@@ -39,10 +39,14 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public init(_ failure: TransportFailure) {
-        self.init(
-            failure.kind == .timeout ? .timeout : .connection, providerMessage: failure.detail,
-            requestSent: failure.requestSent
-        )
+        let kind: Kind =
+            switch failure.kind {
+            case .timeout: .timeout
+            case .connection: .connection
+            // The provider answered, but more than SeedGate reads: an unreadable answer, not an outage.
+            case .responseTooLarge: .malformedResponse
+            }
+        self.init(kind, providerMessage: failure.detail, requestSent: failure.requestSent)
     }
 
     /// Before a provider accepted a task, these failures mean "try elsewhere or later", not "the request is bad".

@@ -65,6 +65,8 @@ public struct TransportFailure: Error, Sendable, Equatable {
     public enum Kind: String, Sendable {
         case timeout
         case connection
+        /// The answer was larger than the transport reads (`RequestLimits.largestProviderAnswer`).
+        case responseTooLarge
     }
 
     public var kind: Kind

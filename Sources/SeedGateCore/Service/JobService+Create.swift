@@ -80,6 +80,7 @@ extension JobService {
             id: .generate(at: date), tenant: tenant, spec: normalised, route: route, metadata: request.metadata,
             callbackURL: request.callbackURL, idempotencyKey: request.idempotencyKey, createdAt: date
         )
+        job.requestedSpec = spec
         job.requestFingerprint = request.fingerprint
         let stored = try await store.insert(job, events: [.statusChanged(job, at: date, webhookURLs: webhookURLs(for: job))])
         observer?.jobWritten(from: nil, to: stored)
@@ -126,8 +127,10 @@ extension JobService {
         return routed
     }
 
-    /// Normalises the spec on the first candidate that accepts it; the route keeps every candidate that also
-    /// accepts the normalised spec, so a failover sends exactly the same request elsewhere.
+    /// Normalises the client's spec for each candidate on its own terms: the route keeps every candidate that
+    /// accepts it, and the job shows the first one's normalisation until a create is accepted. Each create attempt
+    /// normalises the client's spec again for the provider it calls (`submit`), so one provider's defaults or
+    /// sentinels (a `seed: -1`, a default written for its scenario) never reach another.
     func validate(_ spec: JobSpec, on candidates: [ProviderID]) throws -> (JobSpec, [ProviderID]) {
         var rejections: [ProviderRejection] = []
         var failures: [ValidationFailure] = []
@@ -136,7 +139,7 @@ extension JobService {
         for id in candidates {
             guard let provider = providers[id], let offering = provider.manifest.offering(for: spec.model) else { continue }
             do {
-                let result = try JobValidator.normalise(normalised ?? spec, offering: offering, manifest: provider.manifest)
+                let result = try JobValidator.normalise(spec, offering: offering, manifest: provider.manifest)
                 normalised = normalised ?? result
                 route.append(id)
             } catch {

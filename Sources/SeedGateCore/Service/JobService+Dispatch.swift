@@ -28,6 +28,9 @@ public enum SubmitOutcome: Sendable, Equatable {
 /// The dispatch use case: which queued jobs go out now and to whom, and one whole create attempt (draft lookup,
 /// callback URL, the call, breaker bookkeeping, failover). The dispatcher service only loops and bounds parallelism.
 extension JobService {
+    /// Seconds no create goes to a provider that answered an exhausted quota (longer if it said so).
+    public static let quotaHold: TimeInterval = 900
+
     /// The queued jobs due for a create now, oldest first, each with the provider it goes to: the route's next
     /// provider whose circuit lets creates through, admitted within its rate and concurrency limits. A job whose
     /// providers are all at their limits or open stays queued (no attempt is recorded) until budget frees up.
@@ -70,23 +73,41 @@ extension JobService {
         }
         let base = provider.manifest.callbacks ? callbackBase() : nil
         let token = base.map { _ in Self.newCallbackToken() }
+        // The client's request, normalised for the provider called now (not for the route's first provider).
+        let spec: Result<JobSpec, ValidationFailure> = Result { () throws(ValidationFailure) -> JobSpec in
+            try JobValidator.normalise(job.requestedSpec ?? job.spec, offering: offering, manifest: provider.manifest)
+        }
         guard let claimed = try await beginSubmission(job, to: providerID, callbackToken: token) else { return .notClaimed }
-        let request = SubmitRequest(
-            jobID: job.id, spec: job.spec, upstreamModel: offering.upstream, draftTaskID: draftTaskID,
-            callbackURL: base.flatMap { base in token.map { "\(base)/v1/callbacks/\(providerID)/\($0)" } }
-        )
         let submission: Submission
+        let normalised: JobSpec
         do throws(ProviderError) {
+            switch spec {
+            case .success(let value): normalised = value
+            case .failure(let failure):
+                // The provider's offering changed since the job was routed: refused before anything was sent.
+                throw ProviderError(.invalidRequest, providerMessage: failure.description, requestSent: false)
+            }
+            let request = SubmitRequest(
+                jobID: job.id, spec: normalised, upstreamModel: offering.upstream, draftTaskID: draftTaskID,
+                callbackURL: base.flatMap { base in token.map { "\(base)/v1/callbacks/\(providerID)/\($0)" } }
+            )
             submission = try await provider.adapter.submit(request, context: provider.context)
         } catch {
             if error.isTransient { breakers.recordFailure(providerID) }
+            if error.kind == .quotaExceeded {
+                // An exhausted quota does not come back in seconds: no create goes to this provider for a while.
+                let seconds = max(error.retryAfter ?? 0, Self.quotaHold)
+                breakers.hold(providerID, for: .milliseconds(Int64(seconds * 1000)))
+                logger.warning(
+                    "provider quota exhausted; holding its creates", metadata: ["provider": "\(providerID)", "hold_seconds": "\(Int(seconds))"])
+            }
             let failed = try await recordSubmitFailure(claimed, provider: providerID, error: error)
             guard failed.status == .queued else { return .ended(failed) }
             if failed.submitAfter == nil { signals.submissions.ring() }
             return .willRetry(failed)
         }
         breakers.recordSuccess(providerID)
-        let accepted = try await recordAccepted(claimed, by: providerID, submission: submission)
+        let accepted = try await recordAccepted(claimed, by: providerID, submission: submission, sent: normalised)
         signals.checks.ring()
         return .accepted(accepted)
     }

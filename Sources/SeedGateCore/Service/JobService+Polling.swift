@@ -45,6 +45,11 @@ extension JobService {
 
     /// Asks the provider about every job of the batch in one call and applies the answers: a snapshot moves the job,
     /// an unknown task fails it, and a failed call (or a job missing from the answer) schedules another check.
+    ///
+    /// A batch whose answer cannot be used for a reason that is not an outage (too large, unreadable, refused) is
+    /// asked again job by job, within the provider's call budget, so one unreadable task never stalls the others.
+    /// Only a whole batch failing transiently counts against the provider's circuit: the read failure of one job
+    /// never opens it.
     public func check(_ batch: CheckBatch) async throws {
         guard let provider = providers[batch.provider] else { return }
         let targets = batch.jobs.compactMap { job in
@@ -54,7 +59,20 @@ extension JobService {
         do throws(ProviderError) {
             results = try await provider.adapter.fetch(targets, context: provider.context)
         } catch {
-            if error.isTransient { breakers.recordFailure(provider.id) }
+            if batch.jobs.count > 1, !error.isTransient {
+                logger.warning(
+                    "batch status call failed; asking job by job",
+                    metadata: ["provider": "\(provider.id)", "jobs": "\(batch.jobs.count)", "error": "\(error.kind.rawValue)"])
+                for job in batch.jobs {
+                    if statusCallBudgets.take(provider.id, perMinute: provider.manifest.polling.maxRequestsPerMinute) {
+                        try await check(CheckBatch(provider: batch.provider, jobs: [job]))
+                    } else {
+                        try await deferCheck(job, until: now().addingTimeInterval(1))
+                    }
+                }
+                return
+            }
+            if error.isTransient, batch.jobs.count > 1 { breakers.recordFailure(provider.id) }
             for job in batch.jobs { try await recordCheckFailure(job, error: error) }
             return
         }

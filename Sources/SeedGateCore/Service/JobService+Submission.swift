@@ -30,15 +30,17 @@ extension JobService {
         return claimed ? saved : nil
     }
 
-    /// Records that `provider` accepted the task; applies the result too if the create already carried one.
+    /// Records that `provider` accepted the task (`sent`: the spec as sent to it, which the job shows from now on);
+    /// applies the result too if the create already carried one.
     @discardableResult
-    public func recordAccepted(_ job: Job, by provider: ProviderID, submission: Submission) async throws -> Job {
+    public func recordAccepted(_ job: Job, by provider: ProviderID, submission: Submission, sent: JobSpec? = nil) async throws -> Job {
         let date = now()
         let firstCheck = providers[provider]?.manifest.polling.firstCheckAfter ?? 5
         let saved = try await write(job) { job in
             guard job.submission == .submitting else { return false }
             job.submission = .accepted
             job.provider = provider
+            if let sent { job.spec = sent }
             job.upstream = UpstreamRef(taskID: submission.taskID, status: nil)
             job.attempts.append(Attempt(provider: provider, outcome: .accepted, error: nil, at: date))
             job.nextCheckAt = date.addingTimeInterval(firstCheck)
@@ -79,12 +81,26 @@ extension JobService {
     public func recordSubmitFailure(_ job: Job, provider: ProviderID, error: ProviderError) async throws -> Job {
         let date = now()
         let jobError = error.jobError(provider: provider)
-        let unknown = error.outcomeUnknown || (error.kind == .malformedResponse && (200..<300).contains(error.httpStatus ?? 0))
+        let unknown: Bool
+        if let manifest = providers[provider]?.manifest {
+            unknown = manifest.createOutcome(of: error) == .unknown
+        } else {
+            unknown = error.outcomeUnknown || (error.kind == .malformedResponse && (200..<300).contains(error.httpStatus ?? 0))
+        }
         let switchable = error.isTransient || error.kind == .unauthorized || error.kind == .quotaExceeded
+        // A refusal the adapter made before sending anything (the provider cannot take this job) is final only when
+        // no other provider of the route is left to serve it.
+        let refusedUnsent = !error.requestSent && !switchable
         logger.warning("submit failed", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "error": "\(error.kind.rawValue)"])
         return try await write(job) { job in
             guard job.submission == .submitting else { return false }
-            if unknown {
+            if refusedUnsent, job.route.contains(where: { $0 != provider }) {
+                job.attempts.append(Attempt(provider: provider, outcome: .rejected, error: jobError, at: date))
+                job.route.removeAll { $0 == provider }
+                job.submission = .pending
+                job.provider = nil
+                job.submitAfter = nil
+            } else if unknown {
                 job.attempts.append(Attempt(provider: provider, outcome: .unknown, error: jobError, at: date))
                 job.fail(
                     JobError(

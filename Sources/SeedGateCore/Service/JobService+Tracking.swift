@@ -5,6 +5,16 @@ extension JobService {
     /// Seconds of slack past `expires_after` before a job the provider still reports as unfinished is expired.
     public static let deadlineGrace: TimeInterval = 300
 
+    /// How long a job whose provider reports success without a result is still followed before it fails as
+    /// `result_missing`.
+    public static let missingResultPatience: TimeInterval = 600
+
+    /// Whether a succeeded task's output holds the video.
+    static func carriesResult(_ output: JobOutput?) -> Bool {
+        guard let url = output?.videoURL else { return false }
+        return !url.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
     /// Applies what the provider reported. Unrecognised statuses keep the job's state (and stay visible in
     /// `upstream.status`); illegal moves (e.g. back to queued) are ignored; a job past its deadline is expired
     /// only after this fresh report still shows it unfinished.
@@ -19,9 +29,30 @@ extension JobService {
                 ])
         }
         let date = now()
+        let patience = Self.missingResultPatience
         return try await write(job) { job in
             guard !job.status.isTerminal, job.upstream?.taskID == snapshot.taskID else { return false }
             job.upstream?.status = snapshot.rawStatus
+            if case .mapped(.succeeded) = snapshot.status, !Self.carriesResult(snapshot.output) {
+                // "Succeeded" without a video is not the end: the result may still be on its way (or never come).
+                // The job stays unfinished and is followed for `missingResultPatience`, then fails with a clear code.
+                if job.status == .queued { _ = job.transition(to: .running, at: date) }
+                let since = job.upstream?.resultMissingSince ?? date
+                job.upstream?.resultMissingSince = since
+                if let usage = snapshot.usage { job.usage = usage }
+                if date.timeIntervalSince(since) >= patience {
+                    job.fail(
+                        JobError(
+                            code: .resultMissing,
+                            message:
+                                "\(job.provider?.rawValue ?? "the provider") reported the task succeeded (\(snapshot.rawStatus)) but gave no video URL for \(Int(patience)) s"
+                        ), at: date)
+                } else {
+                    job.nextCheckAt = min(nextCheck(for: job, at: date), since.addingTimeInterval(patience))
+                }
+                return true
+            }
+            job.upstream?.resultMissingSince = nil
             if case .mapped(let status) = snapshot.status, status != job.status, job.transition(to: status, at: date) {
                 switch status {
                 case .failed:

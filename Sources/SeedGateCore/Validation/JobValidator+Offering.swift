@@ -20,6 +20,19 @@ extension JobValidator {
         } else {
             try require(Capability(scenario), "images", scenarioPhrase(scenario))
         }
+        if offering.promptRequired == true, (spec.prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .unsupported("prompt", "\(manifest.id) needs a prompt for \(model)")
+        }
+        if let sources = offering.imageSources {
+            for image in spec.images {
+                let source = ModelOffering.imageSource(of: image.url)
+                guard sources.contains(source) else {
+                    let allowed = sources.map { $0 == "data" ? "data:" : "\($0)://" }.joined(separator: " or ")
+                    throw .unsupported(
+                        "images", "\(manifest.id) takes \(allowed) image URLs for \(model), not \(source == "data" ? "data:" : source) URLs")
+                }
+            }
+        }
         if scenario == .referenceImages, let limit = offering.referenceImages, spec.images.count > limit {
             throw .invalid("images", "\(model) takes at most \(limit) reference images")
         }
@@ -83,9 +96,13 @@ extension JobValidator {
         if !fromDraft, offering.supports(.audio), spec.generateAudio == nil {
             spec.generateAudio = offering.defaultGenerateAudio ?? true
         }
-        if offering.supports(.cameraFixed), spec.cameraFixed == nil, !fromDraft { spec.cameraFixed = false }
+        // Defaults are written only where the model documents the parameter for this scenario: the documents say an
+        // unsupported parameter is "ignored or triggers an error", so none is sent where it does not apply.
+        // camera_fixed is not supported with reference images, and a video made from a draft inherits the draft's.
+        if offering.supports(.cameraFixed), spec.cameraFixed == nil, !fromDraft, scenario != .referenceImages { spec.cameraFixed = false }
         if offering.supports(.watermark), spec.watermark == nil { spec.watermark = false }
-        if offering.supports(.lastFrame), spec.returnLastFrame == nil { spec.returnLastFrame = false }
+        // return_last_frame is not available in draft mode.
+        if offering.supports(.lastFrame), spec.returnLastFrame == nil, spec.draft != true { spec.returnLastFrame = false }
         if offering.supports(.draft), spec.draft == nil { spec.draft = false }
         spec.serviceTier = spec.serviceTier ?? .default
         spec.expiresAfter = spec.expiresAfter ?? RequestLimits.defaultExpiresAfter

@@ -13,4 +13,9 @@ public enum RequestLimits {
     public static let modelCharacters = 128
     public static let providerCharacters = 64
     public static let idempotencyKeyCharacters = 255
+    /// The largest provider answer SeedGate reads. Some providers echo the whole request in every task record
+    /// (AceData does, data: URL images included), so one task's answer can be as large as the largest request
+    /// SeedGate lets through: every image an inline data: URL at its limit, plus room for the rest. A batch answer
+    /// above this is read again task by task.
+    public static let largestProviderAnswer = maxImages * dataURLBytes + 4 * 1024 * 1024
 }

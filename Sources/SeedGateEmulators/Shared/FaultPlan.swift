@@ -7,8 +7,9 @@ import Foundation
 /// come; each take decrements its counter atomically, so N armed faults hit exactly N requests however many run
 /// concurrently. The rules of consumption:
 /// - creates: a rejection (`create_rate_limited` before `create_server_error`) is taken by the next create
-///   that passed authentication, before its body is validated, and creates nothing. A delay and a drop are
-///   taken only by creates that did create a task; when both are due the create waits, then drops.
+///   that passed authentication, before its body is validated, and creates nothing. A delay, a drop and a gateway
+///   timeout are taken only by creates that did create a task; the create waits first, then drops or (when no drop
+///   is due) answers the gateway's 504 instead of its own answer.
 /// - status reads (one task or a batch/list call) that passed authentication: a failure (`read_server_error`
 ///   before `read_malformed`) is taken first; `status_override` is taken only by reads that are not failed; a
 ///   delay is taken by any read and is served before the task is looked up. A read that serves no task (an
@@ -37,6 +38,7 @@ public actor FaultPlan {
         if let value = settings.createRateLimited { next.createRateLimited = value }
         if let value = settings.createServerError { next.createServerError = value }
         if let value = settings.createDrop { next.createDrop = value }
+        if let value = settings.createGatewayTimeout { next.createGatewayTimeout = value }
         if let value = settings.readMalformed { next.readMalformed = value }
         if let value = settings.readServerError { next.readServerError = value }
         if let value = settings.dropCallbacks { next.dropCallbacks = value }
@@ -108,6 +110,10 @@ public actor FaultPlan {
             remaining.createDrop -= 1
             injected.createDrop += 1
             faults.drop = true
+        } else if remaining.createGatewayTimeout > 0 {
+            remaining.createGatewayTimeout -= 1
+            injected.createGatewayTimeout += 1
+            faults.gatewayTimeout = true
         }
         return faults
     }
@@ -158,6 +164,7 @@ public struct FaultCounters: Sendable, Equatable, Encodable {
     public var createDelayMs = 0
     public var createDelayCount = 0
     public var createDrop = 0
+    public var createGatewayTimeout = 0
     public var readMalformed = 0
     public var readServerError = 0
     public var readDelayMs = 0
@@ -178,6 +185,7 @@ public struct FaultCounters: Sendable, Equatable, Encodable {
         try container.encode(createDelayMs, forKey: .createDelayMs)
         try container.encode(createDelayCount, forKey: .createDelayCount)
         try container.encode(createDrop, forKey: .createDrop)
+        try container.encode(createGatewayTimeout, forKey: .createGatewayTimeout)
         try container.encode(readMalformed, forKey: .readMalformed)
         try container.encode(readServerError, forKey: .readServerError)
         try container.encode(readDelayMs, forKey: .readDelayMs)

@@ -10,6 +10,7 @@ import Foundation
 /// | `create_server_error: N` | creates answer the provider's 500 error, creating nothing |
 /// | `create_delay_ms: M`, `create_delay_count: N` | creates create the task, then wait M ms before answering |
 /// | `create_drop: N` | creates create the task, then close the connection without any response byte |
+/// | `create_gateway_timeout: N` | creates create the task, then a gateway in front answers 504 with an HTML page |
 /// | `read_malformed: N` | status reads answer 200 with a body that is not JSON |
 /// | `read_server_error: N` | status reads answer the provider's 500 error |
 /// | `read_delay_ms: M`, `read_delay_count: N` | status reads wait M ms, then answer |
@@ -25,6 +26,7 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
     public var createDelayMs: Int?
     public var createDelayCount: Int?
     public var createDrop: Int?
+    public var createGatewayTimeout: Int?
     public var readMalformed: Int?
     public var readServerError: Int?
     public var readDelayMs: Int?
@@ -41,13 +43,14 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
         createRateLimited: Int? = nil, createServerError: Int? = nil, createDelayMs: Int? = nil, createDelayCount: Int? = nil,
         createDrop: Int? = nil, readMalformed: Int? = nil, readServerError: Int? = nil, readDelayMs: Int? = nil,
         readDelayCount: Int? = nil, statusOverride: String? = nil, statusOverrideCount: Int? = nil,
-        dropCallbacks: Bool? = nil, duplicateCallbacks: Bool? = nil
+        dropCallbacks: Bool? = nil, duplicateCallbacks: Bool? = nil, createGatewayTimeout: Int? = nil
     ) {
         self.createRateLimited = createRateLimited
         self.createServerError = createServerError
         self.createDelayMs = createDelayMs
         self.createDelayCount = createDelayCount
         self.createDrop = createDrop
+        self.createGatewayTimeout = createGatewayTimeout
         self.readMalformed = readMalformed
         self.readServerError = readServerError
         self.readDelayMs = readDelayMs
@@ -64,6 +67,7 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
         case createDelayMs = "create_delay_ms"
         case createDelayCount = "create_delay_count"
         case createDrop = "create_drop"
+        case createGatewayTimeout = "create_gateway_timeout"
         case readMalformed = "read_malformed"
         case readServerError = "read_server_error"
         case readDelayMs = "read_delay_ms"
@@ -89,6 +93,7 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
         createDelayMs = try count(.createDelayMs, upTo: Self.maxDelayMs)
         createDelayCount = try count(.createDelayCount)
         createDrop = try count(.createDrop)
+        createGatewayTimeout = try count(.createGatewayTimeout)
         readMalformed = try count(.readMalformed)
         readServerError = try count(.readServerError)
         readDelayMs = try count(.readDelayMs, upTo: Self.maxDelayMs)
@@ -103,7 +108,7 @@ public struct FaultSettings: Sendable, Equatable, Decodable {
     /// The fault kinds these settings touch (a key set to zero or false touches its kind too).
     var kinds: FaultKinds {
         var kinds: FaultKinds = []
-        if [createRateLimited, createServerError, createDelayMs, createDelayCount, createDrop].contains(where: { $0 != nil }) {
+        if [createRateLimited, createServerError, createDelayMs, createDelayCount, createDrop, createGatewayTimeout].contains(where: { $0 != nil }) {
             kinds.insert(.create)
         }
         if [readMalformed, readServerError, readDelayMs, readDelayCount, statusOverrideCount].contains(where: { $0 != nil })

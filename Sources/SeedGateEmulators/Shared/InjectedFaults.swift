@@ -15,16 +15,29 @@ public struct CreateAnswerFaults: Sendable, Equatable {
     public var delay: Duration?
     /// Closes the connection instead of answering (after the delay, if both are due).
     public var drop = false
+    /// Answers what a gateway in front of the provider answers when it gives up waiting (504, an HTML page, none
+    /// of the provider's own headers or codes) although the provider made the task.
+    public var gatewayTimeout = false
 
-    public init(delay: Duration? = nil, drop: Bool = false) {
+    public init(delay: Duration? = nil, drop: Bool = false, gatewayTimeout: Bool = false) {
         self.delay = delay
         self.drop = drop
+        self.gatewayTimeout = gatewayTimeout
     }
+
+    /// The page a typical reverse proxy serves with its 504.
+    static let gatewayTimeoutPage =
+        "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n"
 
     /// Serves the faults around the create's real answer: waits, then either returns `response` or closes the
     /// client's connection before a byte of it is written and throws `EmulatorConnectionDropped`.
     public func apply(to response: Response, context: EmulatorRequestContext) async throws -> Response {
         if let delay { try await Task.sleep(for: delay) }
+        if gatewayTimeout, !drop {
+            return Response(
+                status: .gatewayTimeout, headers: [.contentType: "text/html"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.gatewayTimeoutPage)))
+        }
         guard drop else { return response }
         try await context.dropConnection()
         throw EmulatorConnectionDropped()
@@ -75,6 +88,7 @@ public struct FaultTally: Sendable, Equatable, Encodable {
     public var createServerError = 0
     public var createDelay = 0
     public var createDrop = 0
+    public var createGatewayTimeout = 0
     public var readMalformed = 0
     public var readServerError = 0
     public var readDelay = 0
@@ -90,6 +104,7 @@ public struct FaultTally: Sendable, Equatable, Encodable {
         case createServerError = "create_server_error"
         case createDelay = "create_delay"
         case createDrop = "create_drop"
+        case createGatewayTimeout = "create_gateway_timeout"
         case readMalformed = "read_malformed"
         case readServerError = "read_server_error"
         case readDelay = "read_delay"
