@@ -53,4 +53,17 @@ import Testing
         #expect(breakers.state(provider) == .closed)
         #expect(breakers.allows("acedata"), "other providers are unaffected")
     }
+
+    @Test func aHeldModelGetsNoCreateUntilItsHoldEndsWhateverReadsSay() {
+        let breakers = CircuitBreakers()
+        let start = ContinuousClock.now
+        breakers.hold("volcengine-ark", model: "seedance-1.5-pro", for: .seconds(900), now: start)
+        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(1)))
+        breakers.recordSuccess("volcengine-ark")
+        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(899)), "a successful read does not lift it")
+        #expect(breakers.allows("volcengine-ark", model: "seedance-1.0-pro", now: start + .seconds(1)), "other models are unaffected")
+        breakers.hold("volcengine-ark", model: "seedance-1.5-pro", for: .seconds(10), now: start + .seconds(2))
+        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(800)), "a shorter hold never shortens one")
+        #expect(breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(901)))
+    }
 }

@@ -48,11 +48,37 @@ struct AceDataEmulatorErrorTests {
         }
     }
 
-    @Test("Ark's camera_fixed spelling is not AceData's: it is ignored, not validated")
-    func arkSpellingIgnored() async throws {
+    @Test(
+        "fields AceData does not document are refused with bad_request naming them, and nothing is created",
+        arguments: [
+            #"{"camera_fixed": false}"#,
+            #"{"draft": false}"#,
+            #"{"parameters": {"duration": 5}}"#,
+            #"{"tools": [{"type": "web_search"}]}"#,
+            #"{"framespersecond": 30}"#,
+            #"{"content": [{"type": "text", "text": "x", "weight": 1}]}"#,
+            #"{"content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png", "detail": "high"}}]}"#,
+        ])
+    func undocumentedFieldsRefused(_ extraJSON: String) async throws {
+        let extra = try #require(try JSONSerialization.jsonObject(with: Data(extraJSON.utf8)) as? [String: Any])
         try await withAceDataEmulator { ace in
-            let reply = try await ace.create(aceDataBody(["async": true, "camera_fixed": "not even a bool"]))
-            #expect(reply.status == 200)
+            let reply = try await ace.create(aceDataBody(extra.merging(["callback_url": "dummy"]) { old, _ in old }))
+            #expect(reply.status == 400 && reply.errorCode == "bad_request", "\(extraJSON)")
+            #expect(await ace.emulator.counters().creates == 0)
+        }
+    }
+
+    @Test("every documented field is accepted")
+    func documentedFieldsAccepted() async throws {
+        try await withAceDataEmulator { ace in
+            let reply = try await ace.create(
+                aceDataBody([
+                    "callback_url": "dummy", "async": true, "resolution": "720p", "ratio": "16:9", "frames": 121,
+                    "framespersecond": 24, "seed": -1, "camerafixed": true, "watermark": false, "generate_audio": false,
+                    "service_tier": "default", "return_last_frame": true, "execution_expires_after": 3600, "priority": 0,
+                    "safety_identifier": "user-1",
+                ]))
+            #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
         }
     }
 

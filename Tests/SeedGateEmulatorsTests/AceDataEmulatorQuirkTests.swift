@@ -35,14 +35,24 @@ struct AceDataEmulatorQuirkTests {
         }
     }
 
-    @Test("async and callback creates answer at once and never count as blocking")
+    @Test("a callback_url create answers at once; async: true alone is synchronous unless the emulator honours it")
     func nonBlockingModes() async throws {
         let clock = ManualClock()
         try await withAceDataEmulator(now: clock.now) { ace in
-            let viaAsync = try await ace.create(aceDataBody(["async": true]))
             let viaCallback = try await ace.create(aceDataBody(["callback_url": "dummy"]))
-            #expect(viaAsync.status == 200 && viaAsync.json["task_id"] is String)
-            #expect(viaCallback.status == 200 && viaCallback.json["task_id"] is String)
+            #expect(viaCallback.status == 200 && Array(viaCallback.json.keys) == ["task_id"])
+            #expect(ace.emulator.blockingCreates == 0)
+        }
+        // The stricter reading of [S003] (only callback_url switches): `async: true` alone holds the request.
+        try await withAceDataEmulator(AceDataHarness.configuration(queue: 0.05, run: 0.1)) { ace in
+            let viaAsync = try await ace.create(aceDataBody(["async": true]))
+            #expect(viaAsync.status == 200 && (viaAsync.json["data"] as? [String: Any])?["status"] as? String == "succeeded")
+            #expect(ace.emulator.blockingCreates == 1)
+        }
+        // The newer guides' reading [DOCS-VIDEOS], as an emulator option.
+        try await withAceDataEmulator(honoursAsyncFlag: true, now: clock.now) { ace in
+            let viaAsync = try await ace.create(aceDataBody(["async": true]))
+            #expect(viaAsync.status == 200 && Array(viaAsync.json.keys) == ["task_id"])
             #expect(ace.emulator.blockingCreates == 0)
         }
     }

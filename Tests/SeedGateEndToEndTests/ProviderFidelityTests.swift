@@ -128,4 +128,35 @@ import Testing
         try await server.stop()
         try await fleet.stop()
     }
+
+    /// Defect 12: Ark's 429 `QuotaExceeded` has two meanings, told apart by its message. An exhausted quota holds
+    /// Ark's creates (later jobs go straight to BytePlus, Ark is not asked again); too many queued tasks is a
+    /// passing condition, so the next job goes to Ark as usual.
+    @Test func anExhaustedQuotaHoldsTheProviderButAFullQueueDoesNot() async throws {
+        let fleet = try await Fleet.start(try Self.manifests(["volcengine-ark", "byteplus-modelark"]))
+        let server = try await server(fleet, route: ["volcengine-ark", "byteplus-modelark"], model: "seedance-1.5-pro")
+        // A full queue: Ark refuses this create, the job fails over, and Ark still takes the next job.
+        let queued = try await submit(["model": "seedance-1.5-pro", "prompt": "a kite [[ark:queue-full]]", "duration": 5], to: server)
+        let crowded = try await client.waitForJob(server, queued) { ($0["attempts"] as? [[String: Any]])?.isEmpty == false }
+        #expect((crowded["attempts"] as? [[String: Any]])?.first?["provider"] as? String == "volcengine-ark")
+        let next = try await submit(["model": "seedance-1.5-pro", "prompt": "a kite over the dunes", "duration": 5], to: server)
+        let served = try await client.waitForJob(server, next, until: isTerminal)
+        #expect(served["provider"] as? String == "volcengine-ark", "a full queue does not hold Ark: \(served)")
+
+        // An exhausted quota (for this job only, named to Ark, so BytePlus's emulator never sees the marker): Ark
+        // refuses once, and is then held for the model.
+        let exhausted = try await submit(
+            ["model": "seedance-1.5-pro", "prompt": "a kite [[ark:quota-exhausted]]", "duration": 5, "provider": "volcengine-ark"], to: server)
+        let refused = try await client.waitForJob(server, exhausted) { ($0["attempts"] as? [[String: Any]])?.isEmpty == false }
+        #expect(refused[path: "attempts"] != nil)
+        let attemptsBefore = try await stats("volcengine-ark", in: fleet)["create_attempts"] as? Int ?? 0
+        let later = try await submit(["model": "seedance-1.5-pro", "prompt": "a kite at sunset", "duration": 5], to: server)
+        let job = try await client.waitForJob(server, later, until: isTerminal)
+        #expect(job["status"] as? String == "succeeded")
+        #expect(job["provider"] as? String == "byteplus-modelark", "Ark is held after an exhausted quota: \(job)")
+        #expect((job["attempts"] as? [[String: Any]])?.compactMap { $0["provider"] as? String } == ["byteplus-modelark"])
+        #expect(try await stats("volcengine-ark", in: fleet)["create_attempts"] as? Int == attemptsBefore, "Ark was not asked again")
+        try await server.stop()
+        try await fleet.stop()
+    }
 }

@@ -89,7 +89,7 @@ import Testing
                 yaml += "  \(id):\n    base_url: \(url)\n    timeout_seconds: 5\n    credentials:\n"
                 for (name, variable) in (credentialVariables[id] ?? [:]).sorted(by: { $0.key < $1.key }) { yaml += "      \(name): \(variable)\n" }
             }
-            yaml += "routing:\n  routes:\n    \(model):\n"
+            yaml += "routing:\n  allow_request_provider: true\n  routes:\n    \(model):\n"
             for provider in providers { yaml += "      - provider: \(provider)\n" }
             return yaml
         }

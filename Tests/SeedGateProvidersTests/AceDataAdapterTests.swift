@@ -43,9 +43,9 @@ struct AceDataAdapterTests {
         )
     }
 
-    /// AceData's quirk, imitated: a create without `async: true` or `callback_url` would block until the video
-    /// exists. For every model and mode the manifest offers, with and without a callback route, the adapter must
-    /// send exactly one of the two switches.
+    /// AceData's quirk, imitated: a create without a switch would block until the video exists. For every model
+    /// and mode the manifest offers, with and without a callback route, the adapter sends both switches:
+    /// `callback_url` (the seed document's switch [S003]; the placeholder when the job has no route) and `async`.
     @Test("no create the manifest allows can trigger AceData's blocking mode")
     func neverBlocking() async throws {
         let manifest = try ManifestLoader.load(file: ContractFiles.manifestFile(AceDataAdapter.providerID))
@@ -68,7 +68,7 @@ struct AceDataAdapterTests {
         for body in bodies {
             let asyncFlag = body["async"] as? Bool == true
             let callback = body["callback_url"] is String
-            #expect(asyncFlag != callback, "exactly one async switch per create: \(body)")
+            #expect(asyncFlag && callback, "both async switches on every create: \(body)")
             #expect(body["camera_fixed"] == nil && body["camerafixed"] is Bool)
         }
         #expect(await transport.requests.allSatisfy { $0.method == "POST" && $0.path == "/seedance/videos" })

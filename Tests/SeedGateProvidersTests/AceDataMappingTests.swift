@@ -36,15 +36,19 @@ struct AceDataMappingTests {
         #expect(body["generate_audio"] == nil, "not set in the spec, so not sent")
     }
 
-    @Test("without a callback route the body says async: true; with one it carries callback_url and no async flag")
+    @Test("every body carries both async switches: the job's callback route or the placeholder, and async: true")
     func asyncSwitch() throws {
         let spec = JobSpec(model: "seedance-1.0-pro", prompt: "waves")
         let plain = try Self.json(AceDataMapping.createBody(for: Self.request(spec)))
         #expect(plain["async"] as? Bool == true)
-        #expect(plain["callback_url"] == nil)
+        #expect(plain["callback_url"] as? String == "dummy", "AceData's own placeholder [DOCS-TASKS]: callback_url is the switch [S003]")
         let hooked = try Self.json(AceDataMapping.createBody(for: Self.request(spec, callbackURL: "https://gw.example/cb/1")))
         #expect(hooked["callback_url"] as? String == "https://gw.example/cb/1")
-        #expect(hooked["async"] == nil)
+        #expect(hooked["async"] as? Bool == true)
+        let flagOnly = try Self.json(AceDataMapping.createBody(for: Self.request(spec), options: ["callback_placeholder": ""]))
+        #expect(flagOnly["callback_url"] == nil && flagOnly["async"] as? Bool == true, "the manifest option's other reading")
+        let other = try Self.json(AceDataMapping.createBody(for: Self.request(spec), options: ["callback_placeholder": "https://gw.example/void"]))
+        #expect(other["callback_url"] as? String == "https://gw.example/void")
     }
 
     @Test("images follow the prompt as image_url objects, first frame before last frame")
@@ -76,7 +80,10 @@ struct AceDataMappingTests {
             // AceData's SDK reads these as done or failed [SDK-ACE]; with no cancel call, a cancelled task has failed.
             ("success", .mapped(.succeeded)), ("finished", .mapped(.succeeded)), ("error", .mapped(.failed)),
             ("cancelled", .mapped(.failed)), ("rejected", .mapped(.failed)),
-            ("processing", .unrecognised("processing")), ("Succeeded", .unrecognised("Succeeded")), ("", .unrecognised("")),
+            // `processing` is AceData's documented in-progress word [DOCS-TASKS-GUIDE]; words are read
+            // case-insensitively, as AceData's SDK does [SDK-ACE].
+            ("processing", .mapped(.running)), ("Processing", .mapped(.running)), ("Succeeded", .mapped(.succeeded)),
+            ("FAILURE", .mapped(.failed)), ("Canceled", .mapped(.failed)), ("paused", .unrecognised("paused")), ("", .unrecognised("")),
         ])
     func statusWords(_ word: String, _ expected: UpstreamSnapshot.Status) {
         #expect(AceDataMapping.status(word) == expected)

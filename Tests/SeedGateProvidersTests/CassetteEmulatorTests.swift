@@ -31,13 +31,12 @@ struct CassetteEmulatorTests {
         "modelverse/error-400-invalid-parameter": "the recorded request is valid: the param_error answer is composed, with no trigger in the request",
         "chanjing/error-40000-invalid-parameter": "the recorded request is valid: the 40000 answer is composed, with no trigger in the request",
         "acedata/error-400-bad-request":
-            "the recorded answer says duration must be between 2 and 12, but the recorded request sends duration 5 (composed; reported)",
-        // Cassettes that disagree with the provider's documents (reported, not edited here).
+            "the recorded request is valid: the bad_request answer (in [S003]'s wording) is composed, with no trigger in the request",
+        // Invented exchanges (their provenance says so) that a fresh emulator does not reproduce.
         "acedata/create-first-frame-finished":
-            "the cassette answers async: true with the finished video; acedata.md Response modes 3 [DOCS-VIDEOS]: async returns task_id at once",
-        // An undocumented shape recorded in two variants the emulator cannot both give.
+            "INVENTED: a late synchronous answer carrying the finished video; the emulator answers a create with callback_url at once with its task_id",
         "acedata/get-failed":
-            "a failed record's `response` is undocumented (acedata.md: INFERRED); this cassette has no `data`, get-failed-moderation has `data` with the status word, which the emulator gives",
+            "INVENTED: a failed record's `response` shape is undocumented (acedata.md: INFERRED); get-failed-moderation has the shape the emulator gives",
     ]
 
     static let cassettes: [CassetteFile] = ProviderModules.ids.flatMap(ContractFiles.cassettes(of:)).filter { file in

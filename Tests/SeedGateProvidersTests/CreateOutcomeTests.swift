@@ -16,8 +16,8 @@ struct CreateOutcomeTests {
     static let unknownCodes: [ProviderID: Set<String>] = [
         "volcengine-ark": [],
         "byteplus-modelark": [],
-        "acedata": [],
-        "modelverse": ["timeout", "gateway_timeout_error"],
+        "acedata": ["api_error"],
+        "modelverse": ["timeout", "internal_error", "model_server_error", "gateway_timeout_error"],
         "chanjing": ["50000", "51000"],
     ]
 

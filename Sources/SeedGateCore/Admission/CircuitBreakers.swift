@@ -5,9 +5,9 @@ import Synchronization
 /// connection errors) its circuit opens for `coolDown`; then one trial request is let through (half-open), and a
 /// success closes the circuit again.
 ///
-/// A provider can also be *held*: no create goes to it until the hold ends, whatever the circuit says. A hold is
-/// placed when the provider says retrying is pointless for a while (an exhausted quota) and is not lifted by a
-/// successful status read.
+/// A provider's model can also be *held*: no create for that model goes to it until the hold ends, whatever the
+/// circuit says. A hold is placed when the provider says retrying is pointless for a while (an exhausted quota,
+/// which Ark counts per model) and is not lifted by a successful status read.
 public final class CircuitBreakers: Sendable {
     public enum State: String, Sendable {
         case closed
@@ -22,7 +22,7 @@ public final class CircuitBreakers: Sendable {
     }
 
     private let circuits = Mutex<[ProviderID: Circuit]>([:])
-    private let holds = Mutex<[ProviderID: ContinuousClock.Instant]>([:])
+    private let holds = Mutex<[ProviderModel: ContinuousClock.Instant]>([:])
     let threshold: Int
     let coolDown: Duration
 
@@ -32,8 +32,8 @@ public final class CircuitBreakers: Sendable {
     }
 
     /// Whether a request to `provider` may go out now (a half-open circuit lets exactly one through).
-    public func allows(_ provider: ProviderID, now: ContinuousClock.Instant = .now) -> Bool {
-        if isHeld(provider, now: now) { return false }
+    public func allows(_ provider: ProviderID, model: String? = nil, now: ContinuousClock.Instant = .now) -> Bool {
+        if let model, isHeld(provider, model: model, now: now) { return false }
         return circuits.withLock { circuits in
             guard let openedAt = circuits[provider]?.openedAt else { return true }
             guard now - openedAt >= coolDown, circuits[provider]?.trialInFlight == false else { return false }
@@ -42,16 +42,19 @@ public final class CircuitBreakers: Sendable {
         }
     }
 
-    /// Sends no create to `provider` for `duration` (a later, longer hold extends it; a shorter one is ignored).
-    public func hold(_ provider: ProviderID, for duration: Duration, now: ContinuousClock.Instant = .now) {
-        holds.withLock { holds in holds[provider] = max(holds[provider] ?? now, now + duration) }
+    /// Sends no create for `model` to `provider` for `duration` (a later, longer hold extends it; a shorter one is
+    /// ignored).
+    public func hold(_ provider: ProviderID, model: String, for duration: Duration, now: ContinuousClock.Instant = .now) {
+        let key = ProviderModel(provider: provider, model: model)
+        holds.withLock { holds in holds[key] = max(holds[key] ?? now, now + duration) }
     }
 
-    /// Whether `provider` is held now.
-    public func isHeld(_ provider: ProviderID, now: ContinuousClock.Instant = .now) -> Bool {
-        holds.withLock { holds in
-            guard let until = holds[provider] else { return false }
-            if until <= now { holds[provider] = nil }
+    /// Whether creates for `model` to `provider` are held now.
+    public func isHeld(_ provider: ProviderID, model: String, now: ContinuousClock.Instant = .now) -> Bool {
+        let key = ProviderModel(provider: provider, model: model)
+        return holds.withLock { holds in
+            guard let until = holds[key] else { return false }
+            if until <= now { holds[key] = nil }
             return until > now
         }
     }
@@ -73,8 +76,7 @@ public final class CircuitBreakers: Sendable {
     }
 
     public func state(_ provider: ProviderID, now: ContinuousClock.Instant = .now) -> State {
-        if isHeld(provider, now: now) { return .open }
-        return circuits.withLock { circuits in
+        circuits.withLock { circuits in
             guard let openedAt = circuits[provider]?.openedAt else { return .closed }
             return now - openedAt >= coolDown ? .halfOpen : .open
         }

@@ -54,7 +54,7 @@ extension JobService {
     func chooseProvider(for job: Job) -> ProviderID? {
         guard let next = nextProvider(for: job), let start = job.route.firstIndex(of: next) else { return nil }
         let order = job.route[start...] + job.route[..<start]
-        return order.first { breakers.allows($0) }
+        return order.first { breakers.allows($0, model: job.model) }
     }
 
     /// Makes one create attempt for a planned job: claims it (`submitting`), sends the create and records what came
@@ -97,9 +97,10 @@ extension JobService {
             if error.kind == .quotaExceeded {
                 // An exhausted quota does not come back in seconds: no create goes to this provider for a while.
                 let seconds = max(error.retryAfter ?? 0, Self.quotaHold)
-                breakers.hold(providerID, for: .milliseconds(Int64(seconds * 1000)))
+                breakers.hold(providerID, model: job.model, for: .milliseconds(Int64(seconds * 1000)))
                 logger.warning(
-                    "provider quota exhausted; holding its creates", metadata: ["provider": "\(providerID)", "hold_seconds": "\(Int(seconds))"])
+                    "provider quota exhausted; holding its creates for the model",
+                    metadata: ["provider": "\(providerID)", "model": "\(job.model)", "hold_seconds": "\(Int(seconds))"])
             }
             let failed = try await recordSubmitFailure(claimed, provider: providerID, error: error)
             guard failed.status == .queued else { return .ended(failed) }

@@ -15,7 +15,7 @@ extension AceDataEmulator {
         case .serverError: throw AceDataAPIError.apiError
         case .moderation, nil: break
         }
-        let spec = try AceDataValidation.validate(body, raw: raw, createdAt: await book.currentDate())
+        let spec = try AceDataValidation.validate(body, raw: raw, createdAt: await book.currentDate(), honoursAsyncFlag: honoursAsyncFlag)
         if markers.rejection == .moderation { throw AceDataAPIError.inputModerated }
 
         // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
@@ -30,7 +30,7 @@ extension AceDataEmulator {
             expiresAfter: Double(spec.executionExpiresAfter), outcome: outcome
         )
         let state = await book.create(plan, spec: spec) { _ in AceDataIDs.uuid() }
-        // [S003] shows `{"task_id"}` for callback mode. EMULATOR ASSUMPTION: `async: true` answers the same.
+        // [S003] shows `{"task_id"}` for callback mode; `async: true` (when honoured) answers the same. [DOCS-VIDEOS]
         guard spec.mode == .blocking else { return Self.json(AceDataAcceptedBody(taskID: state.id)) }
 
         // AceData's default: hold the request until the video exists, then answer with the result. [S003]
@@ -98,8 +98,18 @@ extension AceDataEmulator {
         }
     }
 
+    /// A running task's `response`: the generate response with the in-progress word AceData documents,
+    /// `data.status: processing` [DOCS-TASKS-GUIDE], and no video yet.
+    static func processingBody(_ state: EmulatedTaskState<AceDataTaskSpec>) -> AceDataGenerateBody {
+        let spec = state.task.spec
+        let video = AceDataGenerateBody.Video(taskID: spec.upstreamTaskID, status: "processing", model: spec.model)
+        return AceDataGenerateBody(success: true, taskID: state.id, traceID: spec.traceID, data: video)
+    }
+
     /// A task record. EMULATOR ASSUMPTION: `started_at` appears when the task starts running (AceData's example
-    /// shows it 60 ms after `created_at`); `response` only once the task has ended.
+    /// shows it 60 ms after `created_at`). A queued task has no `response` (the older guide: it is "the body the
+    /// generate call returns when complete" [DOCS-TASKS]); a running one reports `processing` [DOCS-TASKS-GUIDE];
+    /// an ended one its final generate response.
     static func record(_ state: EmulatedTaskState<AceDataTaskSpec>, baseURL: String) -> AceDataRecordBody {
         let task = state.task
         let created = task.createdAt.timeIntervalSince1970
@@ -112,7 +122,8 @@ extension AceDataEmulator {
             elapsed: ended.map { (($0 - created) * 1000).rounded() / 1000 },
             credentialID: "3e20b461-f750-48d3-a1f7-3aea48d15d77", request: task.spec.request, traceID: task.spec.traceID,
             type: "videos", userID: "ad7afe47-cea9-4cda-980f-2ad8810e51cf",
-            response: state.status.isTerminal ? generateBody(state, baseURL: baseURL) : nil
+            response: state.status.isTerminal
+                ? generateBody(state, baseURL: baseURL) : (state.status == .running ? processingBody(state) : nil)
         )
     }
 

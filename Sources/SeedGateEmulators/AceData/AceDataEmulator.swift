@@ -7,9 +7,10 @@ import Synchronization
 /// A local HTTP imitation of AceData Cloud's Seedance API (`POST /seedance/videos`, `POST /seedance/tasks`), for
 /// tests, benchmarks and the zero-credential demo.
 ///
-/// Flow, as on AceData: a create with `async: true` or a `callback_url` answers `{"task_id"}` at once; a create
-/// with neither (AceData's default) holds the HTTP request until the task has ended and answers with the finished
-/// generate response — the quirk SeedGate's adapter must never trigger (counted in `blockingCreates`). The task is
+/// Flow, as on AceData: a create with a `callback_url` answers `{"task_id"}` at once [S003]; a create without one
+/// (AceData's default; `async: true` alone too, unless `honoursAsyncFlag`) holds the HTTP request until the task has
+/// ended and answers with the finished generate response — the quirk SeedGate's adapter must never trigger (counted
+/// in `blockingCreates`). A running task's record reports `data.status: processing` [DOCS-TASKS-GUIDE]. The task is
 /// queued for `configuration.queueSeconds` (no `started_at`), runs for `configuration.runSeconds`, then succeeds
 /// (or ends as a `FailureMarker` planned). `/seedance/tasks` answers task records (`retrieve`, `retrieve_batch`);
 /// `finished_at`, `elapsed` and `response` appear when the task ends, and the final response is POSTed once to an
@@ -30,9 +31,20 @@ public struct AceDataEmulator: Sendable {
     let address: EmulatorAddress
     private let blocking: AceDataBlockingCount
 
-    /// - Parameter now: the emulator's clock; tests may pass a manual one to step tasks through their statuses.
-    public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Whether `async: true` alone answers at once. The seed document names only `callback_url` as the switch
+    /// [S003] and the newer guides add `async` [DOCS-VIDEOS]: by default the emulator takes the stricter reading
+    /// (without `callback_url` a create is synchronous, as on AceData without a switch), and this option the other.
+    public let honoursAsyncFlag: Bool
+
+    /// - Parameters:
+    ///   - now: the emulator's clock; tests may pass a manual one to step tasks through their statuses.
+    ///   - honoursAsyncFlag: see `honoursAsyncFlag` (off: the stricter reading).
+    public init(
+        configuration: EmulatorConfiguration = EmulatorConfiguration(), honoursAsyncFlag: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.configuration = configuration
+        self.honoursAsyncFlag = honoursAsyncFlag
         self.book = EmulatedTaskBook(now: now)
         self.address = EmulatorAddress(configuration: configuration)
         self.blocking = AceDataBlockingCount()

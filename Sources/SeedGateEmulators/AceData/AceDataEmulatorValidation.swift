@@ -78,7 +78,50 @@ enum AceDataValidation {
     static let resolutions: Set<String> = ["480p", "720p", "1080p"]
     static let ratios: Set<String> = ["16:9", "4:3", "1:1", "3:4", "9:16", "21:9", "adaptive"]
 
-    static func validate(_ body: AceDataVideoRequest, raw: JSONValue, createdAt: Date) throws(AceDataAPIError) -> AceDataTaskSpec {
+    /// The top-level body fields AceData documents for Seedance: the [S003] list (`model`, `content`, `resolution`,
+    /// `ratio`, `duration`, `seed`, `camerafixed`, `watermark`, `generate_audio`, `service_tier`, `return_last_frame`,
+    /// `execution_expires_after`, `callback_url`), the fields its inline-parameter table names as their body
+    /// counterparts (`frames`, `framespersecond`) [S003], `async` [DOCS-VIDEOS], and the two the SDK's spec-generated
+    /// parameters add for every model (`priority`, `safety_identifier`) [SDK-ACE seedance.py].
+    static let documentedFields: Set<String> = [
+        "model", "content", "resolution", "ratio", "duration", "seed", "camerafixed", "watermark", "generate_audio",
+        "service_tier", "return_last_frame", "execution_expires_after", "callback_url", "frames", "framespersecond", "async",
+        "priority", "safety_identifier",
+    ]
+    /// Documented, but for Seedance 2.5 only (acedata.md, Generate): refused on the 1.x models emulated here.
+    static let seedance25Fields: Set<String> = ["omni_reference_task_type", "output_format", "tools"]
+    /// The keys of one `content[]` item and of its `image_url` object. [S003] [DOCS-VIDEOS]
+    static let itemFields: Set<String> = ["type", "text", "image_url", "role"]
+    static let imageFields: Set<String> = ["url"]
+
+    /// Refuses every field AceData's schema does not list. EMULATOR ASSUMPTION: AceData's "strong validation" of
+    /// body fields [S003] refuses an unknown field (400 `bad_request` naming it) rather than ignoring it; the
+    /// stricter reading, so a test fails when SeedGate's adapter sends a field AceData does not document (Ark's
+    /// `camera_fixed` spelling among them).
+    static func checkFields(_ raw: JSONValue) throws(AceDataAPIError) {
+        guard case .object(let fields) = raw else { return }
+        for key in fields.keys.sorted() where !documentedFields.contains(key) {
+            if seedance25Fields.contains(key) { throw .badRequest("\(key) is only supported by doubao-seedance-2-5") }
+            throw .badRequest("\(key) is not a supported parameter")
+        }
+        guard case .array(let items)? = fields["content"] else { return }
+        for item in items {
+            guard case .object(let members) = item else { continue }
+            if let key = members.keys.sorted().first(where: { !itemFields.contains($0) }) {
+                throw .badRequest("content.\(key) is not a supported parameter")
+            }
+            if case .object(let image)? = members["image_url"], let key = image.keys.sorted().first(where: { !imageFields.contains($0) }) {
+                throw .badRequest("content.image_url.\(key) is not a supported parameter")
+            }
+        }
+    }
+
+    /// - Parameter honoursAsyncFlag: whether `async: true` alone switches to async mode (the newer guides'
+    ///   reading [DOCS-VIDEOS]); by default only `callback_url` does, as the seed document says [S003].
+    static func validate(
+        _ body: AceDataVideoRequest, raw: JSONValue, createdAt: Date, honoursAsyncFlag: Bool = false
+    ) throws(AceDataAPIError) -> AceDataTaskSpec {
+        try checkFields(raw)
         guard let model = body.model, !model.isEmpty else { throw .badRequest("model is required") }
         guard let rules = AceDataModelRules.rules(for: model) else { throw .badRequest("model \(model) is not supported") }
         guard let items = body.content, !items.isEmpty else { throw .badRequest("content is required") }
@@ -108,7 +151,15 @@ enum AceDataValidation {
         let expires = body.executionExpiresAfter ?? 172_800
         guard (3600...259_200).contains(expires) else { throw .badRequest("execution_expires_after must be between 3600 and 259200") }
 
-        let mode: AceDataResponseMode = body.callbackURL != nil ? .callback : (body.asyncMode == true ? .async : .blocking)
+        if let fps = body.framesPerSecond, fps != 24 { throw .badRequest("framespersecond only supports 24") }
+        if let priority = body.priority, !(0...9).contains(priority) { throw .badRequest("priority must be between 0 and 9") }
+        if let identifier = body.safetyIdentifier, identifier.count > 64 {
+            throw .badRequest("safety_identifier must be at most 64 characters")
+        }
+        // "callback_url: 异步回调地址,设置后 API 立即返回 task_id" [S003]: the seed document's only switch. The stricter
+        // reading: `async: true` alone leaves the create synchronous unless the emulator is told otherwise.
+        let mode: AceDataResponseMode =
+            body.callbackURL != nil ? .callback : (honoursAsyncFlag && body.asyncMode == true ? .async : .blocking)
         return AceDataTaskSpec(
             model: model, prompt: texts.first, imageCount: roles.count, resolution: resolution,
             ratio: ratio == "adaptive" ? "16:9" : ratio, duration: body.frames == nil ? duration : nil, frames: body.frames,

@@ -2,7 +2,7 @@ import Foundation
 import SeedGateCore
 
 /// `POST /seedance/videos` as AceData reads it. Every field is optional so that validation decides what is
-/// required. EMULATOR ASSUMPTION: unknown fields (Ark's `camera_fixed` among them) are ignored, not refused.
+/// required; fields AceData does not document are refused (`AceDataValidation.checkFields`).
 struct AceDataVideoRequest: Decodable {
     var model: String?
     var content: [AceDataRequestItem]?
@@ -19,9 +19,14 @@ struct AceDataVideoRequest: Decodable {
     var executionExpiresAfter: Int?
     var callbackURL: String?
     var asyncMode: Bool?
+    var framesPerSecond: Int?
+    var priority: Int?
+    var safetyIdentifier: String?
 
     enum CodingKeys: String, CodingKey {
-        case model, content, resolution, ratio, duration, frames, seed, watermark
+        case model, content, resolution, ratio, duration, frames, seed, watermark, priority
+        case framesPerSecond = "framespersecond"
+        case safetyIdentifier = "safety_identifier"
         case cameraFixed = "camerafixed"
         case generateAudio = "generate_audio"
         case returnLastFrame = "return_last_frame"

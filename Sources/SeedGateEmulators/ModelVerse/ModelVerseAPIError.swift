@@ -35,7 +35,8 @@ struct ModelVerseAPIError: Error, Equatable {
         )
     }
 
-    /// EMULATOR ASSUMPTION: the answer for an unknown task id is not documented; a 404 in the platform envelope.
+    /// EMULATOR ASSUMPTION: the answer for an unknown task id is not documented; a 404 `not_found` in the platform
+    /// envelope (neither the status nor the code is in ModelVerse's table).
     static func taskNotFound(_ id: String) -> ModelVerseAPIError {
         ModelVerseAPIError(status: .notFound, type: "invalid_request_error", code: "not_found", message: "task \(id) not found")
     }
@@ -52,6 +53,12 @@ struct ModelVerseAPIError: Error, Equatable {
     /// EMULATOR ASSUMPTION: no `Retry-After` header, as none is documented.
     static let rateLimited = ModelVerseAPIError(
         status: .tooManyRequests, type: "rate_limit_error", code: "rate_limit", message: "Rate limit exceeded, please try again later"
+    )
+
+    /// 504 `timeout`/`gateway_timeout_error` [MV-REPO common/error-code.md] (modelverse.md, Errors). EMULATOR
+    /// ASSUMPTION: the table's message is cut short ("Gateway timeout, …"); the tail is the 408 row's wording.
+    static let gatewayTimeout = ModelVerseAPIError(
+        status: .gatewayTimeout, type: "timeout", code: "gateway_timeout_error", message: "Gateway timeout, please try again later"
     )
 
     static let internalError = ModelVerseAPIError(

@@ -3,9 +3,8 @@ import SeedGateCore
 
 /// `POST /v1/tasks/submit` body as ModelVerse reads it: `{"model", "input": {"content": […]}, "parameters": {…}}`.
 /// Every field is optional here so that missing and `null` read alike; validation decides what is required.
-/// Duplicate keys are tolerated (the doc's own example repeats `generate_audio`).
-/// EMULATOR ASSUMPTION: unknown fields (Ark's `return_last_frame`, `frames`, `callback_url`, …) are ignored, not
-/// refused; ModelVerse does not say what it does with them.
+/// Duplicate keys are tolerated (the doc's own example repeats `generate_audio`). Fields the schema does not list
+/// are refused before this is read (`ModelVerseEmulator.checkFields`).
 struct ModelVerseSubmitRequest: Codable {
     var model: String?
     var input: Input?
@@ -39,13 +38,15 @@ struct ModelVerseSubmitRequest: Codable {
     }
 
     /// The same request in Ark's flat form, for the Ark rules the model obeys upstream. `generate_audio` defaults to
-    /// ModelVerse's `false` (Ark's own default is `true`).
+    /// ModelVerse's `false` (Ark's own default is `true`), except on a video made from a draft, which reuses the
+    /// draft's setting (Ark refuses it there), so only what was sent is passed on.
     var arkBody: ArkCreateTaskBody {
         let parameters = parameters ?? Parameters()
+        let fromDraft = input?.content?.contains { $0.type == "draft_task" } == true
         return ArkCreateTaskBody(
             model: model, content: input?.content, callbackURL: nil, returnLastFrame: nil,
             serviceTier: parameters.serviceTier, executionExpiresAfter: parameters.executionExpiresAfter,
-            generateAudio: parameters.generateAudio ?? false, draft: parameters.draft, resolution: parameters.resolution,
+            generateAudio: parameters.generateAudio ?? (fromDraft ? nil : false), draft: parameters.draft, resolution: parameters.resolution,
             ratio: parameters.ratio, duration: parameters.duration, frames: nil, seed: parameters.seed,
             cameraFixed: parameters.cameraFixed, watermark: parameters.watermark
         )
@@ -109,15 +110,18 @@ struct ModelVerseStatusAnswer: Encodable {
         case requestID = "request_id"
     }
 
-    /// ModelVerse's capitalised status words. [S002] (`cancelled` cannot happen: there is no cancel call.)
+    /// ModelVerse's five capitalised status words [S002], each reachable: `Pending` and `Running` while the task
+    /// is queued and runs, `Success`, `Failure` (`[[fail:moderation]]`) and `Expired` (`[[expire]]`, or
+    /// `execution_expires_after` passing). ModelVerse documents no cancel call and no cancelled word, and this
+    /// emulator has no cancel route, so a task never reaches `cancelled`; were it to, it is shown as `Failure`
+    /// (the task ended without a video) rather than as a word ModelVerse does not use.
     static func word(_ status: JobStatus) -> String {
         switch status {
         case .queued: "Pending"
         case .running: "Running"
         case .succeeded: "Success"
-        case .failed: "Failure"
+        case .failed, .cancelled: "Failure"
         case .expired: "Expired"
-        case .cancelled: "Cancelled"
         }
     }
 

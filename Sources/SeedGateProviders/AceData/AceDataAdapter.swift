@@ -5,12 +5,15 @@ import SeedGateCore
 /// creates a video with `POST /seedance/videos` (API token as `Authorization: Bearer`) and then follows AceData's
 /// task with `POST /seedance/tasks` (`action: retrieve` for one id, `retrieve_batch` for many).
 ///
-/// AceData's create is synchronous by default: without `callback_url` or `async: true` it holds the HTTP
-/// connection for the whole generation (~1–2 min) and answers with the finished video. SeedGate therefore always
-/// sends one of the two switches: `callback_url` when the job has a callback route, else `async: true`. AceData
-/// then answers at once with `{"task_id"}` — its own task id (a UUID), the one `/seedance/tasks` takes; the Ark
-/// task behind it (`data.task_id`, `cgt-…`) is never used. Should a create answer with a finished (or failed)
-/// video anyway, the submission carries that result.
+/// AceData's create is synchronous by default: without a switch it holds the HTTP connection for the whole
+/// generation (~1–2 min) and answers with the finished video. The seed document names `callback_url` as the switch
+/// [S003], the newer guides also `async: true` [DOCS-VIDEOS]; SeedGate sends both, the job's callback route as
+/// `callback_url` or, when it has none, the manifest's `callback_placeholder` (default `dummy`, the value AceData's
+/// own task example carries [DOCS-TASKS]). AceData then answers at once with `{"task_id"}` — its own task id (a
+/// UUID), the one `/seedance/tasks` takes; the Ark task behind it (`data.task_id`, `cgt-…`) is never used. Should a
+/// create answer synchronously anyway (the finished or failed task in the create answer), the submission carries
+/// that result, so the job ends with its video; a create our transport cuts off is a timeout with the request sent,
+/// which the engine records as an unknown outcome and never resubmits.
 ///
 /// A task record has no status word until the task completes: `finished_at`, `elapsed` and `response` (the body the
 /// create would have answered) appear then. `response.data.status` relays Ark's words (`succeeded`, `failed`, …);
@@ -36,7 +39,7 @@ public struct AceDataAdapter: ProviderAdapter {
 
     /// Creates a task in async mode; a create that answers with the finished (or failed) result carries it along.
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
-        let body = try JSONExchange.encode(AceDataMapping.createBody(for: request))
+        let body = try JSONExchange.encode(AceDataMapping.createBody(for: request, options: context.options))
         let response = try await send(Self.videosPath, body: body, call: .create, context: context)
         let answer = try decode(AceDataGenerateResponse.self, from: response, expected: "a task id")
         guard let taskID = answer.taskID, !taskID.isEmpty else {

@@ -11,9 +11,29 @@ enum AceDataMapping {
 
     // MARK: JobSpec → create body
 
-    /// The create body for a normalised spec: every value the spec carries, and always an async switch, so the
-    /// call never holds the connection until the video exists (AceData's default without either switch).
-    static func createBody(for request: SubmitRequest) throws(ProviderError) -> AceDataCreateBody {
+    /// The manifest option naming the `callback_url` sent when SeedGate has no callback route for the job.
+    static let callbackPlaceholderOption = "callback_placeholder"
+    /// Its default: the value AceData's own task record example carries (`"callback_url": "dummy"` [DOCS-TASKS]),
+    /// so AceData switches to async mode and has nowhere real to POST to.
+    static let defaultCallbackPlaceholder = "dummy"
+
+    /// The `callback_url` for a create: the job's own callback route, else the manifest's placeholder (an empty
+    /// option sends none and relies on `async: true` alone).
+    ///
+    /// The seed document names `callback_url` as the switch to async mode ("设置后 API 立即返回 task_id" [S003]);
+    /// `async: true` appears only in the newer guides [DOCS-VIDEOS] [DOCS-VIDEOS-GUIDE]. The stricter reading is
+    /// that without a `callback_url` the create may be synchronous (held open ~1–2 min until the video exists), so
+    /// SeedGate always sends one, and `async: true` beside it for the newer reading.
+    static func callbackURL(for request: SubmitRequest, options: [String: String]) -> String? {
+        if let url = request.callbackURL { return url }
+        let placeholder = options[callbackPlaceholderOption] ?? defaultCallbackPlaceholder
+        return placeholder.isEmpty ? nil : placeholder
+    }
+
+    /// The create body for a normalised spec: every value the spec carries, and always both async switches
+    /// (`callbackURL(for:options:)`), so the call never holds the connection until the video exists (AceData's
+    /// default without a switch).
+    static func createBody(for request: SubmitRequest, options: [String: String] = [:]) throws(ProviderError) -> AceDataCreateBody {
         let spec = request.spec
         if spec.draftJobID != nil || spec.draft == true {
             throw ProviderError(.unsupported, providerMessage: "AceData documents no draft mode", requestSent: false)
@@ -33,9 +53,9 @@ enum AceDataMapping {
             returnLastFrame: spec.returnLastFrame,
             serviceTier: spec.serviceTier?.rawValue,
             executionExpiresAfter: spec.expiresAfter,
-            // `callback_url` alone switches to async mode [S003]; without one, `async: true` does. [DOCS-VIDEOS]
-            callbackURL: request.callbackURL,
-            asyncMode: request.callbackURL == nil ? true : nil
+            // Both switches: `callback_url` [S003] and `async: true` [DOCS-VIDEOS]. (issue 9, defect 11)
+            callbackURL: callbackURL(for: request, options: options),
+            asyncMode: true
         )
     }
 
@@ -68,17 +88,23 @@ enum AceDataMapping {
     }
 
     /// A generate response (create answer, callback body, or a record's `response`) for AceData task `taskID`.
-    /// The status word outranks the `success` flag; `success: false` without a word is a failure.
+    /// An explicit `success: false` outranks the status word: a response that says it did not succeed is a failure
+    /// whatever `data.status` says (a `succeeded` beside `success: false` is not a result SeedGate can deliver, and
+    /// an in-progress word beside it would leave a failed task waiting until it expires). Without the flag, the word
+    /// decides.
     static func snapshot(of response: AceDataGenerateResponse, taskID: String, provider: ProviderID) -> UpstreamSnapshot {
         let video = response.data
         let detail = response.error ?? video?.error
-        guard let word = video?.status, !word.isEmpty else {
-            if response.success == false {
-                return UpstreamSnapshot(
-                    taskID: taskID, status: .mapped(.failed), rawStatus: failureWord, output: video.flatMap(output),
-                    error: jobError(detail, ended: .failed, provider: provider)
-                )
-            }
+        let word = video?.status.flatMap { $0.isEmpty ? nil : $0 }
+        if response.success == false {
+            // An `expired` word keeps its meaning; any other word (a success, an in-progress one, none) is a failure.
+            let ended: JobStatus = word.map(status) == .mapped(.expired) ? .expired : .failed
+            return UpstreamSnapshot(
+                taskID: taskID, status: .mapped(ended), rawStatus: word ?? failureWord, output: video.flatMap(output),
+                error: jobError(detail, ended: ended, provider: provider)
+            )
+        }
+        guard let word else {
             return UpstreamSnapshot(taskID: taskID, status: .unrecognised(pendingWord), rawStatus: pendingWord)
         }
         var mapped = status(word)
@@ -91,16 +117,17 @@ enum AceDataMapping {
         return UpstreamSnapshot(taskID: taskID, status: mapped, rawStatus: word, output: video.flatMap(output), error: error)
     }
 
-    /// `data.status`. Only `succeeded` is documented; `queued`, `running`, `failed` and `expired` are Ark's vocabulary,
-    /// which AceData relays (INFERRED: `data.task_id` is the Ark task). AceData's own SDK also reads `succeed`,
-    /// `success`, `completed`, `complete` and `finished` as done, and `failure`, `error`, `cancelled`, `canceled` and
-    /// `rejected` as failed [SDK-ACE _runtime/tasks.py task_status]: SeedGate does the same (AceData has no cancel call,
-    /// so a cancelled task is one that failed, not one a client cancelled). A success word still needs a video
-    /// (`snapshot(of:)`). Any other word is reported as unrecognised.
+    /// `data.status`, read case-insensitively (AceData's SDK lower-cases every word before reading it [SDK-ACE
+    /// _runtime/tasks.py task_status]). Documented: `processing` (in progress) and `succeeded` [DOCS-TASKS-GUIDE];
+    /// `queued`, `running`, `failed` and `expired` are Ark's vocabulary, which AceData relays (INFERRED: `data.task_id`
+    /// is the Ark task). AceData's own SDK also reads `succeed`, `success`, `completed`, `complete` and `finished` as
+    /// done, and `failure`, `error`, `cancelled`, `canceled` and `rejected` as failed [SDK-ACE _runtime/tasks.py]:
+    /// SeedGate does the same (AceData has no cancel call, so a cancelled task is one that failed, not one a client
+    /// cancelled). Any other word is reported as unrecognised.
     static func status(_ raw: String) -> UpstreamSnapshot.Status {
-        switch raw {
+        switch raw.lowercased() {
         case "queued": .mapped(.queued)
-        case "running": .mapped(.running)
+        case "running", "processing": .mapped(.running)
         case "succeeded", "succeed", "success", "completed", "complete", "finished": .mapped(.succeeded)
         case "failed", "failure", "error", "cancelled", "canceled", "rejected": .mapped(.failed)
         case "expired": .mapped(.expired)

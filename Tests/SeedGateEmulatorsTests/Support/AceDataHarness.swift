@@ -30,10 +30,13 @@ struct AceDataHarness: Sendable {
         try await send("POST", "/seedance/videos", body: JSONSerialization.data(withJSONObject: fields), key: key)
     }
 
-    /// Creates a task in async mode and returns its id, failing the test if the emulator refuses.
+    /// Creates a task in async mode and returns its id, failing the test if the emulator refuses. Both switches are
+    /// sent, as SeedGate's adapter does: `callback_url` (AceData's own placeholder `dummy` [DOCS-TASKS] when the
+    /// test gives none; only it switches the strict emulator [S003]) and `async: true`.
     func createTask(_ fields: [String: Any]) async throws -> String {
         var fields = fields
-        if fields["callback_url"] == nil { fields["async"] = true }
+        if fields["callback_url"] == nil { fields["callback_url"] = "dummy" }
+        if fields["async"] == nil { fields["async"] = true }
         let reply = try await create(fields)
         try #require(reply.status == 200, "create answered \(reply.status): \(String(decoding: reply.body, as: UTF8.self))")
         return try #require(reply.json["task_id"] as? String)
@@ -78,10 +81,12 @@ func aceDataBody(_ prompt: String = "a kitten yawns at the camera", model: Strin
 
 /// Runs an AceData emulator on an ephemeral loopback port while `body` runs, then stops it.
 func withAceDataEmulator<T: Sendable>(
-    _ configuration: EmulatorConfiguration = AceDataHarness.configuration(), now: (@Sendable () -> Date)? = nil,
-    _ body: (AceDataHarness) async throws -> T
+    _ configuration: EmulatorConfiguration = AceDataHarness.configuration(), honoursAsyncFlag: Bool = false,
+    now: (@Sendable () -> Date)? = nil, _ body: (AceDataHarness) async throws -> T
 ) async throws -> T {
-    let emulator = now.map { AceDataEmulator(configuration: configuration, now: $0) } ?? AceDataEmulator(configuration: configuration)
+    let emulator =
+        now.map { AceDataEmulator(configuration: configuration, honoursAsyncFlag: honoursAsyncFlag, now: $0) }
+        ?? AceDataEmulator(configuration: configuration, honoursAsyncFlag: honoursAsyncFlag)
     return try await withEmulatorApplication(emulator.makeApplication(onServerRunning:)) { baseURL, client in
         try await body(AceDataHarness(emulator: emulator, client: client, baseURL: baseURL))
     }

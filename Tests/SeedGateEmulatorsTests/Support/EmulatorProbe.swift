@@ -90,7 +90,10 @@ extension EmulatorProbe {
         id: "acedata", factory: AceDataEmulator.factory,
         create: { prompt, callback in
             var fields: [String: Any] = ["model": AceDataHarness.pro10, "content": [["type": "text", "text": prompt]]]
-            if let callback { fields["callback_url"] = callback } else { fields["async"] = true }
+            // Both switches, as the adapter sends them: `callback_url` is the one AceData names ([S003]), so without
+            // one a placeholder is sent (`async: true` alone gets a synchronous answer).
+            fields["async"] = true
+            fields["callback_url"] = callback ?? "dummy"
             return .json("POST", "/seedance/videos", fields)
         },
         createdID: { $0["task_id"] as? String },
