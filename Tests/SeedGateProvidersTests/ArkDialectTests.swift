@@ -24,7 +24,7 @@ struct ArkDialectTests {
             (404, "NotFound.TaskId", .task, .notFound),
             (404, "InvalidEndpointOrModel.NotFound", .create, .unauthorized),
             (409, "Conflict", .task, .conflict),
-            (429, "QuotaExceeded", .create, .rateLimited),
+            (429, "ModelAccountRpmRateLimitExceeded", .create, .rateLimited),
             (500, "InternalServiceError", .task, .unavailable),
             (503, "ServerOverloaded", .create, .unavailable),
         ])
@@ -32,6 +32,30 @@ struct ArkDialectTests {
         let body = #"{"error":{"code":"\#(code)","message":"m","param":"","type":"T"}}"#
         let error = ArkErrors.error(for: UpstreamResponse(status: status, body: Data(body.utf8)), call: call)
         #expect(error == ProviderError(kind, httpStatus: status, providerCode: code, providerMessage: "m"))
+    }
+
+    /// Defect 12: 429 `QuotaExceeded` was read as a rate limit whatever its message. [REF-ERR] gives it three
+    /// messages: two mean a used-up quota (not retried for 15 minutes), one means too many queued tasks (transient).
+    @Test(
+        "429 QuotaExceeded is classified by its documented message",
+        arguments: [
+            (
+                "Your account [2100000000] has exhausted its free trial quota for the [doubao-seedance-1-5-pro-251215] model. Request ID: 0217",
+                ProviderError.Kind.quotaExceeded, 900.0
+            ),
+            ("You have exceeded the 5-hour/weekly/monthly usage quota. It will reset at 2026-01-05 10:00:00.", .quotaExceeded, 900),
+            ("The request has exceeded the quota. Request ID: 021765520060000abcdef", .rateLimited, nil),
+            ("the request has exceeded the quota.", .rateLimited, nil),
+            ("some message Ark has not documented", .quotaExceeded, 900),
+        ] as [(String, ProviderError.Kind, Double?)])
+    func quotaExceededByMessage(message: String, kind: ProviderError.Kind, retryAfter: Double?) {
+        let body = #"{"error":{"code":"QuotaExceeded","message":"\#(message)","param":"","type":"TooManyRequests"}}"#
+        let error = ArkErrors.error(for: UpstreamResponse(status: 429, body: Data(body.utf8)), call: .create)
+        #expect(error == ProviderError(kind, httpStatus: 429, providerCode: "QuotaExceeded", providerMessage: message, retryAfter: retryAfter))
+        #expect(error.isTransient == (kind == .rateLimited))
+        // A longer Retry-After from Ark wins over the hold; the queue meaning keeps Ark's own value.
+        let withHeader = ArkErrors.error(for: UpstreamResponse(status: 429, headers: ["retry-after": "1800"], body: Data(body.utf8)), call: .create)
+        #expect(withHeader.retryAfter == 1800)
     }
 
     @Test("Retry-After is read in seconds")

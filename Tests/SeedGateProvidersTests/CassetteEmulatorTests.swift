@@ -33,6 +33,10 @@ struct CassetteEmulatorTests {
         "acedata/error-400-bad-request":
             "the recorded request is valid: the bad_request answer (in [S003]'s wording) is composed, with no trigger in the request",
         // Invented exchanges (their provenance says so) that a fresh emulator does not reproduce.
+        "modelverse/get-success-without-url":
+            "INVENTED: a success without urls; the emulator gives it only for the [[succeed:no-url]] marker (ModelVerseWireFidelityTests)",
+        "modelverse/error-504-gateway-timeout":
+            "the recorded request is valid: the emulator answers 504 only for the [[created:504]] marker (ModelVerseWireFidelityTests)",
         "acedata/create-first-frame-finished":
             "INVENTED: a late synchronous answer carrying the finished video; the emulator answers a create with callback_url at once with its task_id",
         "acedata/get-failed":

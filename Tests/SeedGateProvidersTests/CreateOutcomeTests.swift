@@ -44,7 +44,7 @@ struct CreateOutcomeTests {
         for documented in dialect.codes {
             let answer = UpstreamResponse(
                 status: documented.http, headers: ["content-type": "application/json"],
-                body: Data(dialect.answer(code: documented.code, message: "documented error \(documented.code)").utf8))
+                body: Data(dialect.answer(code: documented.code, message: documented.message ?? "documented error \(documented.code)").utf8))
             let error = try #require(try await Self.createError(provider, answer: answer), "\(provider) \(documented.code)")
             let expected: CreateOutcome = expectedUnknown.contains(documented.code) ? .unknown : .notCreated
             #expect(manifest.createOutcome(of: error) == expected, "\(provider): \(documented.code) (HTTP \(documented.http))")

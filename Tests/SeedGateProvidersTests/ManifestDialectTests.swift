@@ -41,7 +41,7 @@ struct ManifestDialectTests {
         for documented in dialect.codes {
             let answer = UpstreamResponse(
                 status: documented.http, headers: ["content-type": "application/json"],
-                body: Data(dialect.answer(code: documented.code, message: "documented error \(documented.code)").utf8))
+                body: Data(dialect.answer(code: documented.code, message: documented.message ?? "documented error \(documented.code)").utf8))
             let transport = DocumentedErrorTransport(recorded: create.exchanges, failing: createCall, with: answer)
             let context = ProviderContext(baseURL: manifest.baseURL, credentials: credentials, transport: transport, logger: Logger(label: "test"))
             let outcome = try await ContractReplayTests.run(create, adapter: adapter, context: context)

@@ -23,19 +23,23 @@ public struct DocumentedError: Sendable, Codable, Equatable {
     public var http: Int
     public var code: String
     public var kind: ProviderError.Kind
+    /// The documented message, where the provider uses one code for several meanings told apart by the message
+    /// (Ark's 429 `QuotaExceeded`: an exhausted quota, or too many queued tasks).
+    public var message: String?
     /// What this answer to a create proves (`not_created` / `unknown`); nil: unknown for a 504, not created
     /// otherwise (`ProviderManifest.createOutcome(of:)`).
     public var createOutcome: CreateOutcome?
 
-    public init(http: Int, code: String, kind: ProviderError.Kind, createOutcome: CreateOutcome? = nil) {
+    public init(http: Int, code: String, kind: ProviderError.Kind, message: String? = nil, createOutcome: CreateOutcome? = nil) {
         self.http = http
         self.code = code
         self.kind = kind
+        self.message = message
         self.createOutcome = createOutcome
     }
 
     enum CodingKeys: String, CodingKey {
-        case http, code, kind
+        case http, code, kind, message
         case createOutcome = "create_outcome"
     }
 }

@@ -17,6 +17,14 @@ extension JobValidator {
 
         if fromDraft {
             try require(.draft, "draft_job_id", "making a video from a draft")
+            // The final video reuses the draft's choices; the documents say these are not sent again.
+            let reused: [(String, Bool)] = [
+                ("seed", spec.seed != nil), ("ratio", spec.ratio != nil), ("duration", spec.duration != nil), ("frames", spec.frames != nil),
+                ("generate_audio", spec.generateAudio != nil), ("camera_fixed", spec.cameraFixed != nil),
+            ]
+            if let field = reused.first(where: { $0.1 })?.0 {
+                throw .invalid(field, "a video made from a draft reuses the draft's \(field); leave it out")
+            }
         } else {
             try require(Capability(scenario), "images", scenarioPhrase(scenario))
         }
@@ -103,8 +111,9 @@ extension JobValidator {
         if offering.supports(.watermark), spec.watermark == nil { spec.watermark = false }
         // return_last_frame is not available in draft mode.
         if offering.supports(.lastFrame), spec.returnLastFrame == nil, spec.draft != true { spec.returnLastFrame = false }
-        if offering.supports(.draft), spec.draft == nil { spec.draft = false }
-        spec.serviceTier = spec.serviceTier ?? .default
+        if offering.supports(.draft), spec.draft == nil, !fromDraft { spec.draft = false }
+        // service_tier is not a draft-mode parameter; the default tier is what a draft runs on.
+        if spec.draft != true { spec.serviceTier = spec.serviceTier ?? .default }
         spec.expiresAfter = spec.expiresAfter ?? RequestLimits.defaultExpiresAfter
         return spec
     }

@@ -85,6 +85,22 @@ struct ArkAPIError: Error, Equatable {
         param: "", type: "TooManyRequests"
     )
 
+    /// 429 `QuotaExceeded` [TooManyRequests], the free-trial meaning, with the message of [REF-ERR]'s 429 table:
+    /// "Your account [%s] has exhausted its free trial quota for the [%s] model." EMULATOR ASSUMPTION: the account
+    /// id is the emulator's own.
+    static func trialQuotaExhausted(model: String) -> ArkAPIError {
+        ArkAPIError(
+            status: .tooManyRequests, code: "QuotaExceeded",
+            message: "Your account [2100000000] has exhausted its free trial quota for the [\(model)] model.", param: "", type: "TooManyRequests"
+        )
+    }
+
+    /// 429 `QuotaExceeded` [TooManyRequests], the queue meaning: "The request has exceeded the quota." ([REF-ERR]:
+    /// 当前账号处于排队中状态的任务数已超过限制, too many tasks queued for the account).
+    static let queuedTasksExceeded = ArkAPIError(
+        status: .tooManyRequests, code: "QuotaExceeded", message: "The request has exceeded the quota.", param: "", type: "TooManyRequests"
+    )
+
     /// 500 `InternalServiceError` [InternalServerError] (volcengine-ark.md, Errors [REF-ERR]).
     static let internalError = ArkAPIError(
         status: .internalServerError, code: "InternalServiceError",

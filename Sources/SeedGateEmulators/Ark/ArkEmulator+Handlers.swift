@@ -4,7 +4,8 @@ import SeedGateCore
 
 /// The four Ark task operations. Errors are thrown as `ArkAPIError` and rendered by `ArkGatekeeper`.
 extension ArkEmulator {
-    /// `POST /contents/generations/tasks`: rate-limit/500 markers, then validation, then the moderation marker.
+    /// `POST /contents/generations/tasks`: rate-limit/500 markers, then validation, then the account's quota (Ark's
+    /// `QuotaExceeded` markers and `options`), then the moderation marker.
     func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
         let data = Data(buffer.readableBytesView)
@@ -19,7 +20,8 @@ extension ArkEmulator {
         if let draftID = body.content?.lazy.compactMap({ $0.draftTask?.id }).first {
             draftSource = await book.peek(draftID)
         }
-        let spec = try ArkValidation.validate(body, models: models, draftSource: draftSource)
+        let spec = try ArkValidation.validate(body, models: models, draftSource: draftSource, options: options)
+        try await checkQuota(spec, texts: body.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? [])
         if markers.rejection == .moderation { throw ArkAPIError.inputTextModerated }
 
         let outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated(suffix: " Request ID: \(context.requestID)"))
@@ -32,6 +34,25 @@ extension ArkEmulator {
         let state = await book.create(plan, spec: spec, makeID: ArkTaskID.make(createdAt:))
         return Self.json(ArkCreatedTask(id: state.id))
     }
+
+    /// The two documented meanings of 429 `QuotaExceeded` [REF-ERR]: the model's free trial quota is used up
+    /// (`options.exhaustedTrialModels`, or the prompt marker `[[ark:quota-exhausted]]`), or the account has too many
+    /// queued tasks (`options.maxQueuedTasks`, or `[[ark:queue-full]]`). EMULATOR ASSUMPTION: the quota is checked
+    /// after the body is validated (Ark does not document the order).
+    func checkQuota(_ spec: ArkTaskSpec, texts: [String]) async throws(ArkAPIError) {
+        if options.exhaustedTrialModels.contains(spec.model) || texts.contains(where: { $0.contains(Self.quotaExhaustedMarker) }) {
+            throw .trialQuotaExhausted(model: spec.model)
+        }
+        if texts.contains(where: { $0.contains(Self.queueFullMarker) }) { throw .queuedTasksExceeded }
+        if let limit = options.maxQueuedTasks {
+            let queued = await book.allStates().filter { $0.status == .queued }.count
+            if queued >= limit { throw .queuedTasksExceeded }
+        }
+    }
+
+    /// Prompt markers for Ark's two `QuotaExceeded` answers (Ark-only; other emulators ignore unknown markers).
+    static let quotaExhaustedMarker = "[[ark:quota-exhausted]]"
+    static let queueFullMarker = "[[ark:queue-full]]"
 
     /// `GET /contents/generations/tasks/{id}`.
     func get(context: EmulatorRequestContext) async throws -> Response {
@@ -74,10 +95,13 @@ extension ArkEmulator {
         return Self.json(ArkTaskList(items: items.map { ArkTaskObject($0, baseURL: baseURL) }, total: total))
     }
 
-    /// `DELETE /contents/generations/tasks/{id}`: queued → cancelled; succeeded/failed/expired → deleted;
-    /// running/cancelled → refused. Answers `{}` (the SDK parses the body as JSON).
+    /// `DELETE /contents/generations/tasks/{id}`, per status as [REF-DELETE] tabulates it (volcengine-ark.md §4,
+    /// [S001 Delete or cancel video generation tasks]): queued → cancelled (still readable); succeeded, failed and
+    /// expired → the record is deleted (later reads find nothing); running and cancelled → refused. Answers `{}` (the
+    /// SDK parses the body as JSON).
     func delete(context: EmulatorRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
+        if let beforeDelete = options.beforeDelete { await beforeDelete(id) }
         let result = await book.remove(id) { status in
             switch status {
             case .queued: .cancel

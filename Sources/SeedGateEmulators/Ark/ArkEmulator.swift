@@ -22,6 +22,8 @@ public struct ArkEmulator: Sendable {
 
     public let configuration: EmulatorConfiguration
     public let models: ArkModelSet
+    /// Readings of open points, account limits and test hooks.
+    public let options: ArkEmulatorOptions
     /// The emulator's tasks and counters.
     public let book: EmulatedTaskBook<ArkTaskSpec>
     let address: EmulatorAddress
@@ -29,10 +31,11 @@ public struct ArkEmulator: Sendable {
     /// - Parameter now: the emulator's clock; tests may pass a manual one to step tasks through their statuses.
     public init(
         configuration: EmulatorConfiguration = EmulatorConfiguration(), models: ArkModelSet = .volcengine,
-        now: @escaping @Sendable () -> Date = { Date() }
+        options: ArkEmulatorOptions = ArkEmulatorOptions(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.models = models
+        self.options = options
         self.book = EmulatedTaskBook(now: now)
         self.address = EmulatorAddress(configuration: configuration)
     }
@@ -104,10 +107,10 @@ public struct ArkEmulator: Sendable {
 
 extension ArkEmulator {
     /// The emulator of an Ark-dialect provider selling `models` (Volcengine Ark's or BytePlus ModelArk's ids).
-    public static func factory(models: ArkModelSet) -> EmulatorFactory {
+    public static func factory(models: ArkModelSet, options: ArkEmulatorOptions = ArkEmulatorOptions()) -> EmulatorFactory {
         { configuration, onPort in
             EmulatorInstance(
-                service: ArkEmulator(configuration: configuration, models: models).makeApplication(onServerRunning: onPort),
+                service: ArkEmulator(configuration: configuration, models: models, options: options).makeApplication(onServerRunning: onPort),
                 credentials: ["api_key": configuration.apiKey]
             )
         }

@@ -15,8 +15,10 @@ enum ArkValidation {
     }
 
     /// - Parameter draftSource: the task named by a `draft_task` item, looked up by the caller (nil if unknown).
+    /// - Parameter options: `ignoreUnsupportedDefaults` picks the lenient reading of unsupported parameters.
     static func validate(
-        _ body: ArkCreateTaskBody, models: ArkModelSet, draftSource: EmulatedTaskState<ArkTaskSpec>?
+        _ body: ArkCreateTaskBody, models: ArkModelSet, draftSource: EmulatedTaskState<ArkTaskSpec>?,
+        options: ArkEmulatorOptions = ArkEmulatorOptions()
     ) throws(ArkAPIError) -> ArkTaskSpec {
         guard let model = body.model, !model.isEmpty else { throw .missingParameter("model") }
         guard let rules = models.rules(for: model) else { throw .modelNotFound(model) }
@@ -32,22 +34,62 @@ enum ArkValidation {
             watermark: body.watermark ?? false, serviceTier: "default", executionExpiresAfter: 172_800,
             callbackURL: body.callbackURL
         )
-        try checkCommon(body, rules: rules, into: &spec)
+        let lenient = options.ignoreUnsupportedDefaults
+        try checkModelParameters(body, rules: rules, lenient: lenient)
+        try checkCommon(body, rules: rules, lenient: lenient, into: &spec)
         if let draftTaskID = content.draftTaskID {
+            try checkReusedFromDraft(body)
             try applyDraft(draftTaskID, source: draftSource, body: body, rules: rules, itemCount: items.count, into: &spec)
             return spec
         }
         let scenario = try scenario(of: content, rules: rules)
         try checkOutput(body, rules: rules, scenario: scenario, into: &spec)
-        if spec.cameraFixed, scenario == .referenceImages {
-            throw .invalidParameter("camera_fixed", "is not supported with reference images")
+        if scenario == .referenceImages {
+            try unsupported("camera_fixed", body.cameraFixed, default: false, lenient: lenient, "is not supported with reference images")
         }
         spec.seed = try seed(body.seed)
         return spec
     }
 
+    /// A parameter the model or scenario does not take, sent anyway: refused ([S000 设置视频输出规格] "ignored or
+    /// trigger an error": the strict reading), unless `lenient` and it carries the value Ark would use anyway.
+    static func unsupported<Value: Equatable>(
+        _ field: String, _ value: Value?, default fallback: Value?, lenient: Bool, _ why: String
+    ) throws(ArkAPIError) {
+        guard let value else { return }
+        if lenient, let fallback, value == fallback { return }
+        throw .invalidParameter(field, why)
+    }
+
+    /// Parameters only some models take ([S000 模型能力], [S001 Model list]): `generate_audio` and `draft` are
+    /// Seedance 1.5 pro's only; `frames` is refused on 1.5 pro in `checkOutput`/`applyDraft`.
+    private static func checkModelParameters(_ body: ArkCreateTaskBody, rules: ArkModelRules, lenient: Bool) throws(ArkAPIError) {
+        if !rules.audio {
+            try unsupported("generate_audio", body.generateAudio, default: false, lenient: lenient, "is not supported by \(rules.id) (no audio)")
+        }
+        if !rules.draft {
+            try unsupported("draft", body.draft, default: false, lenient: lenient, "draft mode is not supported by \(rules.id)")
+        }
+    }
+
+    /// A video made from a draft reuses the draft's `model`, `content.text`, `content.image_url`, `generate_audio`,
+    /// `seed`, `ratio`, `duration` and `camera_fixed` ([S000 样片模式] Step 2, [S001 Draft sample mode] Step 2); only the
+    /// others may be given. EMULATOR ASSUMPTION: the documents do not say what Ark does with a reused field sent again;
+    /// the strict reading refuses it (and `frames`, which 1.5 pro never takes).
+    private static func checkReusedFromDraft(_ body: ArkCreateTaskBody) throws(ArkAPIError) {
+        let why = "is reused from the draft and cannot be set on a video made from it"
+        try unsupported("generate_audio", body.generateAudio, default: nil, lenient: false, why)
+        try unsupported("seed", body.seed, default: nil, lenient: false, why)
+        try unsupported("ratio", body.ratio, default: nil, lenient: false, why)
+        try unsupported("duration", body.duration, default: nil, lenient: false, why)
+        try unsupported("frames", body.frames, default: nil, lenient: false, why)
+        try unsupported("camera_fixed", body.cameraFixed, default: nil, lenient: false, why)
+    }
+
     /// Fields that apply whatever the content: tier, expiry, callback URL, draft-mode restrictions.
-    private static func checkCommon(_ body: ArkCreateTaskBody, rules: ArkModelRules, into spec: inout ArkTaskSpec) throws(ArkAPIError) {
+    private static func checkCommon(
+        _ body: ArkCreateTaskBody, rules: ArkModelRules, lenient: Bool, into spec: inout ArkTaskSpec
+    ) throws(ArkAPIError) {
         if let tier = body.serviceTier {
             guard tier == "default" || tier == "flex" else { throw .invalidParameter("service_tier", "must be default or flex") }
             spec.serviceTier = tier
@@ -59,11 +101,15 @@ enum ArkValidation {
             spec.executionExpiresAfter = expires
         }
         if let url = body.callbackURL, !isWebURL(url) { throw .invalidParameter("callback_url", "must be an http(s) URL") }
+        // Draft mode: 480p only ("other resolutions → error"), no last frame, no offline inference ([S000 样片模式]
+        // Step 1 tip, [S001 Draft sample mode]). The tier itself: flex is refused as documented; EMULATOR ASSUMPTION:
+        // sending `service_tier` at all is refused under the strict reading (only `default` could apply).
         if body.draft == true {
-            guard rules.draft else { throw .invalidParameter("draft", "draft mode is not supported by \(rules.id)") }
             if let resolution = body.resolution, resolution != "480p" { throw .invalidParameter("resolution", "draft mode supports 480p only") }
-            if body.returnLastFrame == true { throw .invalidParameter("return_last_frame", "is not supported in draft mode") }
+            try unsupported("return_last_frame", body.returnLastFrame, default: false, lenient: lenient, "is not supported in draft mode")
             if body.serviceTier == "flex" { throw .invalidParameter("service_tier", "flex is not supported in draft mode") }
+            try unsupported(
+                "service_tier", body.serviceTier, default: "default", lenient: lenient, "offline inference is not supported in draft mode")
         }
     }
 

@@ -32,6 +32,7 @@ enum ArkErrors {
         case 409:
             kind = .conflict
         case 429:
+            if code == "QuotaExceeded" { return quotaExceeded(response, message: message) }
             kind = .rateLimited
         case 408, 500...599:
             kind = .unavailable
@@ -44,6 +45,33 @@ enum ArkErrors {
             kind, httpStatus: response.status, providerCode: code, providerMessage: message,
             retryAfter: retryAfter(response.headers)
         )
+    }
+
+    /// How long SeedGate holds a provider whose quota is used up before it tries it again (SeedGate's choice: a trial
+    /// quota or a plan's period quota does not come back within minutes, and each create would only be refused again).
+    static let exhaustedQuotaHold: Double = 15 * 60
+
+    /// Message starts of a `QuotaExceeded` (429) that means "too many tasks queued for this account", which passes as
+    /// soon as tasks finish. [REF-ERR] 429 table: "The request has exceeded the quota. Request ID: {{id}}" (当前账号处于
+    /// 排队中状态的任务数已超过限制). Matched case-insensitively at the start of the message.
+    static let queueFullMessages = ["the request has exceeded the quota"]
+
+    /// `QuotaExceeded` (429) has several documented messages [REF-ERR] (volcengine-ark.md, Errors): the free trial
+    /// quota of a model is used up ("Your account [%s] has exhausted its free trial quota for the [%s] model."), a
+    /// plan's period quota is used up ("You have exceeded the 5-hour/weekly/monthly usage quota. It will reset at
+    /// …"), or too many tasks are queued ("The request has exceeded the quota."). Only the last is transient: the job
+    /// waits and retries (`rateLimited`). Any other message reads as a used-up quota (`quotaExceeded`), held for
+    /// `exhaustedQuotaHold` unless Ark says otherwise with `Retry-After`: retrying it soon would only be refused again.
+    static func quotaExceeded(_ response: UpstreamResponse, message: String?) -> ProviderError {
+        let retryAfter = retryAfter(response.headers)
+        let text = (message ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        if queueFullMessages.contains(where: text.hasPrefix) {
+            return ProviderError(
+                .rateLimited, httpStatus: response.status, providerCode: "QuotaExceeded", providerMessage: message, retryAfter: retryAfter)
+        }
+        return ProviderError(
+            .quotaExceeded, httpStatus: response.status, providerCode: "QuotaExceeded", providerMessage: message,
+            retryAfter: max(retryAfter ?? 0, exhaustedQuotaHold))
     }
 
     /// A 2xx answer whose body is not what the call returns.

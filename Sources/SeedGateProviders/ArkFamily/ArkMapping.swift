@@ -8,27 +8,10 @@ enum ArkMapping {
 
     // MARK: JobSpec → create body
 
-    /// The create body for a normalised spec: every value the spec carries is sent, nothing else.
+    /// The create body for a normalised spec: the values the spec carries, except parameters the model or scenario
+    /// does not take (`ArkParameterRules`), which are never sent.
     static func createBody(for request: SubmitRequest) throws(ProviderError) -> ArkCreateTaskBody {
-        let spec = request.spec
-        return ArkCreateTaskBody(
-            model: request.upstreamModel,
-            content: try content(for: request),
-            callbackURL: request.callbackURL,
-            returnLastFrame: spec.returnLastFrame,
-            serviceTier: spec.serviceTier?.rawValue,
-            executionExpiresAfter: spec.expiresAfter,
-            generateAudio: spec.generateAudio,
-            draft: spec.draft,
-            resolution: spec.resolution,
-            ratio: spec.ratio,
-            // `frames` takes priority over `duration` upstream; send only the one the client chose. [REF-CREATE]
-            duration: spec.frames == nil ? spec.duration : nil,
-            frames: spec.frames,
-            seed: spec.seed,
-            cameraFixed: spec.cameraFixed,
-            watermark: spec.watermark
-        )
+        try ArkParameterRules.createBody(for: request, content: try content(for: request))
     }
 
     /// `content[]`: a lone `draft_task` item for a video made from a draft, else the prompt then the images

@@ -10,7 +10,7 @@ import SeedGateCore
 /// - one task: `GET …/tasks/{id}`;
 /// - several tasks: `GET …/tasks?page_num=1&page_size=n&filter.task_ids=a&filter.task_ids=b`, once per service tier
 ///   (`filter.service_tier=flex` for flex tasks); an asked id missing from the list is confirmed with a `GET`;
-/// - cancel: `DELETE …/tasks/{id}`;
+/// - cancel: `GET …/tasks/{id}`, `DELETE …/tasks/{id}` only while it is queued, then `GET` again to see what happened;
 /// - callbacks: Ark POSTs the task object to the task's `callback_url`.
 public struct ArkTasksDialect: Sendable {
     /// The collection every call works on, relative to the provider's base URL.
@@ -55,11 +55,54 @@ public struct ArkTasksDialect: Sendable {
         return results
     }
 
-    /// Cancels a queued task. (On a finished task the same call deletes its record; the service re-reads the task
-    /// first and only cancels in the manifest's `cancellable_statuses`.)
+    /// Cancels a queued task, and nothing else. Ark's `DELETE` cancels a `queued` task but *deletes the record* of a
+    /// `succeeded`, `failed` or `expired` one, and refuses a `running` or `cancelled` one [REF-DELETE] [S001 Delete or
+    /// cancel video generation tasks]. So a `DELETE` that lands just after the task finished would delete the paid
+    /// video. The service re-reads the task before calling this; the window that leaves is closed here as far as
+    /// Ark's API allows (it has no conditional delete):
+    /// 1. the task is read again right before the `DELETE`; unless it is still `queued`, nothing is deleted and the
+    ///    answer is its state (`.finished` for an ended task, `.refused` for a running one);
+    /// 2. after the `DELETE` the task is read once more: only `cancelled` is reported as cancelled. A task that is gone
+    ///    ended in the milliseconds between the two calls and Ark deleted its record: that is reported as refused
+    ///    (nothing was cancelled), never as cancelled.
     public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
-        _ = try await send("DELETE", taskPath(taskID), call: .task, context: context)
-        return .cancelled
+        guard case .found(let before) = try await task(taskID, context: context) else {
+            throw ProviderError(.notFound, providerMessage: "\(provider) no longer knows task \(taskID)")
+        }
+        if let outcome = notQueued(before) { return outcome }
+        do {
+            _ = try await send("DELETE", taskPath(taskID), call: .task, context: context)
+        } catch {
+            // A refusal (it started running in between): the task's state says why. The refusal's HTTP status and code
+            // are not documented (volcengine-ark.md, Unknown), so the task is read again rather than the code trusted.
+            guard [.invalidRequest, .conflict, .notFound].contains(error.kind),
+                case .found(let now) = try await task(taskID, context: context), let outcome = notQueued(now)
+            else { throw error }
+            return outcome
+        }
+        switch try await task(taskID, context: context) {
+        case .found(let after) where after.status == .mapped(.cancelled):
+            return .cancelled
+        case .found(let after):
+            return notQueued(after) ?? .refused("\(provider) still shows the task queued after the cancel call")
+        case .notFound:
+            context.logger.warning(
+                "cancel met a task that ended just before the DELETE; Ark deleted its record",
+                metadata: ["provider": "\(provider)", "upstream.task_id": "\(taskID)"])
+            return .refused(
+                "the task ended just before the cancel reached \(provider), which then deleted its record (a DELETE on an ended task "
+                    + "deletes it); nothing was cancelled")
+        }
+    }
+
+    /// The cancel's answer for a task that is no longer `queued`; nil while it is.
+    private func notQueued(_ snapshot: UpstreamSnapshot) -> CancelOutcome? {
+        switch snapshot.status {
+        case .mapped(.queued): nil
+        case .mapped(.running): .refused("\(provider) cannot cancel a running task (only a queued one)")
+        case .mapped(let status) where status.isTerminal: .finished(snapshot)
+        default: .refused("\(provider) reports the task as \(snapshot.rawStatus), which it cannot cancel")
+        }
     }
 
     /// Reads a callback body: the task object, as `GET` returns it.

@@ -133,7 +133,10 @@ extension HTTPClient {
         while true {
             let job = try await json(.GET, server.baseURL + "/v1/jobs/\(id)").body
             if done(job) { return job }
-            if ContinuousClock.now > deadline { throw HarnessError("job \(id) never got there; last seen: \(job)") }
+            if ContinuousClock.now > deadline {
+                // Capped: a job can carry megabytes of inline image.
+                throw HarnessError("job \(id) never got there; last seen: \(String(describing: job).prefix(4_000))")
+            }
             try await _Concurrency.Task.sleep(for: .milliseconds(100))
         }
     }
