@@ -86,7 +86,7 @@ public struct SeedGateDependencies: Sendable {
                             baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
                             credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
                             transport: AsyncHTTPClientTransport(client: client, timeout: timeout),
-                            logger: logger, options: entry.manifest.options ?? [:]
+                            logger: logger, options: entry.manifest.options ?? [:], sharedState: store as? any ProviderSharedState
                         ),
                         callTimeout: timeout
                     )

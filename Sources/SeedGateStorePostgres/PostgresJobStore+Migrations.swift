@@ -95,6 +95,22 @@ extension PostgresJobStore {
                 "ALTER TABLE jobs RENAME COLUMN next_check_at TO due_at",
                 "ALTER TABLE jobs ADD COLUMN lease_until double precision",
             ]),
+        PostgresMigration(
+            version: 5, name: "provider-shared-state",
+            statements: [
+                // What adapters share across replicas (`ProviderSharedState`): one versioned value and one lease per
+                // key, e.g. Chanjing's access token, which a new exchange invalidates. `value` is NULL while only a
+                // lease has been taken; `version` counts value writes (compare-and-set). `value` may be a secret.
+                """
+                CREATE TABLE provider_shared_state (
+                    key text COLLATE "C" PRIMARY KEY,
+                    value text,
+                    version bigint NOT NULL DEFAULT 0,
+                    lease_holder text,
+                    lease_until double precision
+                )
+                """
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

@@ -77,6 +77,21 @@ extension SQLiteJobStore {
                     ALTER TABLE jobs ADD COLUMN lease_until REAL;
                     """)
         }
+        migrator.registerMigration("v4-provider-shared-state") { db in
+            // What adapters share across replicas (`ProviderSharedState`): one versioned value and one lease per key,
+            // e.g. Chanjing's access token, which a new exchange invalidates. `value` is NULL while only a lease has
+            // been taken; `version` counts value writes (compare-and-set). `value` may be a secret.
+            try db.execute(
+                sql: """
+                    CREATE TABLE provider_shared_state (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT,
+                        version INTEGER NOT NULL DEFAULT 0,
+                        lease_holder TEXT,
+                        lease_until REAL
+                    );
+                    """)
+        }
         return migrator
     }
 }

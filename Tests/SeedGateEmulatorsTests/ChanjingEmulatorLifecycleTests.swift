@@ -48,7 +48,7 @@ struct ChanjingEmulatorLifecycleTests {
     func realTime() async throws {
         try await withChanjingEmulator { cj in
             let token = try await cj.token()
-            let id = try await cj.submitTask(chanjingVideo(["ref_img_url": ["https://res.example/start.jpg"]]), token: token)
+            let id = try await cj.submitTask(chanjingVideo(["start_frame": "https://res.example/start.jpg"]), token: token)
             var seen: [String] = []
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline, seen.last != "Success" {

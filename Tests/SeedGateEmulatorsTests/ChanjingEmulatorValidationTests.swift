@@ -3,7 +3,7 @@ import SeedGateEmulators
 import Testing
 
 /// The submit rules of Chanjing's Seedance models, answered as HTTP 200 envelopes: 400 for an unreadable body,
-/// 40000 for a value Chanjing does not take.
+/// 40000 for a value Chanjing does not take or a field [S004]'s parameter table does not list.
 @Suite("Chanjing emulator: submit validation")
 struct ChanjingEmulatorValidationTests {
     @Test(
@@ -16,9 +16,15 @@ struct ChanjingEmulatorValidationTests {
             ["clarity": 480],
             ["aspect_ratio": "4:3"],
             ["ref_prompt": "  "],
-            ["ref_img_url": ["https://a.example/1.jpg", "https://a.example/2.jpg", "https://a.example/3.jpg"]],
-            ["ref_img_url": ["data:image/png;base64,iVBORw0KGgo="]],
+            ["start_frame": "data:image/png;base64,iVBORw0KGgo="],
             ["end_frame": "https://a.example/2.jpg"],
+            // Fields the page's parameter table does not list: the code samples' ref_img_url (without the emulator
+            // option), the generic tooling's callback / quality_mode / style, and anything else.
+            ["ref_img_url": ["https://a.example/1.jpg", "https://a.example/2.jpg"]],
+            ["callback": "https://hook.example/x"],
+            ["quality_mode": "pro"],
+            ["style": "anime"],
+            ["seed": 42],
         ] as [[String: any Sendable]])
     func refusals(extra: [String: any Sendable]) async throws {
         try await withChanjingEmulator { cj in
@@ -73,19 +79,69 @@ struct ChanjingEmulatorValidationTests {
         }
     }
 
-    @Test("frames are accepted as ref_img_url or as start_frame / end_frame; unknown fields are ignored")
-    func frameForms() async throws {
+    @Test("frames go in start_frame / end_frame, as [S004]'s parameter table and body example say")
+    func frameFields() async throws {
         try await withChanjingEmulator { cj in
             let token = try await cj.token()
             let start = "https://res.example/start.jpg"
             let end = "https://res.example/end.jpg"
-            let table = try await cj.submitTask(
-                chanjingVideo(model: ChanjingHarness.lite, ["start_frame": start, "end_frame": end, "quality_mode": "pro", "extra": 1]), token: token)
-            #expect(try await cj.task(table, token: token).dataObject["ref_img_url"] as? [String] == [start, end])
-            let array = try await cj.submitTask(chanjingVideo(model: ChanjingHarness.lite, ["ref_img_url": [start, end]]), token: token)
-            #expect(try await cj.task(array, token: token).dataObject["ref_img_url"] as? [String] == [start, end])
+            let both = try await cj.submitTask(chanjingVideo(model: ChanjingHarness.lite, ["start_frame": start, "end_frame": end]), token: token)
+            #expect(try await cj.task(both, token: token).dataObject["ref_img_url"] as? [String] == [start, end])
+            let first = try await cj.submitTask(chanjingVideo(["start_frame": start]), token: token)
+            #expect(try await cj.task(first, token: token).dataObject["ref_img_url"] as? [String] == [start])
             let text = try await cj.submitTask(chanjingVideo(model: ChanjingHarness.lite), token: token)
             #expect(try await cj.task(text, token: token).dataObject["ref_img_url"] as? [String] == [], "lite-i2v also does text-to-video [S004]")
+        }
+    }
+
+    @Test("[S004]'s own body example is accepted as it is")
+    func documentedExample() async throws {
+        try await withChanjingEmulator { cj in
+            let example: [String: Any] = [
+                "start_frame": "https://res.chanjing.cc/chanjing/res/aigc_creation/photo/start.jpg",
+                "end_frame": "https://res.chanjing.cc/chanjing/res/aigc_creation/photo/end.jpg",
+                "ref_prompt": "女孩在花海中转身微笑,镜头缓慢推进,柔和日光", "creation_type": 4, "aspect_ratio": "9:16", "clarity": 1080,
+                "video_duration": 5, "model_code": "Doubao-Seedance-1.0-lite-i2v",
+            ]
+            let reply = try await cj.submit(example, token: try await cj.token())
+            #expect(reply.code == 0 && reply.msg == "success")
+            #expect((reply.json["data"] as? String).flatMap(UUID.init(uuidString:)) != nil, "data is the task's unique_id")
+        }
+    }
+
+    @Test("ref_img_url (the code samples' spelling) is refused unless the emulator is told to take it")
+    func refImgURLOption() async throws {
+        let frames = ["https://res.example/start.jpg", "https://res.example/end.jpg"]
+        let body = chanjingVideo(model: ChanjingHarness.lite, ["ref_img_url": frames])
+        try await withChanjingEmulator { cj in
+            let reply = try await cj.submit(body, token: try await cj.token())
+            #expect(reply.status == 200 && reply.code == 40000 && reply.msg?.contains("ref_img_url") == true, "\(reply.msg ?? "-")")
+        }
+        let lenient = ChanjingEmulator(configuration: ChanjingHarness.configuration(), acceptsRefImgURL: true)
+        try await withEmulatorApplication(lenient.makeApplication(onServerRunning:)) { baseURL, client in
+            let cj = ChanjingHarness(emulator: lenient, client: client, baseURL: baseURL)
+            let token = try await cj.token()
+            let id = try await cj.submitTask(body, token: token)
+            #expect(try await cj.task(id, token: token).dataObject["ref_img_url"] as? [String] == frames)
+            let three = chanjingVideo(model: ChanjingHarness.lite, ["ref_img_url": frames + ["https://res.example/3.jpg"]])
+            #expect(try await cj.submit(three, token: token).code == 40000, "at most a first and a last frame")
+        }
+    }
+
+    @Test("the page call takes only the fields [DOC-LIST] lists, and requires type, page and page_size")
+    func pageFields() async throws {
+        try await withChanjingEmulator { cj in
+            let token = try await cj.token()
+            let valid: [String: Any] = ["unique_ids": [], "type": 4, "page": 1, "page_size": 50, "is_success": false]
+            #expect(try await cj.page(valid, token: token).code == 0)
+            for field in ["type", "page", "page_size"] {
+                var body = valid
+                body[field] = nil
+                #expect(try await cj.page(body, token: token).code == 40000, "\(field) is required")
+            }
+            #expect(try await cj.page(valid.merging(["status": "Success"]) { $1 }, token: token).code == 40000)
+            #expect(try await cj.page(valid.merging(["unique_ids": (0..<51).map { "id-\($0)" }]) { $1 }, token: token).code == 40000)
+            #expect(try await cj.page(valid.merging(["unique_ids": "a"]) { $1 }, token: token).code == 400)
         }
     }
 
@@ -93,8 +149,8 @@ struct ChanjingEmulatorValidationTests {
     func fingerprint() async throws {
         try await withChanjingEmulator { cj in
             let token = try await cj.token()
-            _ = try await cj.submitTask(chanjingVideo(["callback": "https://hook.example/x"]), token: token)
-            _ = try await cj.submitTask(chanjingVideo(["callback": "https://hook.example/x"]), token: token)
+            _ = try await cj.submitTask(chanjingVideo(["start_frame": "https://res.example/start.jpg"]), token: token)
+            _ = try await cj.submitTask(chanjingVideo(["start_frame": "https://res.example/start.jpg"]), token: token)
             #expect(await cj.emulator.counters().maxCreatesPerTask == 2)
         }
     }

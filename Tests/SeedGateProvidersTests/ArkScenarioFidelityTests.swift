@@ -169,7 +169,7 @@ struct ArkScenarioFidelityTests {
                     _ = try await adapter.submit(
                         SubmitRequest(jobID: JobID.generate(), spec: spec, upstreamModel: offering.upstream), context: ark.context)
                     return nil
-                } catch let error as ProviderError { return error }
+                } catch { return error }
             }
             let exhausted = try #require(try await submit(pro15))
             #expect(exhausted.kind == .quotaExceeded && exhausted.retryAfter == 900 && exhausted.providerCode == "QuotaExceeded")

@@ -179,7 +179,7 @@ struct ChanjingTokenTests {
         await #expect(throws: ProviderError.self) { try await ChanjingAdapter().cancel(taskID: "t", context: Self.context(transport)) }
         #expect(throws: ProviderError.self) { try ChanjingAdapter().decodeCallback(Data("{}".utf8)) }
         #expect(await Self.unmatched(transport).isEmpty)
-        #expect(ChanjingAdapter().maxBatchSize == 1)
+        #expect(ChanjingAdapter().maxBatchSize == 50, "one task/page call reads up to 50 tasks [DOC-LIST]")
     }
 
     // MARK: helpers

@@ -24,7 +24,10 @@ import Testing
             let store = try SQLiteJobStore(path: path)
             defer { try? store.close() }
             #expect(FileManager.default.fileExists(atPath: path))
-            #expect(try await store.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases"])
+            #expect(
+                try await store.appliedMigrations() == [
+                    "v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases", "v4-provider-shared-state",
+                ])
             #expect(
                 try await store.indexNames(on: "jobs") == ["jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency", "jobs_callback_token"])
             #expect(try await store.indexNames(on: "job_events") == ["job_events_job"])
@@ -48,7 +51,10 @@ import Testing
             }
             let reopened = try SQLiteJobStore(path: path)
             defer { try? reopened.close() }
-            #expect(try await reopened.appliedMigrations() == ["v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases"])
+            #expect(
+                try await reopened.appliedMigrations() == [
+                    "v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases", "v4-provider-shared-state",
+                ])
             #expect(try await reopened.job(id: detailed.id) == detailed.with { $0.version = 2 })
             #expect(try await reopened.job(id: plain.id) == plain.with { $0.version = 1 })
             #expect(try await reopened.events(jobID: detailed.id) == events)
@@ -88,7 +94,7 @@ import Testing
             }
             let store = try SQLiteJobStore(path: path)
             defer { try? store.close() }
-            #expect(try await store.appliedMigrations().last == "v3-due-at-and-leases")
+            #expect(try await store.appliedMigrations().last == "v4-provider-shared-state")
             #expect(try await store.job(id: job.id) == job)
             #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [job.id], "its next check carried over")
             let claimed = try await store.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: now.addingTimeInterval(30))

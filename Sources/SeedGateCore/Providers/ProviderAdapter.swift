@@ -9,15 +9,20 @@ public struct ProviderContext: Sendable {
     public var logger: Logger
     /// The manifest's `options`: wire choices where the provider's documents allow two readings.
     public var options: [String: String]
+    /// State shared with the same provider's adapter in every replica (the store), when the store offers it; nil
+    /// in tests and tools that build a context by hand, where the adapter keeps such state per process.
+    public var sharedState: (any ProviderSharedState)?
 
     public init(
-        baseURL: String, credentials: ProviderCredentials, transport: any UpstreamTransport, logger: Logger, options: [String: String] = [:]
+        baseURL: String, credentials: ProviderCredentials, transport: any UpstreamTransport, logger: Logger, options: [String: String] = [:],
+        sharedState: (any ProviderSharedState)? = nil
     ) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
         self.options = options
+        self.sharedState = sharedState
     }
 }
 

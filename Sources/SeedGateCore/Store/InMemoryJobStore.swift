@@ -7,6 +7,8 @@ public actor InMemoryJobStore: JobStore {
     private var deliveryLog: [WebhookDelivery] = []
     /// Claimed checks: the job is not due again before its lease ends, or until it is next written.
     private var leases: [JobID: Date] = [:]
+    /// Provider shared state (`InMemoryJobStore+SharedState.swift`), by key.
+    var sharedRows: [String: SharedStateRow] = [:]
 
     public init() {}
 

@@ -13,7 +13,8 @@ extension ChanjingEmulator {
 
     /// `POST /open/v1/ai_creation/task/submit`: rate-limit/500 markers, then validation, then the moderation marker.
     func submit(_ request: Request) async throws -> Response {
-        let body = try await decode(ChanjingSubmitRequestBody.self, from: request)
+        let body = try await decode(
+            ChanjingSubmitRequestBody.self, from: request, fields: ChanjingValidation.submitFields(acceptsRefImgURL: acceptsRefImgURL))
         let markers = FailurePlan(texts: [body.refPrompt].compactMap { $0 })
         switch markers.rejection {
         case .rateLimit: throw ChanjingAPIError.rateLimited
@@ -44,7 +45,7 @@ extension ChanjingEmulator {
 
     /// `POST /open/v1/ai_creation/task/page`: newest first (EMULATOR ASSUMPTION: the order is undocumented).
     func page(_ request: Request) async throws -> Response {
-        let body = try await decode(ChanjingPageRequestBody.self, from: request)
+        let body = try await decode(ChanjingPageRequestBody.self, from: request, fields: ChanjingValidation.pageFields)
         guard let type = body.type, type == 3 || type == 4 else { throw ChanjingAPIError.parameter("type 必须为 3 或 4") }
         guard let page = body.page, page >= 1 else { throw ChanjingAPIError.parameter("page 从 1 开始") }
         guard let size = body.pageSize, (1...50).contains(size) else { throw ChanjingAPIError.parameter("page_size 为 1 到 50") }
@@ -62,16 +63,24 @@ extension ChanjingEmulator {
             ))
     }
 
-    /// Reads a JSON body; anything unreadable (not JSON, a field of the wrong type, too large) is code 400.
-    private func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+    /// Reads a JSON body; anything unreadable (not a JSON object, a field of the wrong type, too large) is code 400.
+    /// When `fields` is given, a field outside it is refused with 40000 (see `ChanjingValidation.submitFields`).
+    private func decode<Body: Decodable>(_ type: Body.Type, from request: Request, fields: Set<String>? = nil) async throws -> Body {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
         } catch {
             throw ChanjingAPIError.format("请求体过大")
         }
+        let data = Data(buffer.readableBytesView)
+        if let fields {
+            guard case .object(let members)? = JSONValue(data: data) else { throw ChanjingAPIError.format("请求体必须是 JSON 对象") }
+            if let unknown = members.keys.sorted().first(where: { !fields.contains($0) }) {
+                throw ChanjingAPIError.parameter("不支持的参数 \(unknown)")
+            }
+        }
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.typeMismatch(_, context) {
             throw ChanjingAPIError.format("\(context.codingPath.map(\.stringValue).joined(separator: ".")) 类型错误")
         } catch {
@@ -120,6 +129,8 @@ extension ChanjingTaskObject {
             motionInfo: MotionInfo(
                 refPrompt: spec.prompt, clarity: spec.clarity, aspectRatio: spec.aspectRatio, videoDuration: spec.videoDuration
             ),
+            // EMULATOR ASSUMPTION: [DOC-LIST] shows an image task echoing its images in `ref_img_url`; a video task's
+            // frames (sent as start_frame / end_frame) are echoed there too, first then last.
             refImgURL: spec.images, modelCode: spec.modelCode
         )
     }

@@ -11,7 +11,9 @@ import SeedGateCore
 /// token in the `access_token` header (else code 10400). `POST /open/v1/ai_creation/task/submit` answers the
 /// task's `unique_id`; the task reads `Queued`, then `Ready` for the second half of `configuration.queueSeconds`,
 /// `Generating` for `configuration.runSeconds`, then `Success` with the video in `output_url` (or `Error` with an
-/// `err_msg`, as a `FailureMarker` planned). `GET /open/v1/ai_creation/task?unique_id=` and
+/// `err_msg`, as a `FailureMarker` planned). A submit is refused (40000) when it lacks a required field, holds a
+/// value the page does not offer, or carries a field [S004]'s parameter table does not list (`ref_img_url` only with
+/// `acceptsRefImgURL`). `GET /open/v1/ai_creation/task?unique_id=` and
 /// `POST /open/v1/ai_creation/task/page` report tasks. Every answer is HTTP 200 with
 /// `{"trace_id","code","msg","data"}`. There is no cancel, and no callback is sent (the payload is undocumented).
 /// Videos are served from `/emulator/files/`, counters from `/emulator/stats`, token counts from `/emulator/tokens`;
@@ -25,18 +27,24 @@ public struct ChanjingEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     /// The emulator's tasks and counters.
     public let book: EmulatedTaskBook<ChanjingTaskSpec>
+    /// Whether a submit may carry the frames as `ref_img_url` (the reading of [S004]'s code samples). Off by default:
+    /// the parameter table and body example list only `start_frame` / `end_frame`, and the stricter reading refuses
+    /// a field the table does not list (code 40000).
+    public let acceptsRefImgURL: Bool
     let tokens: ChanjingTokenRegistry
     let address: EmulatorAddress
 
     /// - Parameters:
     ///   - appID: the app whose credentials the token call accepts (with `configuration.apiKey` as secret key).
     ///   - tokenLifetime: seconds a token lasts (Chanjing: one day).
+    ///   - acceptsRefImgURL: take frames as `ref_img_url` too (for the manifest option `image_field: ref_img_url`).
     ///   - now: the emulator's clock (tasks and tokens); tests may pass a manual one.
     public init(
         configuration: EmulatorConfiguration = EmulatorConfiguration(), appID: String = Self.defaultAppID,
-        tokenLifetime: Double = 86_400, now: @escaping @Sendable () -> Date = { Date() }
+        tokenLifetime: Double = 86_400, acceptsRefImgURL: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        self.acceptsRefImgURL = acceptsRefImgURL
         self.book = EmulatedTaskBook(now: now)
         self.tokens = ChanjingTokenRegistry(appID: appID, secretKey: configuration.apiKey, lifetime: tokenLifetime, now: now)
         self.address = EmulatorAddress(configuration: configuration)

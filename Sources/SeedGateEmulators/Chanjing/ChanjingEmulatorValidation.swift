@@ -12,16 +12,37 @@ public struct ChanjingTaskSpec: Sendable, Equatable {
     public var clarity: Int
     /// 5 or 10 seconds.
     public var videoDuration: Int
-    /// Accepted and kept, never called. EMULATOR ASSUMPTION: Chanjing's callback payload, timing and retries are
-    /// undocumented, so the emulator sends no callback.
-    public var callback: String?
 }
 
 /// The submit rules of the two Seedance model codes ([S004]; durations [3P]).
+///
+/// Every rule is [S004]'s, read strictly: `ref_prompt`, `creation_type`, `video_duration` and `model_code` are
+/// required (是否必传 是); `creation_type` is 4 for video (视频生成为 4); `model_code` is a known, case-sensitive code;
+/// `aspect_ratio` and `clarity` take the values the table names ("常用", commonly, is read as "only"); and a field
+/// the table does not list is refused, so a client sending an undocumented field is caught.
 enum ChanjingValidation {
+    /// The fields of [S004]'s parameter table, the only ones a submit may carry.
+    static let documentedSubmitFields: Set<String> = [
+        "start_frame", "end_frame", "ref_prompt", "creation_type", "aspect_ratio", "clarity", "video_duration", "model_code",
+    ]
+
+    /// What a submit may carry: the table's fields, plus `ref_img_url` (the code samples' spelling) when the emulator
+    /// is told to take it. EMULATOR ASSUMPTION: Chanjing does not say it refuses unlisted fields; the stricter reading
+    /// is taken, answered as a parameter error (40000 参数错误, [S004]'s code table). `callback`, `quality_mode` and
+    /// `style`, which Chanjing's generic tooling sends for other models [CJ-SKILLS], are not on this model's page.
+    /// The same field list is assumed for `Doubao-Seedance-1.0-pro`, whose own page was not read (EMULATOR ASSUMPTION).
+    static func submitFields(acceptsRefImgURL: Bool) -> Set<String> {
+        acceptsRefImgURL ? documentedSubmitFields.union(["ref_img_url"]) : documentedSubmitFields
+    }
+
+    /// The fields of [DOC-LIST]'s parameter table for the page call (the same strict reading).
+    static let pageFields: Set<String> = ["unique_ids", "type", "page", "page_size", "is_success"]
+
     /// `model_code` values, case-sensitive. [S004] [CJ-SKILLS]
     static let models: Set<String> = ["Doubao-Seedance-1.0-lite-i2v", "Doubao-Seedance-1.0-pro"]
+    /// aspect_ratio "常用 9:16、16:9、1:1" [S004], read as the only values.
     static let ratios: Set<String> = ["9:16", "16:9", "1:1"]
+    /// clarity "常用 720 或 1080" [S004], read as the only values.
     static let clarities: Set<Int> = [720, 1080]
     /// EMULATOR ASSUMPTION: [S004] gives only the example 5; 5 and 10 per third-party catalogues.
     static let durations: Set<Int> = [5, 10]
@@ -46,14 +67,14 @@ enum ChanjingValidation {
         let clarity = body.clarity.flatMap { $0 == 0 ? nil : $0 } ?? defaultClarity
         guard clarities.contains(clarity) else { throw .parameter("clarity 仅支持 720 或 1080") }
         return ChanjingTaskSpec(
-            modelCode: model, prompt: prompt, images: try frames(body), aspectRatio: ratio, clarity: clarity,
-            videoDuration: duration, callback: body.callback.flatMap { $0.isEmpty ? nil : $0 }
+            modelCode: model, prompt: prompt, images: try frames(body), aspectRatio: ratio, clarity: clarity, videoDuration: duration
         )
     }
 
-    /// EMULATOR ASSUMPTION: [S004] documents both `ref_img_url` (every sample) and `start_frame`/`end_frame` (the
-    /// table); both are accepted, `ref_img_url` wins when both are sent, at most two frames are taken, and each must
-    /// be an http(s) URL (Chanjing's own upload flow hands out such URLs; data: URLs are not documented).
+    /// The optional first frame (`start_frame`) and last frame (`end_frame`) of [S004]'s table; `ref_img_url` only
+    /// reaches here when the emulator takes it (`submitFields`). EMULATOR ASSUMPTION: with `ref_img_url` and the
+    /// table's fields both sent, `ref_img_url` wins; at most two frames are taken; a last frame needs a first one;
+    /// and each must be an http(s) URL (Chanjing's own upload flow hands out such URLs; data: URLs are not documented).
     private static func frames(_ body: ChanjingSubmitRequestBody) throws(ChanjingAPIError) -> [String] {
         let frames: [String]
         if let array = body.refImgURL, !array.isEmpty {

@@ -43,9 +43,10 @@ struct ChanjingTokenAnswer: Encodable {
     }
 }
 
-/// `POST /open/v1/ai_creation/task/submit` body as Chanjing reads it: every field optional so that missing and
-/// `null` read alike (validation decides); unknown fields are ignored; a wrong type is a format error (400).
-/// Encoding it (sorted keys) gives a canonical form of the request.
+/// `POST /open/v1/ai_creation/task/submit` body as Chanjing reads it: the fields of [S004]'s parameter table (and
+/// `ref_img_url`, taken only with `acceptsRefImgURL`), every one optional so that missing and `null` read alike
+/// (validation decides); a wrong type is a format error (400). Fields outside the table are refused before this is
+/// read (`ChanjingValidation.submitFields`). Encoding it (sorted keys) gives a canonical form of the request.
 struct ChanjingSubmitRequestBody: Codable {
     var creationType: Int?
     var modelCode: String?
@@ -53,28 +54,24 @@ struct ChanjingSubmitRequestBody: Codable {
     var aspectRatio: String?
     var clarity: Int?
     var videoDuration: Int?
-    var refImgURL: [String]?
     var startFrame: String?
     var endFrame: String?
-    var callback: String?
-    var qualityMode: String?
-    var style: String?
+    var refImgURL: [String]?
 
-    enum CodingKeys: String, CodingKey {
-        case clarity, callback, style
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case clarity
         case creationType = "creation_type"
         case modelCode = "model_code"
         case refPrompt = "ref_prompt"
         case aspectRatio = "aspect_ratio"
         case videoDuration = "video_duration"
-        case refImgURL = "ref_img_url"
         case startFrame = "start_frame"
         case endFrame = "end_frame"
-        case qualityMode = "quality_mode"
+        case refImgURL = "ref_img_url"
     }
 }
 
-/// `POST /open/v1/ai_creation/task/page` body. [DOC-LIST]
+/// `POST /open/v1/ai_creation/task/page` body: the five fields [DOC-LIST] lists. [DOC-LIST]
 struct ChanjingPageRequestBody: Decodable {
     var uniqueIDs: [String]?
     var type: Int?
@@ -82,7 +79,7 @@ struct ChanjingPageRequestBody: Decodable {
     var pageSize: Int?
     var isSuccess: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, page
         case uniqueIDs = "unique_ids"
         case pageSize = "page_size"

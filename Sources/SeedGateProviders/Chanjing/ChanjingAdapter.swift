@@ -6,12 +6,15 @@ import SeedGateCore
 /// API. Flow (facts: docs/providers/chanjing.md, [S004]):
 /// 1. `POST /open/v1/access_token` with `{"app_id", "secret_key"}` → `data.access_token`, valid one day, expiring at
 ///    the Unix time `data.expire_in`. Issuing a token invalidates the previous one, so the adapter keeps one token
-///    per credential in a `ChanjingTokenCache`, refreshed 5 minutes early by one caller at a time.
+///    per credential in a `ChanjingTokenCache`, refreshed 5 minutes early by one caller at a time; when the context
+///    has shared state (the store), the token is shared by every replica (`ChanjingSharedToken`).
 /// 2. `POST /open/v1/ai_creation/task/submit` (header `access_token`) with `creation_type` 4, `model_code`,
-///    `ref_prompt`, `aspect_ratio`, `clarity` (720/1080), `video_duration` and the frames in `ref_img_url`
-///    → `data` = the task's `unique_id`.
+///    `ref_prompt`, `aspect_ratio`, `clarity` (720/1080), `video_duration` and the frames as `start_frame` /
+///    `end_frame` (the manifest option `image_field: ref_img_url` sends the array instead) → `data` = the task's
+///    `unique_id`.
 /// 3. `GET /open/v1/ai_creation/task?unique_id=…` → the task, whose `progress_desc` goes
-///    `Queued → Ready → Generating → Success | Error`; a succeeded task lists its video in `output_url`.
+///    `Queued → Ready → Generating → Success | Error`; a succeeded task lists its video in `output_url`. Several
+///    tasks are read at once with `POST /open/v1/ai_creation/task/page` (up to 50 `unique_ids`, [DOC-LIST]).
 ///
 /// Every answer is HTTP 200 with an envelope `{"trace_id","code","msg","data"}`; `code` ≠ 0 is an error. A call
 /// answered 10400 (token invalid, expired or superseded) refreshes the token once and is sent once more. There is
@@ -23,35 +26,50 @@ public struct ChanjingAdapter: ProviderAdapter {
     static let tokenPath = "/open/v1/access_token"
     static let submitPath = "/open/v1/ai_creation/task/submit"
     static let taskPath = "/open/v1/ai_creation/task"
+    static let pagePath = "/open/v1/ai_creation/task/page"
 
-    /// Where the submit body carries the frames: [S004]'s parameter table names `start_frame` / `end_frame`, while
-    /// every code sample on the same page (and Chanjing's own tooling) sends the array `ref_img_url`.
-    public enum ImageField: Sendable {
-        /// `ref_img_url: [first, last]` (the default, as in every official example).
-        case refImgURL
-        /// `start_frame` and `end_frame`, as in the parameter table.
-        case startEndFrame
+    /// Where the submit body carries the frames. [S004]'s parameter table and its JSON body example name
+    /// `start_frame` / `end_frame`; only the page's code samples (copied from Chanjing's generic template, where
+    /// `ref_img_url` is the reference-image array) send `ref_img_url`. The manifest's `options.image_field` chooses.
+    public enum ImageField: String, Sendable {
+        /// `start_frame` and `end_frame`, as in the parameter table and the body example (the default).
+        case startEndFrame = "start_frame"
+        /// `ref_img_url: [first, last]`, as in the code samples (`image_field: ref_img_url`).
+        case refImgURL = "ref_img_url"
+
+        /// The manifest option's key.
+        static let option = "image_field"
+
+        /// The field the context's options name; `start_frame` when they name none.
+        static func from(_ options: [String: String]) throws(ProviderError) -> ImageField {
+            guard let value = options[option] else { return .startEndFrame }
+            guard let field = ImageField(rawValue: value) else {
+                throw ProviderError(
+                    .unsupported, providerMessage: "the chanjing manifest option image_field is start_frame or ref_img_url, not \(value)",
+                    requestSent: false)
+            }
+            return field
+        }
     }
 
-    private let imageField: ImageField
+    /// Task ids per page call: `unique_ids` takes at most 50 and `page_size` is at most 50. [DOC-LIST]
+    static let pageLimit = 50
+
     private let now: @Sendable () -> Date
     private let tokens: ChanjingTokenCache
 
-    /// - Parameters:
-    ///   - imageField: where the frames go in the submit body.
-    ///   - now: the clock deciding when a cached token is due for refresh (tests pass a manual one).
-    public init(imageField: ImageField = .refImgURL, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.imageField = imageField
+    /// - Parameter now: the clock deciding when a token is due for refresh (tests pass a manual one).
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
         self.tokens = ChanjingTokenCache()
     }
 
     public var id: ProviderID { Self.providerID }
-    /// One task per lookup: the adapter uses the single-task `GET`.
-    public var maxBatchSize: Int { 1 }
+    /// A batch is one `task/page` call (up to 50 `unique_ids`). [DOC-LIST]
+    public var maxBatchSize: Int { Self.pageLimit }
 
     public func submit(_ request: SubmitRequest, context: ProviderContext) async throws(ProviderError) -> Submission {
-        let body = try ChanjingMapping.submitBody(for: request, imageField: imageField)
+        let body = try ChanjingMapping.submitBody(for: request, imageField: try ImageField.from(context.options))
         let (response, head) = try await call("POST", Self.submitPath, body: try JSONExchange.encode(body), context: context)
         if let code = head.code, code != 0 {
             throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .submit)
@@ -63,10 +81,20 @@ public struct ChanjingAdapter: ProviderAdapter {
         return Submission(taskID: taskID)
     }
 
+    /// One task is read with the single-task `GET`; several with one `task/page` call per 50, where an id the page
+    /// does not list, or an item it lists unreadably, is read alone with the `GET`, and a page whose answer cannot be
+    /// read at all falls back to single reads, so one bad item never stalls the others.
     public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+        var seen = Set<String>()
+        let ids = targets.map(\.taskID).filter { seen.insert($0).inserted }
+        if ids.count == 1 { return [ids[0]: try await task(ids[0], context: context)] }
         var results: [String: FetchResult] = [:]
-        for target in targets where results[target.taskID] == nil {
-            results[target.taskID] = try await task(target.taskID, context: context)
+        for start in stride(from: 0, to: ids.count, by: Self.pageLimit) {
+            let chunk = Array(ids[start..<min(start + Self.pageLimit, ids.count)])
+            let listed = try await page(chunk, context: context)
+            let missing = chunk.filter { listed?[$0] == nil }
+            for (taskID, task) in listed ?? [:] { results[taskID] = .found(ChanjingMapping.snapshot(task, provider: id)) }
+            results.merge(try await singles(missing, context: context)) { listed, _ in listed }
         }
         return results
     }
@@ -108,6 +136,57 @@ public struct ChanjingAdapter: ProviderAdapter {
         return .found(ChanjingMapping.snapshot(task, provider: id))
     }
 
+    /// `POST /open/v1/ai_creation/task/page` for up to 50 video tasks ([DOC-LIST]: `unique_ids`, `type` 4, `page` 1,
+    /// `page_size` 50, `is_success` false = every task): the tasks it lists, by id. Nil when the answer cannot be
+    /// read as a page, or Chanjing refuses the page call as a parameter error (400/40000): the caller then reads each
+    /// task alone. Other refusals (rate limit, internal error, token) are the batch's failure, as for a single read.
+    private func page(_ taskIDs: [String], context: ProviderContext) async throws(ProviderError) -> [String: ChanjingTask]? {
+        let body = try JSONExchange.encode(
+            ChanjingPageRequest(uniqueIDs: taskIDs, type: ChanjingMapping.videoCreationType, page: 1, pageSize: Self.pageLimit, isSuccess: false))
+        let response: UpstreamResponse
+        let head: ChanjingEnvelopeHead
+        do throws(ProviderError) {
+            (response, head) = try await call("POST", Self.pagePath, body: body, context: context)
+        } catch  where error.kind == .malformedResponse {
+            context.logger.notice("chanjing task page unreadable; reading the tasks one by one", metadata: ["count": "\(taskIDs.count)"])
+            return nil
+        }
+        if let code = head.code, code != 0 {
+            let error = ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .task)
+            guard error.kind == .invalidRequest else { throw error }
+            context.logger.notice(
+                "chanjing refused the task page; reading the tasks one by one",
+                metadata: ["provider.code": "\(code)", "trace_id": "\(head.traceID ?? "-")"])
+            return nil
+        }
+        guard let list = (try? JSONDecoder().decode(ChanjingEnvelope<ChanjingPageData>.self, from: response.body))?.data?.list else {
+            context.logger.notice("chanjing task page unreadable; reading the tasks one by one", metadata: ["count": "\(taskIDs.count)"])
+            return nil
+        }
+        let wanted = Set(taskIDs)
+        var tasks: [String: ChanjingTask] = [:]
+        for case let task? in list where wanted.contains(task.uniqueID) && tasks[task.uniqueID] == nil { tasks[task.uniqueID] = task }
+        return tasks
+    }
+
+    /// Single reads for the tasks a page did not answer. A task whose answer cannot be read is left out (its job
+    /// alone records the failure); any other failure ends the reads: thrown when nothing was read yet, else the tasks
+    /// not yet read are left out and checked again later.
+    private func singles(_ taskIDs: [String], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
+        var results: [String: FetchResult] = [:]
+        for taskID in taskIDs {
+            do throws(ProviderError) {
+                results[taskID] = try await task(taskID, context: context)
+            } catch  where error.kind == .malformedResponse {
+                continue
+            } catch {
+                if results.isEmpty { throw error }
+                break
+            }
+        }
+        return results
+    }
+
     /// Sends a business call with the credential's token; on 10400/10401 replaces the token once and sends again.
     /// Returns the answer and its envelope head (whose code the caller interprets).
     private func call(
@@ -120,7 +199,15 @@ public struct ChanjingAdapter: ProviderAdapter {
         let exchange: ChanjingTokenCache.Exchange = { () async throws(ProviderError) -> ChanjingToken in
             try await Self.exchangeToken(appID: appID, secretKey: secretKey, context: context, now: clock)
         }
-        let token = try await tokens.token(for: key, transport: context.transport, now: now(), exchange: exchange)
+        let shared = context.sharedState.map {
+            ChanjingSharedToken(
+                state: $0, key: ChanjingSharedToken.key(baseURL: context.baseURL, appID: appID), refreshMargin: tokens.refreshMargin, now: clock)
+        }
+        var obtain = exchange
+        if let shared {
+            obtain = { () async throws(ProviderError) -> ChanjingToken in try await shared.current(exchange: exchange) }
+        }
+        let token = try await tokens.token(for: key, transport: context.transport, now: now(), exchange: obtain)
         let (response, head) = try await send(method, path, query: query, body: body, token: token, context: context)
         guard let code = head.code, ChanjingErrors.tokenRejectedCodes.contains(code) else { return (response, head) }
 
@@ -129,7 +216,11 @@ public struct ChanjingAdapter: ProviderAdapter {
             metadata: [
                 "provider.code": "\(code)", "trace_id": "\(head.traceID ?? "-")",
             ])
-        let replacement = try await tokens.replacement(for: token, key: key, transport: context.transport, exchange: exchange)
+        var replace = exchange
+        if let shared {
+            replace = { () async throws(ProviderError) -> ChanjingToken in try await shared.replacement(for: token, exchange: exchange) }
+        }
+        let replacement = try await tokens.replacement(for: token, key: key, transport: context.transport, exchange: replace)
         return try await send(method, path, query: query, body: body, token: replacement, context: context)
     }
 

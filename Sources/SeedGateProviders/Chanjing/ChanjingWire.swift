@@ -89,11 +89,12 @@ struct ChanjingSubmitBody: Encodable, Equatable, Sendable {
     /// Output height in pixels (720 or 1080), not `720p`.
     var clarity: Int
     var videoDuration: Int
-    /// First frame, then last frame: the field every example of [S004] and Chanjing's own tooling uses.
-    var refImgURL: [String]?
-    /// The parameter table's alternative to `ref_img_url` ([S004]); sent only when the adapter is told to.
+    /// The optional first and last frame, as [S004]'s parameter table and JSON body example name them (the default).
     var startFrame: String?
     var endFrame: String?
+    /// First frame, then last frame, as [S004]'s code samples send them; only with the manifest option
+    /// `image_field: ref_img_url`.
+    var refImgURL: [String]?
 
     enum CodingKeys: String, CodingKey {
         case creationType = "creation_type"
@@ -105,6 +106,50 @@ struct ChanjingSubmitBody: Encodable, Equatable, Sendable {
         case refImgURL = "ref_img_url"
         case startFrame = "start_frame"
         case endFrame = "end_frame"
+    }
+}
+
+/// Body of `POST /open/v1/ai_creation/task/page`: every field [DOC-LIST] lists, all sent explicitly.
+struct ChanjingPageRequest: Encodable, Equatable, Sendable {
+    /// At most 50; an empty array would mean "no filter", so the adapter never sends one.
+    var uniqueIDs: [String]
+    /// 3 image, 4 video.
+    var type: Int
+    /// From 1.
+    var page: Int
+    /// At most 50.
+    var pageSize: Int
+    /// `false`: every task, not only the successful ones.
+    var isSuccess: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case type, page
+        case uniqueIDs = "unique_ids"
+        case pageSize = "page_size"
+        case isSuccess = "is_success"
+    }
+}
+
+/// `data` of the page answer: `{"list": [task], "total", "page_info"}` ([DOC-LIST]). Only `list` is read; an item
+/// that is not a readable task reads as nil (its task is then read alone), and a missing `list` fails the decode.
+struct ChanjingPageData: Decodable, Sendable {
+    var list: [ChanjingTask?]
+
+    enum CodingKeys: String, CodingKey {
+        case list
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        list = try container.decode([LenientTask].self, forKey: .list).map(\.task)
+    }
+
+    private struct LenientTask: Decodable {
+        var task: ChanjingTask?
+
+        init(from decoder: any Decoder) throws {
+            task = try? ChanjingTask(from: decoder)
+        }
     }
 }
 

@@ -33,8 +33,15 @@ struct CassetteReplay {
         for (id, result) in cassette.expect.fetch ?? [:] {
             if let found = result.found { targets[id] = Target(status: found.status, rawStatus: found.rawStatus) }
         }
-        if cassette.operation == .cancel, let id = cassette.input.taskID, cassette.expect.cancel?.outcome == "cancelled" {
-            targets[id] = Target(status: "queued", rawStatus: "")
+        if cassette.operation == .cancel, let id = cassette.input.taskID, let cancel = cassette.expect.cancel {
+            if cancel.outcome == "cancelled" {
+                targets[id] = Target(status: "queued", rawStatus: "")
+            } else if let snapshot = cancel.snapshot {
+                targets[id] = Target(status: snapshot.status, rawStatus: snapshot.rawStatus)
+            } else if case .string(let word)? = cassette.exchanges.first?.response.json?["status"] {
+                // A refusal: the task is in the state the adapter's first read found it in.
+                targets[id] = Target(status: word, rawStatus: word)
+            }
         }
         if let draft = cassette.input.draftTaskID { targets[draft] = Target(status: "draft", rawStatus: "") }
         return targets

@@ -77,7 +77,12 @@ enum CassetteTaskMaker {
             "aspect_ratio": motion?["aspect_ratio"] ?? "16:9", "clarity": motion?["clarity"] ?? 1080,
             "video_duration": motion?["video_duration"] ?? 5,
         ]
-        if case .array(let images)? = recorded?["ref_img_url"], !images.isEmpty { fields["ref_img_url"] = .array(images) }
+        // The frames as the documented table sends them ([S004]): start_frame, then end_frame.
+        if case .array(let images)? = recorded?["ref_img_url"], !images.isEmpty {
+            fields["start_frame"] = images[0]
+            if images.count > 1 { fields["end_frame"] = images[1] }
+        }
+        for key in ["start_frame", "end_frame"] { if let frame = recorded?[key], frame != .null { fields[key] = frame } }
         return ("/open/v1/ai_creation/task/submit", .object(fields))
     }
 }

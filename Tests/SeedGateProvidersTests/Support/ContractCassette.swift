@@ -20,7 +20,7 @@ import Testing
 ///   "expect": exactly one of
 ///            {"submission": {"taskID", "snapshot"?}}
 ///            {"fetch": {"<task id>": {"found": <snapshot>} | {"notFound": true}}}
-///            {"cancel": {"outcome": "cancelled" | "refused", "reason"?}}
+///            {"cancel": {"outcome": "cancelled" | "refused" | "finished", "reason"?, "snapshot"?}}
 ///            {"snapshot": <snapshot>}                                   (callback)
 ///            {"error": {"kind", "httpStatus"?, "providerCode"?, "providerMessage"?, "retryAfter"?, "requestSent"?}} }
 /// ```
@@ -90,6 +90,8 @@ struct ContractCassette: Decodable, Sendable {
     struct ExpectedCancel: Decodable, Sendable {
         var outcome: String
         var reason: String?
+        /// For `finished`: the task's state as the adapter reports it.
+        var snapshot: ExpectedSnapshot?
     }
 
     struct ExpectedSnapshot: Decodable, Sendable {
@@ -153,7 +155,10 @@ struct ContractCassette: Decodable, Sendable {
             switch cancel.outcome {
             case "cancelled": outcomes.append(.cancel(.cancelled))
             case "refused": outcomes.append(.cancel(.refused(cancel.reason ?? "")))
-            default: throw Invalid(description: "\(scenario): cancel outcome must be cancelled or refused")
+            case "finished":
+                guard let snapshot = cancel.snapshot else { throw Invalid(description: "\(scenario): a finished cancel needs its snapshot") }
+                outcomes.append(.cancel(.finished(try snapshot.snapshot())))
+            default: throw Invalid(description: "\(scenario): cancel outcome must be cancelled, refused or finished")
             }
         }
         if let snapshot = expect.snapshot { outcomes.append(.snapshot(try snapshot.snapshot())) }
