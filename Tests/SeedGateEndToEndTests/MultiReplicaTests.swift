@@ -82,11 +82,20 @@ import Testing
         let succeeded = jobs.values.filter { $0["status"] as? String == "succeeded" }.count
         let unknown = jobs.values.filter { $0[path: "error.code"] as? String == "submit_outcome_unknown" }.count
         #expect(succeeded + unknown == total, "only creates cut short by the kill may end unknown")
-        #expect(unknown <= 16, "at most the killed replica's in-flight creates end unknown")
+        // Creates cut short by the kill are settled as abandoned; on a loaded machine a create on the surviving
+        // replica may also time out (5 s), which is an unknown outcome too. Nothing else may end unknown.
+        let unknownJobs = jobs.values.filter { $0[path: "error.code"] as? String == "submit_outcome_unknown" }
+        let (abandonedJobs, others) = unknownJobs.partitioned {
+            ($0[path: "error.provider_message"] as? String)?.contains("SeedGate stopped") == true
+        }
+        let abandoned = abandonedJobs.count
+        let timedOut = others.filter { ($0[path: "error.message"] as? String)?.contains("did not answer in time") == true }.count
+        #expect(abandoned <= 16, "at most the killed replica's in-flight creates (16 at a time) are abandoned")
+        #expect(abandoned + timedOut == unknown, "every unknown outcome is an abandoned or timed-out create")
 
         let stats = try await emulator.stats(client)
         print(
-            "replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (cut short by SIGKILL), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")"
+            "replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (\(abandoned) cut short by SIGKILL, \(timedOut) timed out), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")"
         )
         #expect(stats["max_creates_per_task"] as? Int == 1, "no job was created upstream twice: \(stats)")
         let withTask = jobs.values.filter { $0[path: "upstream.task_id"] != nil }.count
@@ -121,5 +130,12 @@ import Testing
             cursor = page["next_cursor"] as? String
         } while cursor != nil
         return jobs
+    }
+}
+
+extension Array {
+    /// The elements that satisfy `belongs`, and the others, each in order.
+    fileprivate func partitioned(_ belongs: (Element) -> Bool) -> ([Element], [Element]) {
+        (filter(belongs), filter { !belongs($0) })
     }
 }

@@ -31,7 +31,7 @@ struct AceDataWireFidelityTests {
 
     func fetch(_ taskID: String, _ context: ProviderContext) async throws -> UpstreamSnapshot {
         let results = try await adapter.fetch([FetchTarget(taskID: taskID)], context: context)
-        guard case .found(let snapshot)? = results[taskID] else { throw AceDataWireError("task \(taskID) not found: \(results)") }
+        guard case .found(let snapshot)? = results[taskID] else { throw WireTestError("task \(taskID) not found: \(results)") }
         return snapshot
     }
 
@@ -42,7 +42,7 @@ struct AceDataWireFidelityTests {
             if done(snapshot) { return snapshot }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw AceDataWireError("task \(taskID) never got there")
+        throw WireTestError("task \(taskID) never got there")
     }
 
     // MARK: defect 7: status vocabulary
@@ -173,9 +173,4 @@ struct AceDataWireFidelityTests {
             #expect(sent >= 8)
         }
     }
-}
-
-struct AceDataWireError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

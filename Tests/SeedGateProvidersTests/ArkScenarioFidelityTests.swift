@@ -278,26 +278,13 @@ func withArk<T: Sendable>(
     let configuration = EmulatorConfiguration(queueSeconds: 10, runSeconds: 10, logLevel: .warning)
     let models: ArkModelSet = provider == VolcengineArkAdapter.providerID ? .volcengine : .byteplus
     let emulator = ArkEmulator(configuration: configuration, models: models, options: options, now: clock.now)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let application = emulator.makeApplication { portSink.yield($0) }
-    let running = Task { try await application.run() }
-    let client = AsyncHTTPClientTransport.makeClient()
-    func stop() async {
-        running.cancel()
-        _ = await running.result
-        try? await client.shutdown()
-    }
-    do {
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next(), "the Ark emulator did not start")
+    return try await withLoopbackEmulator("the Ark emulator") { onPort in
+        let application = emulator.makeApplication(onServerRunning: onPort)
+        return { try await application.run() }
+    } _: { baseURL, transport in
         let context = ProviderContext(
-            baseURL: "http://127.0.0.1:\(port)", credentials: ProviderCredentials(["api_key": configuration.apiKey]),
-            transport: AsyncHTTPClientTransport(client: client, timeout: .seconds(30)), logger: Logger(label: "test"))
-        let result = try await body(ArkLoopback(emulator: emulator, clock: clock, context: context))
-        await stop()
-        return result
-    } catch {
-        await stop()
-        throw error
+            baseURL: baseURL, credentials: ProviderCredentials(["api_key": configuration.apiKey]), transport: transport, logger: Logger(label: "test")
+        )
+        return try await body(ArkLoopback(emulator: emulator, clock: clock, context: context))
     }
 }

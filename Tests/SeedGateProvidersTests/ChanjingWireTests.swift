@@ -257,25 +257,10 @@ func withLoopbackChanjing<T: Sendable>(
 ) async throws -> T {
     let configuration = EmulatorConfiguration(queueSeconds: 0.05, runSeconds: 0.2, logLevel: .critical)
     let emulator = ChanjingEmulator(configuration: configuration, acceptsRefImgURL: acceptsRefImgURL)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let application = emulator.makeApplication { portSink.yield($0) }
-    let running = Task { try await application.run() }
-    let client = AsyncHTTPClientTransport.makeClient()
-    func stop() async {
-        running.cancel()
-        _ = await running.result
-        try? await client.shutdown()
-    }
-    do {
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next(), "the Chanjing emulator did not start")
-        let loopback = ChanjingLoopback(
-            emulator: emulator, baseURL: "http://127.0.0.1:\(port)", transport: AsyncHTTPClientTransport(client: client, timeout: .seconds(10)))
-        let result = try await body(loopback)
-        await stop()
-        return result
-    } catch {
-        await stop()
-        throw error
+    return try await withLoopbackEmulator("the Chanjing emulator", timeout: .seconds(10)) { onPort in
+        let application = emulator.makeApplication(onServerRunning: onPort)
+        return { try await application.run() }
+    } _: { baseURL, transport in
+        try await body(ChanjingLoopback(emulator: emulator, baseURL: baseURL, transport: transport))
     }
 }

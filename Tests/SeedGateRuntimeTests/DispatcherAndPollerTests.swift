@@ -101,13 +101,19 @@ struct DispatcherAndPollerTests {
         #expect(try await poller.checkDueJobs() == 0, "a finished job is not checked again")
     }
 
+    /// A job the route's first provider accepted as `task-1`, with its first check due.
+    func acceptedJob(_ jobs: JobService) async throws -> Job {
+        let job = try await create(jobs)
+        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
+        gateway.clock.advance(by: 2.5)
+        return job
+    }
+
     @Test("a running job's next check is scheduled on the clock, not repeated at once")
     func runningJobIsCheckedAgainWhenDue() async throws {
         let jobs = gateway.engine()
         let poller = PollerService(jobs: jobs)
-        let job = try await create(jobs)
-        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
-        gateway.clock.advance(by: 2.5)
+        let job = try await acceptedJob(jobs)
         ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.running), rawStatus: "running")))
         #expect(try await poller.checkDueJobs() == 1)
         #expect(try await stored(job).status == .running)
@@ -174,9 +180,7 @@ struct DispatcherAndPollerTests {
     func successWithoutResultIsBounded() async throws {
         let jobs = gateway.engine()
         let poller = PollerService(jobs: jobs)
-        let job = try await create(jobs)
-        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
-        gateway.clock.advance(by: 2.5)
+        let job = try await acceptedJob(jobs)
         ark.willReport("task-1", .found(UpstreamSnapshot(taskID: "task-1", status: .mapped(.succeeded), rawStatus: "succeeded")))
         #expect(try await poller.checkDueJobs() == 1)
         let waiting = try await stored(job)

@@ -62,28 +62,13 @@ func withCassetteEmulator<T: Sendable>(
     _ provider: ProviderID, _ configuration: EmulatorConfiguration, _ body: (CassetteEmulator) async throws -> T
 ) async throws -> T {
     let factory = try #require(ProviderModules.module(provider)?.emulator, "no emulator for \(provider)")
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let instance = factory(configuration) { portSink.yield($0) }
-    let service = instance.service
-    let running = Task { try await service.run() }
-    let client = AsyncHTTPClientTransport.makeClient()
-    func stop() async {
-        running.cancel()
-        _ = await running.result
-        try? await client.shutdown()
-    }
-    do {
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next(), "\(provider) emulator did not start")
-        let emulator = CassetteEmulator(
-            provider: provider, baseURL: "http://127.0.0.1:\(port)", credentials: instance.credentials,
-            transport: AsyncHTTPClientTransport(client: client, timeout: .seconds(30))
-        )
-        let result = try await body(emulator)
-        await stop()
-        return result
-    } catch {
-        await stop()
-        throw error
+    var credentials: [String: String] = [:]
+    return try await withLoopbackEmulator("\(provider) emulator") { onPort in
+        let instance = factory(configuration, onPort)
+        credentials = instance.credentials
+        let service = instance.service
+        return { try await service.run() }
+    } _: { baseURL, transport in
+        try await body(CassetteEmulator(provider: provider, baseURL: baseURL, credentials: credentials, transport: transport))
     }
 }
