@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import SeedGateCore
 
+#if canImport(Glibc)
+    import Glibc
+    private let closeFile = Glibc.close
+#elseif canImport(Darwin)
+    import Darwin
+    private let closeFile = Darwin.close
+#endif
+
 /// The default `JobStore`: one SQLite file in WAL mode, read through a GRDB `DatabasePool` (concurrent readers,
 /// one writer). Semantics match `InMemoryJobStore`: every write of an existing job is compare-and-set on `version`,
 /// and a write's events are stored in the same transaction. Errors are `SQLiteJobStoreError`s.
@@ -20,12 +28,25 @@ public final class SQLiteJobStore: JobStore {
         configuration.label = "seedgate.jobs"
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            // Several processes (replicas) opening a fresh file at once would each read the applied migrations and
+            // race to apply them; a lock on a file beside the database lets one migrate at a time.
+            try Self.whileLocked(url.path + ".migrations.lock") { try Self.migrator.migrate(pool) }
             self.pool = pool
         } catch let error as DatabaseError {
             throw SQLiteJobStoreError(error)
         }
         self.path = url.path
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `lockPath` (created if needed), released when `body` returns. If the
+    /// lock file cannot be opened (a read-only directory), `body` runs unlocked, as it did before there was a lock.
+    static func whileLocked<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return try body() }
+        defer { _ = closeFile(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+        defer { _ = flock(descriptor, LOCK_UN) }
+        return try body()
     }
 
     /// Closes the database. Later calls throw; calling it again does nothing.

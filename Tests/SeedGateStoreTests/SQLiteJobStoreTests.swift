@@ -18,6 +18,27 @@ import Testing
         }
     }
 
+    /// Replicas starting together on a fresh file: each opening migrates under a lock, so none sees a half-made
+    /// schema (before the lock, one could fail with "no such column"). Repeated to give a race room to show.
+    @Test func storesOpenedAtOnceOnAFreshFileAllWork() async throws {
+        for _ in 0..<5 {
+            try await TemporaryDirectory.with { directory in
+                let path = directory.appendingPathComponent("jobs.sqlite").path
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<4 {
+                        group.addTask {
+                            let store = try SQLiteJobStore(path: path)
+                            defer { try? store.close() }
+                            _ = try await store.insert(JobFixtures.job(), events: [])
+                            #expect(try await store.appliedMigrations().count == 5)
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
     @Test func createsParentDirectoriesAndSchema() async throws {
         try await TemporaryDirectory.with { directory in
             let path = directory.appendingPathComponent("a/b/c/jobs.sqlite").path
