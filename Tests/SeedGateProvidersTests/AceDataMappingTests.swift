@@ -102,12 +102,13 @@ struct AceDataMappingTests {
         #expect(AceDataMapping.snapshot(of: odd, provider: "acedata").status == .unrecognised("finished"), "finished without an outcome: no guess")
     }
 
-    @Test("a succeeded word without a video is not reported as a success")
+    @Test("a succeeded word without a video is reported as a success without an output (the engine bounds it)")
     func successWithoutVideo() throws {
         let response = try Self.decode(
             AceDataGenerateResponse.self, #"{"success":true,"task_id":"t2","data":{"status":"succeeded","video_url":null}}"#)
         let snapshot = AceDataMapping.snapshot(of: response, taskID: "t2", provider: "acedata")
-        #expect(snapshot.status == .unrecognised("succeeded"))
+        #expect(snapshot.status == .mapped(.succeeded))
+        #expect(snapshot.output?.videoURL == nil)
         #expect(snapshot.rawStatus == "succeeded")
     }
 

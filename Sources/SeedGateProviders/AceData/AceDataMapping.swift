@@ -107,9 +107,9 @@ enum AceDataMapping {
         guard let word else {
             return UpstreamSnapshot(taskID: taskID, status: .unrecognised(pendingWord), rawStatus: pendingWord)
         }
-        var mapped = status(word)
-        // A success without a video is nothing SeedGate can deliver; leave the job as it is rather than guess.
-        if mapped == .mapped(.succeeded), video?.videoURL?.isEmpty != false { mapped = .unrecognised(word) }
+        let mapped = status(word)
+        // A success without a video is reported as it is (succeeded, no output): the engine keeps following such a
+        // job for a bounded time and then fails it as result_missing, rather than end it without a result.
         var error: JobError?
         if case .mapped(let ended) = mapped, ended == .failed || ended == .expired {
             error = jobError(detail, ended: ended, provider: provider)
