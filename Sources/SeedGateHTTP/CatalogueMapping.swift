@@ -21,7 +21,7 @@ extension Components.Schemas.ModelList {
                             min: offering.durations.min, max: offering.durations.max, values: offering.durations.values,
                             auto: offering.durations.auto, _default: offering.durations.default
                         ),
-                        referenceImages: offering.referenceImages
+                        referenceImages: offering.referenceImages, retiredFrom: offering.retiredFrom
                     )
                 }
             )

@@ -12,7 +12,13 @@ public enum ManifestLoader {
     public static func load(file: URL) throws -> ProviderManifest {
         do {
             let text = try String(contentsOf: file, encoding: .utf8)
-            return try YAMLDecoder().decode(ProviderManifest.self, from: text)
+            let manifest = try YAMLDecoder().decode(ProviderManifest.self, from: text)
+            for offering in manifest.models where offering.retiredFrom != nil && offering.retirementDate == nil {
+                throw Failure(description: "\(offering.name): retired_from must be a day written YYYY-MM-DD, not \(offering.retiredFrom ?? "")")
+            }
+            return manifest
+        } catch let failure as Failure {
+            throw Failure(description: "cannot read provider manifest \(file.path): \(failure.description)")
         } catch {
             throw Failure(description: "cannot read provider manifest \(file.path): \(error)")
         }

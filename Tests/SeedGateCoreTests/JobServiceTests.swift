@@ -296,4 +296,65 @@ import Testing
         #expect(expired.status == .expired)
         #expect(expired.error?.code == JobErrorCode.expired)
     }
+
+    /// A service whose backup provider retires every model on `day`, on a manual clock.
+    func retiringService(day: String, clock: ManualClock, routes: [String: [RoutingPolicy.Entry]] = [:]) -> JobService {
+        var retiring = ConfiguredProvider.stub(backup)
+        retiring.manifest.models = retiring.manifest.models.map { offering in
+            var offering = offering
+            offering.retiredFrom = day
+            return offering
+        }
+        return JobService(
+            store: store, providers: ProviderDirectory([.stub(ark), retiring]),
+            routing: RoutingPolicy(
+                routes: routes, defaultRoute: [.init(provider: "byteplus-modelark"), .init(provider: "volcengine-ark")], allowRequestProvider: true),
+            now: clock.now)
+    }
+
+    @Test func aRetiredOfferingIsSkippedByRoutingAndRefusedWhenNamed() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000)) // 2027-01-15
+        let jobs = retiringService(day: "2027-01-01", clock: clock)
+        #expect(try await create(jobs).route == ["volcengine-ark"], "routing skips the retired offering")
+        do {
+            _ = try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "byteplus-modelark"))
+            Issue.record("a job naming the retired provider was accepted")
+        } catch JobServiceError.validation(let failure, _) {
+            #expect(failure.field == "provider")
+            #expect(failure.reason.contains("retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
+            #expect(failure.reason.contains("providers still serving it: volcengine-ark"), "\(failure.reason)")
+        }
+    }
+
+    @Test func aModelRetiredEverywhereOnItsRouteIsRefusedNamingTheModelsOffered() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let jobs = retiringService(day: "2027-01-01", clock: clock, routes: ["seedance-1.5-pro": [.init(provider: "byteplus-modelark")]])
+        do {
+            _ = try await create(jobs)
+            Issue.record("a job for a model retired on its whole route was accepted")
+        } catch JobServiceError.validation(let failure, _) {
+            #expect(failure.field == "model")
+            #expect(failure.reason.contains("seedance-1.5-pro is retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
+            #expect(failure.reason.contains("models offered:"), "\(failure.reason)")
+        }
+    }
+
+    @Test func aProviderThatRetiresTheModelAfterRoutingIsPassedOverBeforeAnythingIsSent() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let jobs = retiringService(day: "2027-01-16", clock: clock)
+        let job = try await create(jobs)
+        #expect(job.route == ["byteplus-modelark", "volcengine-ark"])
+        clock.advance(by: 2 * 86_400)
+        let planned = try #require(try await jobs.dueSubmissions(limit: 10).first)
+        #expect(planned.provider == "byteplus-modelark")
+        _ = try await jobs.submit(planned)
+        #expect(backup.submits.isEmpty, "nothing was sent to the provider that retired the model")
+        let next = try #require(try await jobs.dueSubmissions(limit: 10).first)
+        #expect(next.provider == "volcengine-ark")
+        guard case .accepted(let accepted) = try await jobs.submit(next) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(accepted.attempts.map(\.outcome) == [.rejected, .accepted])
+    }
 }

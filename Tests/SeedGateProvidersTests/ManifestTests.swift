@@ -6,6 +6,27 @@ import Testing
 /// Every manifest under `Providers/` decodes, and every model's defaults pass the model's own rules.
 @Suite("Provider manifests")
 struct ManifestTests {
+    @Test("retired_from must be a day; a manifest with another value is refused at load, naming the model")
+    func retiredFromIsADay() throws {
+        let original = try String(contentsOf: ContractFiles.manifestFile("byteplus-modelark"), encoding: .utf8)
+        let marker = "  - name: seedance-1.5-pro\n"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("manifest.yaml")
+        for (value, valid) in [("2026-11-11", true), ("next week", false), ("2026-13-40", false)] {
+            try original.replacingOccurrences(of: marker, with: marker + "    retired_from: \"\(value)\"\n").write(
+                to: file, atomically: true, encoding: .utf8)
+            if valid {
+                let offering = try #require(try ManifestLoader.load(file: file).offering(for: "seedance-1.5-pro"))
+                #expect(offering.isRetired(at: Date(timeIntervalSince1970: 1_794_355_200)), "from 2026-11-11 00:00 UTC")
+                #expect(!offering.isRetired(at: Date(timeIntervalSince1970: 1_794_355_199)), "not a second before")
+            } else {
+                #expect(throws: ManifestLoader.Failure.self, "\(value)") { try ManifestLoader.load(file: file) }
+            }
+        }
+    }
+
     static func manifests() throws -> [ProviderManifest] {
         try ManifestLoader.loadAll(directory: ContractFiles.providersDirectory)
     }

@@ -478,6 +478,10 @@ components:
           items: { type: string }
         durations: { $ref: '#/components/schemas/Durations' }
         reference_images: { type: integer }
+        retired_from:
+          type: string
+          description: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
+          example: '2026-11-11'
     Model:
       type: object
       required: [id, object, capabilities, providers]

@@ -1033,6 +1033,10 @@ extension Components {
             package var durations: Components.Schemas.Durations
             /// - Remark: Generated from `#/components/schemas/ModelOffering/reference_images`.
             package var referenceImages: Swift.Int?
+            /// The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/retired_from`.
+            package var retiredFrom: Swift.String?
             /// Creates a new `ModelOffering`.
             ///
             /// - Parameters:
@@ -1044,6 +1048,7 @@ extension Components {
             ///   - ratios:
             ///   - durations:
             ///   - referenceImages:
+            ///   - retiredFrom: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
             package init(
                 provider: Swift.String,
                 upstreamModel: Swift.String,
@@ -1052,7 +1057,8 @@ extension Components {
                 defaultResolution: Swift.String? = nil,
                 ratios: [Swift.String],
                 durations: Components.Schemas.Durations,
-                referenceImages: Swift.Int? = nil
+                referenceImages: Swift.Int? = nil,
+                retiredFrom: Swift.String? = nil
             ) {
                 self.provider = provider
                 self.upstreamModel = upstreamModel
@@ -1062,6 +1068,7 @@ extension Components {
                 self.ratios = ratios
                 self.durations = durations
                 self.referenceImages = referenceImages
+                self.retiredFrom = retiredFrom
             }
             package enum CodingKeys: String, CodingKey {
                 case provider
@@ -1072,6 +1079,7 @@ extension Components {
                 case ratios
                 case durations
                 case referenceImages = "reference_images"
+                case retiredFrom = "retired_from"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Model`.

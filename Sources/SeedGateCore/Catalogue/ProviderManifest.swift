@@ -1,3 +1,5 @@
+import Foundation
+
 /// The declarative description of one provider, read from `Providers/<id>/manifest.yaml`:
 /// which models it serves under which upstream ids, what it can do with each, its limits and polling cadence.
 public struct ProviderManifest: Sendable, Codable, Equatable {
@@ -135,11 +137,14 @@ public struct ModelOffering: Sendable, Codable, Equatable {
     public var promptRequired: Bool?
     /// Which kinds of image URL this provider takes for the model (`https`, `http`, `data`); nil: all three.
     public var imageSources: [String]?
+    /// The day (`YYYY-MM-DD`, UTC) from which the provider no longer serves the model: routing skips it from then on,
+    /// `/v1/models` still shows it with this date, and a job that names it is refused with the alternatives.
+    public var retiredFrom: String?
 
     public init(
         name: String, upstream: String, capabilities: [Capability], resolutions: [String], defaultResolution: String, ratios: [String],
         defaultRatio: DefaultRatio, adaptiveTextToVideo: Bool, durations: DurationRule, referenceImages: Int?, defaultGenerateAudio: Bool?,
-        limits: Limits?, promptRequired: Bool? = nil, imageSources: [String]? = nil
+        limits: Limits?, promptRequired: Bool? = nil, imageSources: [String]? = nil, retiredFrom: String? = nil
     ) {
         self.name = name
         self.upstream = upstream
@@ -155,6 +160,7 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         self.limits = limits
         self.promptRequired = promptRequired
         self.imageSources = imageSources
+        self.retiredFrom = retiredFrom
     }
 
     enum CodingKeys: String, CodingKey {
@@ -166,6 +172,21 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         case defaultGenerateAudio = "default_generate_audio"
         case promptRequired = "prompt_required"
         case imageSources = "image_sources"
+        case retiredFrom = "retired_from"
+    }
+
+    /// The start (00:00 UTC) of `retired_from`; nil when the offering is not retired or the date does not parse.
+    public var retirementDate: Date? {
+        guard let retiredFrom else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.date(from: retiredFrom)
+    }
+
+    /// Whether the provider no longer serves the model at `date`.
+    public func isRetired(at date: Date) -> Bool {
+        retirementDate.map { date >= $0 } ?? false
     }
 
     /// The kind of an image URL as `image_sources` names it: `data`, or the URL's scheme (`https`, `http`).

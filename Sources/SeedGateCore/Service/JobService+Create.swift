@@ -97,7 +97,13 @@ extension JobService {
                 considered: []
             )
         }
-        let serving = Set(catalogue.providers(serving: spec.model))
+        let date = now()
+        let offered = catalogue.providers(serving: spec.model)
+        let retired = offered.filter { catalogue.offering(model: spec.model, provider: $0)?.isRetired(at: date) == true }
+        let serving = Set(offered).subtracting(retired)
+        if serving.isEmpty, !retired.isEmpty {
+            throw JobServiceError.validation(.unsupported("model", retirement(of: spec.model, on: retired, at: date)), considered: [])
+        }
         if let requested = spec.provider.map({ ProviderID($0) }) {
             guard routing.allowRequestProvider else {
                 throw JobServiceError.validation(.invalid("provider", "choosing a provider per request is disabled by configuration"), considered: [])
@@ -108,6 +114,9 @@ extension JobService {
                     considered: []
                 )
             }
+            if retired.contains(requested) {
+                throw JobServiceError.validation(.unsupported("provider", retirement(of: spec.model, on: [requested], at: date)), considered: [])
+            }
             guard serving.contains(requested) else {
                 throw JobServiceError.validation(.unsupported("provider", "\(requested) does not serve \(spec.model)"), considered: [])
             }
@@ -115,6 +124,9 @@ extension JobService {
         }
         var generator = SystemRandomNumberGenerator()
         let routed = routing.candidates(for: spec.model, serving: serving, using: &generator)
+        if routed.isEmpty, !retired.isEmpty, !routing.candidates(for: spec.model, serving: Set(offered), using: &generator).isEmpty {
+            throw JobServiceError.validation(.unsupported("model", retirement(of: spec.model, on: retired, at: date)), considered: [])
+        }
         if routed.isEmpty {
             throw JobServiceError.validation(
                 .unsupported(
@@ -125,6 +137,23 @@ extension JobService {
             )
         }
         return routed
+    }
+
+    /// Why `model` cannot be served by `providers` (which retired it), naming what can be used instead: other
+    /// providers still serving it, and the models still offered.
+    func retirement(of model: String, on providers: [ProviderID], at date: Date) -> String {
+        let retired = providers.map { id in "\(id) since \(catalogue.offering(model: model, provider: id)?.retiredFrom ?? "-")" }
+        let otherProviders = catalogue.providers(serving: model).filter { id in
+            !providers.contains(id) && catalogue.offering(model: model, provider: id)?.isRetired(at: date) == false
+        }
+        let models = catalogue.modelNames.filter { name in
+            name != model
+                && catalogue.providers(serving: name).contains { catalogue.offering(model: name, provider: $0)?.isRetired(at: date) == false }
+        }
+        var text = "\(model) is retired on \(retired.joined(separator: ", "))"
+        if !otherProviders.isEmpty { text += "; providers still serving it: \(otherProviders.map(\.rawValue).joined(separator: ", "))" }
+        text += "; models offered: \(models.joined(separator: ", "))"
+        return text
     }
 
     /// Normalises the client's spec for each candidate on its own terms: the route keeps every candidate that

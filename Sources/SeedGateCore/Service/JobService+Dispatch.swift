@@ -74,8 +74,10 @@ extension JobService {
         let base = provider.manifest.callbacks ? callbackBase() : nil
         let token = base.map { _ in Self.newCallbackToken() }
         // The client's request, normalised for the provider called now (not for the route's first provider).
+        // A provider that retired the model since the job was routed refuses it before anything is sent.
         let spec: Result<JobSpec, ValidationFailure> = Result { () throws(ValidationFailure) -> JobSpec in
-            try JobValidator.normalise(job.requestedSpec ?? job.spec, offering: offering, manifest: provider.manifest)
+            if offering.isRetired(at: now()) { throw .unsupported("model", "\(providerID) retired \(job.model) on \(offering.retiredFrom ?? "-")") }
+            return try JobValidator.normalise(job.requestedSpec ?? job.spec, offering: offering, manifest: provider.manifest)
         }
         guard let claimed = try await beginSubmission(job, to: providerID, callbackToken: token) else { return .notClaimed }
         let submission: Submission
