@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SeedGateCore
 import SeedGateEmulators
 import SeedGateRuntime
@@ -16,10 +15,7 @@ struct AceDataWireFidelityTests {
     static func context(_ emulator: CassetteEmulator, options: [String: String] = [:], transport: AsyncHTTPClientTransport? = nil)
         -> ProviderContext
     {
-        ProviderContext(
-            baseURL: emulator.baseURL, credentials: ProviderCredentials(emulator.credentials),
-            transport: transport ?? emulator.transport, logger: Logger(label: "acedata-wire-test"), options: options
-        )
+        emulator.context(options: options, transport: transport)
     }
 
     static func request(_ prompt: String, model: String = "seedance-1.0-pro", callbackURL: String? = nil) throws -> SubmitRequest {
@@ -30,19 +26,11 @@ struct AceDataWireFidelityTests {
     }
 
     func fetch(_ taskID: String, _ context: ProviderContext) async throws -> UpstreamSnapshot {
-        let results = try await adapter.fetch([FetchTarget(taskID: taskID)], context: context)
-        guard case .found(let snapshot)? = results[taskID] else { throw WireTestError("task \(taskID) not found: \(results)") }
-        return snapshot
+        try await snapshot(of: taskID, from: adapter, context: context)
     }
 
-    /// Polls the adapter's view of a task until `done` holds (the emulator runs on the real clock here).
     func fetch(_ taskID: String, _ context: ProviderContext, until done: (UpstreamSnapshot) -> Bool) async throws -> UpstreamSnapshot {
-        for _ in 0..<200 {
-            let snapshot = try await fetch(taskID, context)
-            if done(snapshot) { return snapshot }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw WireTestError("task \(taskID) never got there")
+        try await snapshot(of: taskID, from: adapter, context: context, until: done)
     }
 
     // MARK: defect 7: status vocabulary

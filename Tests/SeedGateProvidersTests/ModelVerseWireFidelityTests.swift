@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SeedGateCore
 import SeedGateEmulators
 import SeedGateProviders
@@ -12,12 +11,7 @@ import Testing
 struct ModelVerseWireFidelityTests {
     let adapter = ModelVerseAdapter()
 
-    static func context(_ emulator: CassetteEmulator) -> ProviderContext {
-        ProviderContext(
-            baseURL: emulator.baseURL, credentials: ProviderCredentials(emulator.credentials), transport: emulator.transport,
-            logger: Logger(label: "modelverse-wire-test")
-        )
-    }
+    static func context(_ emulator: CassetteEmulator) -> ProviderContext { emulator.context() }
 
     static func manifest() throws -> ProviderManifest {
         try ManifestLoader.load(file: ContractFiles.manifestFile(ModelVerseAdapter.providerID))
@@ -32,12 +26,7 @@ struct ModelVerseWireFidelityTests {
     }
 
     func fetch(_ taskID: String, _ context: ProviderContext, until done: (UpstreamSnapshot) -> Bool) async throws -> UpstreamSnapshot {
-        for _ in 0..<200 {
-            let results = try await adapter.fetch([FetchTarget(taskID: taskID)], context: context)
-            if case .found(let snapshot)? = results[taskID], done(snapshot) { return snapshot }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw WireTestError("task \(taskID) never got there")
+        try await snapshot(of: taskID, from: adapter, context: context, until: done)
     }
 
     @Test("the manifest's seed range is ModelVerse's [0, 2147483647]")

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import SeedGateCore
 import SeedGateRuntime
 import Testing
 
@@ -35,4 +37,34 @@ func withLoopbackEmulator<T: Sendable>(
 struct WireTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension CassetteEmulator {
+    /// A context that calls this emulator with its own credentials (and, when given, the manifest `options` and
+    /// another transport).
+    func context(options: [String: String] = [:], transport: AsyncHTTPClientTransport? = nil) -> ProviderContext {
+        ProviderContext(
+            baseURL: baseURL, credentials: ProviderCredentials(credentials), transport: transport ?? self.transport,
+            logger: Logger(label: "\(provider)-wire-test"), options: options)
+    }
+}
+
+/// `adapter`'s view of one task; fails when the provider does not know it.
+func snapshot(of taskID: String, from adapter: any ProviderAdapter, context: ProviderContext) async throws -> UpstreamSnapshot {
+    let results = try await adapter.fetch([FetchTarget(taskID: taskID)], context: context)
+    guard case .found(let snapshot)? = results[taskID] else { throw WireTestError("task \(taskID) not found: \(results)") }
+    return snapshot
+}
+
+/// Polls `adapter`'s view of one task until `done` holds (emulators run on the real clock here): at most 200 reads,
+/// 25 ms apart.
+func snapshot(
+    of taskID: String, from adapter: any ProviderAdapter, context: ProviderContext, until done: (UpstreamSnapshot) -> Bool
+) async throws -> UpstreamSnapshot {
+    for _ in 0..<200 {
+        let read = try await snapshot(of: taskID, from: adapter, context: context)
+        if done(read) { return read }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw WireTestError("task \(taskID) never got there")
 }
