@@ -37,14 +37,8 @@ import Testing
         server.catalogDirectory = repositoryRoot.appendingPathComponent("Providers").path
         server.maxBodyBytes = 64 * 1024 * 1024
         server.providers = [.init(id: "acedata", baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 20)]
-        let gateway = SeedGateServer(
-            configuration: server, environment: ["ACEDATA_API_KEY": configuration.apiKey, "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret],
-            logger: quietLogger, handleSignals: false)
-        let (serverPorts, serverContinuation) = AsyncStream.makeStream(of: Int.self)
-        let serverTask = Task { try await gateway.run(onListening: { serverContinuation.yield($0) }) }
-        var serverIterator = serverPorts.makeAsyncIterator()
-        let serverPort = try #require(await serverIterator.next())
-        let running = RunningServer(port: serverPort, server: gateway, task: serverTask)
+        let running = try await RunningServer.start(
+            server, environment: ["ACEDATA_API_KEY": configuration.apiKey, "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret])
         let client = HTTPClient.shared
 
         do {

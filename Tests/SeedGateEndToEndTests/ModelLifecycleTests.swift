@@ -30,16 +30,7 @@ import Testing
         let fleet = try await ProviderSwitchingTests.Fleet.start(manifests)
         var yaml = fleet.configurationFile(route: ["byteplus-modelark", "volcengine-ark"], model: "seedance-1.5-pro", database: temporaryDatabase())
         yaml = yaml.replacingOccurrences(of: repositoryRoot.appendingPathComponent("Providers").path, with: catalogue.path)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(UUID().uuidString).yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let server = SeedGateServer(
-            configuration: try ServerConfiguration.load(file: file.path, environment: [:]), environment: fleet.environment, logger: quietLogger,
-            handleSignals: false)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
-        var iterator = ports.makeAsyncIterator()
-        let running = RunningServer(port: try #require(await iterator.next()), server: server, task: task)
+        let running = try await RunningServer.start(configurationFile: yaml, environment: fleet.environment)
 
         // /v1/models shows the retired offering with its day.
         let models = try await client.json(.GET, running.baseURL + "/v1/models").body

@@ -19,16 +19,8 @@ import Testing
 
     /// A server routing `model` to `route`, in order, over the fleet's emulators.
     func server(_ fleet: Fleet, route: [ProviderID], model: String) async throws -> RunningServer {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(UUID().uuidString).yaml")
-        try fleet.configurationFile(route: route, model: model, database: temporaryDatabase()).write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let configuration = try ServerConfiguration.load(file: file.path, environment: [:])
-        let server = SeedGateServer(configuration: configuration, environment: fleet.environment, logger: quietLogger, handleSignals: false)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        return RunningServer(port: port, server: server, task: task)
+        try await RunningServer.start(
+            configurationFile: fleet.configurationFile(route: route, model: model, database: temporaryDatabase()), environment: fleet.environment)
     }
 
     func arm(_ faults: [String: Any], _ provider: ProviderID, in fleet: Fleet) async throws {

@@ -96,16 +96,8 @@ import Testing
     }
 
     func run(_ body: [String: Any], model: String, through provider: ProviderID, fleet: Fleet, client: HTTPClient) async throws -> [String: Any] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(UUID().uuidString).yaml")
-        try fleet.configurationFile(route: provider, model: model, database: temporaryDatabase()).write(to: file, atomically: true, encoding: .utf8)
-        let configuration = try ServerConfiguration.load(file: file.path, environment: [:])
-        let server = SeedGateServer(configuration: configuration, environment: fleet.environment, logger: quietLogger, handleSignals: false)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let running = RunningServer(port: port, server: server, task: task)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let running = try await RunningServer.start(
+            configurationFile: fleet.configurationFile(route: provider, model: model, database: temporaryDatabase()), environment: fleet.environment)
         do {
             let created = try await client.json(.POST, running.baseURL + "/v1/jobs", body: body)
             let id = try #require(created.body["id"] as? String, "\(provider): \(created.text)")
@@ -146,17 +138,8 @@ import Testing
         let (model, body) = Self.requests[0]
 
         func start(route: ProviderID) async throws -> RunningServer {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(UUID().uuidString).yaml")
-            try fleet.configurationFile(route: route, model: model, database: database).write(to: file, atomically: true, encoding: .utf8)
-            let server = SeedGateServer(
-                configuration: try ServerConfiguration.load(file: file.path, environment: [:]), environment: fleet.environment,
-                logger: quietLogger, handleSignals: false
-            )
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw HarnessError("server did not start") }
-            return RunningServer(port: port, server: server, task: task)
+            try await RunningServer.start(
+                configurationFile: fleet.configurationFile(route: route, model: model, database: database), environment: fleet.environment)
         }
 
         // Slow Ark tasks, so the first job is still running upstream when the route changes.

@@ -49,18 +49,13 @@ import Testing
         ]
         let capture = LogCapture()
         // The emulator accepts its own key; SeedGate reads the provider key from the variable the file names.
-        let server = SeedGateServer(
-            configuration: configuration,
+        let running = try await RunningServer.start(
+            configuration,
             environment: [
                 "TEST_ARK_KEY": "emulator-key", "ALICE_KEY": Self.aliceKey, "ADMIN_KEY": Self.adminKey,
                 "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret,
             ],
-            logger: capture.logger(), handleSignals: false
-        )
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
-        var iterator = ports.makeAsyncIterator()
-        let running = RunningServer(port: try #require(await iterator.next()), server: server, task: task)
+            logger: capture.logger())
         let client = HTTPClient.shared
         func auth(_ key: String) -> [(String, String)] { [("Authorization", "Bearer \(key)")] }
         let base = running.baseURL

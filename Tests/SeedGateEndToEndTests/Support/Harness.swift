@@ -66,17 +66,27 @@ struct RunningServer {
 
     static let webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-    static func start(_ configuration: ServerConfiguration) async throws -> RunningServer {
-        let server = SeedGateServer(
-            configuration: configuration,
-            environment: ["VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": webhookSecret],
-            logger: quietLogger, handleSignals: false
-        )
+    /// Starts a server in this process and waits until it listens. The default environment holds the Ark emulator's
+    /// key and the webhook secret.
+    static func start(
+        _ configuration: ServerConfiguration,
+        environment: [String: String] = ["VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": webhookSecret],
+        logger: Logger = quietLogger
+    ) async throws -> RunningServer {
+        let server = SeedGateServer(configuration: configuration, environment: environment, logger: logger, handleSignals: false)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError("server did not start") }
         return RunningServer(port: port, server: server, task: task)
+    }
+
+    /// Starts a server from the text of a configuration file (written to a temporary file, loaded as the CLI would).
+    static func start(configurationFile yaml: String, environment: [String: String]) async throws -> RunningServer {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await start(try ServerConfiguration.load(file: file.path, environment: [:]), environment: environment)
     }
 
     func stop() async throws {
