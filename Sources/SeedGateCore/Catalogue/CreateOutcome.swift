@@ -10,8 +10,9 @@ public enum CreateOutcome: String, Sendable, Codable, Equatable {
     case unknown
 }
 
-extension ProviderManifest {
-    /// What `error`, the failure of a create call to this provider, proves:
+extension CreateOutcome {
+    /// What `error`, the failure of a create call to a provider whose error dialect is `dialect` (nil: a provider no
+    /// longer configured, whose codes are not known), proves:
     /// - nothing sent (`requestSent == false`, e.g. a refusal before sending, a connect failure) → not created;
     /// - sent, then no answer (timeout, connection lost) → unknown;
     /// - a 2xx answer that could not be read → unknown (the provider said yes in a way we could not read);
@@ -22,7 +23,11 @@ extension ProviderManifest {
     /// - any other answer: a 5xx that is not the provider's own error body (a proxy's 502, a gateway's 504 page, a
     ///   bare 500) → unknown, since the request may have gone through behind it; but a 503 (the server, or a proxy
     ///   without a healthy upstream, refusing to handle the request) and a 4xx → not created.
-    public func createOutcome(of error: ProviderError) -> CreateOutcome {
+    public init(of error: ProviderError, dialect: ErrorDialect?) {
+        self = Self.outcome(of: error, dialect: dialect)
+    }
+
+    private static func outcome(of error: ProviderError, dialect: ErrorDialect?) -> CreateOutcome {
         guard error.requestSent else { return .notCreated }
         if error.outcomeUnknown { return .unknown }
         guard let status = error.httpStatus else {
@@ -30,9 +35,16 @@ extension ProviderManifest {
             return error.kind == .timeout || error.kind == .connection || error.kind == .malformedResponse ? .unknown : .notCreated
         }
         if (200..<300).contains(status), error.kind == .malformedResponse { return .unknown }
-        if let code = error.providerCode, let documented = errors?.codes.first(where: { $0.code == code && $0.http == status }) {
+        if let code = error.providerCode, let documented = dialect?.codes.first(where: { $0.code == code && $0.http == status }) {
             return documented.createOutcome ?? (status == 504 ? .unknown : .notCreated)
         }
         return status >= 500 && status != 503 ? .unknown : .notCreated
+    }
+}
+
+extension ProviderManifest {
+    /// What `error`, the failure of a create call to this provider, proves (`CreateOutcome(of:dialect:)`).
+    public func createOutcome(of error: ProviderError) -> CreateOutcome {
+        CreateOutcome(of: error, dialect: errors)
     }
 }

@@ -27,7 +27,7 @@ public struct DocumentedError: Sendable, Codable, Equatable {
     /// (Ark's 429 `QuotaExceeded`: an exhausted quota, or too many queued tasks).
     public var message: String?
     /// What this answer to a create proves (`not_created` / `unknown`); nil: unknown for a 504, not created
-    /// otherwise (`ProviderManifest.createOutcome(of:)`).
+    /// otherwise (`CreateOutcome(of:dialect:)`).
     public var createOutcome: CreateOutcome?
 
     public init(http: Int, code: String, kind: ProviderError.Kind, message: String? = nil, createOutcome: CreateOutcome? = nil) {

@@ -81,12 +81,7 @@ extension JobService {
     public func recordSubmitFailure(_ job: Job, provider: ProviderID, error: ProviderError) async throws -> Job {
         let date = now()
         let jobError = error.jobError(provider: provider)
-        let unknown: Bool
-        if let manifest = providers[provider]?.manifest {
-            unknown = manifest.createOutcome(of: error) == .unknown
-        } else {
-            unknown = error.outcomeUnknown || (error.kind == .malformedResponse && (200..<300).contains(error.httpStatus ?? 0))
-        }
+        let unknown = CreateOutcome(of: error, dialect: providers[provider]?.manifest.errors) == .unknown
         let switchable = error.isTransient || error.kind == .unauthorized || error.kind == .quotaExceeded
         // A refusal the adapter made before sending anything (the provider cannot take this job) is final only when
         // no other provider of the route is left to serve it.
