@@ -34,7 +34,7 @@ import Testing
         try await a.waitUntilReady()
         let b = try ServerProcess(configFile: config.path, environment: environment, name: "chanjing-b")
         defer {
-            for replica in [a, b] where replica.process.isRunning { kill(replica.process.processIdentifier, SIGCONT) }
+            for replica in [a, b] where replica.process.isRunning { replica.process.signal(SIGCONT) }
             b.terminate()
         }
         try await b.waitUntilReady()
@@ -45,13 +45,13 @@ import Testing
         let client = HTTPClient.shared
         var ids: [String] = []
         for (active, paused) in [(a, b), (b, a), (a, b)] {
-            kill(paused.process.processIdentifier, SIGSTOP)
-            kill(active.process.processIdentifier, SIGCONT)
+            paused.process.signal(SIGSTOP)
+            active.process.signal(SIGCONT)
             let phase = try await submit(3, to: [active], client: client)
             try await waitForAll(phase, on: active, client: client)
             ids += phase
         }
-        kill(b.process.processIdentifier, SIGCONT)
+        b.process.signal(SIGCONT)
         let together = try await submit(8, to: [a, b], client: client)
         try await waitForAll(together, on: a, client: client)
         ids += together

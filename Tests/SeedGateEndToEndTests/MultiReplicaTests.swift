@@ -17,12 +17,8 @@ import Testing
     static func freshDatabase() throws -> String {
         let base = try #require(postgresURL)
         let name = "seedgate_replicas_\(UUID().uuidString.prefix(8).lowercased())"
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"]
-        try psql.run()
-        psql.waitUntilExit()
-        guard psql.terminationStatus == 0 else { throw HarnessError("could not create database \(name)") }
+        let status = try ChildProcess.run("psql", [base, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"])
+        guard status == 0 else { throw HarnessError("could not create database \(name)") }
         var components = try #require(URLComponents(string: base))
         components.path = "/\(name)"
         return try #require(components.string)

@@ -7,7 +7,7 @@ import Foundation
 /// A `seedgate serve` process, as an operator runs it: its own PID, killable with SIGKILL. It binds the port it is
 /// given, or with 0 (the default) a free one, which it reports through `--port-file` once listening.
 final class ServerProcess: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     let log: URL
     let portFile: URL
 
@@ -31,15 +31,10 @@ final class ServerProcess: @unchecked Sendable {
         let stem = FileManager.default.temporaryDirectory.appendingPathComponent("seedgate-\(name)-\(UUID().uuidString)")
         log = stem.appendingPathExtension("log")
         portFile = stem.appendingPathExtension("port")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--config", configFile, "--port", String(port), "--port-file", portFile.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try ChildProcess(
+            executable: Self.binary.path,
+            arguments: ["serve", "--config", configFile, "--port", String(port), "--port-file", portFile.path],
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: log)
     }
 
     /// Waits until the server reported its port and `/readyz` answers 200.
@@ -58,13 +53,14 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
     func terminate() {
         guard process.isRunning else { return }
-        process.terminate()
+        process.signal(SIGCONT)
+        process.signal(SIGTERM)
         process.waitUntilExit()
     }
 
