@@ -11,6 +11,8 @@ extension Components.Schemas.ModelList {
                 catalogue.offering(model: name, provider: id).map { (id, $0) }
             }
             let capabilities = Set(offerings.flatMap(\.1.capabilities)).sorted().map(\.rawValue)
+            let serving = Set(offerings.map(\.0))
+            let notOffered = providers.all.map(\.manifest.id).filter { !serving.contains($0) }.map(\.rawValue).sorted()
             return .init(
                 id: name, object: .model, capabilities: capabilities,
                 providers: offerings.map { id, offering in
@@ -21,12 +23,19 @@ extension Components.Schemas.ModelList {
                             min: offering.durations.min, max: offering.durations.max, values: offering.durations.values,
                             auto: offering.durations.auto, _default: offering.durations.default
                         ),
-                        referenceImages: offering.referenceImages, retiredFrom: offering.retiredFrom
+                        referenceImages: offering.referenceImages, referenceVideos: offering.referenceVideos.map(Self.limits),
+                        referenceAudios: offering.referenceAudios.map(Self.limits), audioNeedsVisual: offering.audioNeedsVisual,
+                        limits: offering.limits.map { .init(rpm: $0.rpm, concurrency: $0.concurrency) }, retiredFrom: offering.retiredFrom
                     )
-                }
+                },
+                notOfferedBy: notOffered.isEmpty ? nil : notOffered
             )
         }
         self.init(object: .list, data: models)
+    }
+
+    private static func limits(_ rule: MediaRule) -> Components.Schemas.MediaLimits {
+        .init(max: rule.max, minSeconds: rule.minSeconds, maxSeconds: rule.maxSeconds, totalSeconds: rule.totalSeconds, formats: rule.formats)
     }
 }
 

@@ -15,6 +15,18 @@ extension CreateJob {
             }
             tier = value
         }
+        func parse<Value: RawRepresentable & CaseIterable>(_ raw: String?, _ field: String) throws -> Value? where Value.RawValue == String {
+            guard let raw else { return nil }
+            guard let value = Value(rawValue: raw) else {
+                let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ProblemDetails(
+                    status: 400, code: "invalid_request", title: "Invalid request", detail: "\(field) must be one of \(allowed)", field: field)
+            }
+            return value
+        }
+        let media = { (items: [Components.Schemas.MediaInput]?) in
+            (items ?? []).map { MediaInput(url: $0.url, role: .reference, seconds: $0.seconds) }
+        }
         let spec = JobSpec(
             model: body.model, prompt: body.prompt,
             images: (body.images ?? []).map { ImageInput(url: $0.url, role: ImageRole(rawValue: $0.role?.rawValue ?? "") ?? .firstFrame) },
@@ -22,7 +34,10 @@ extension CreateJob {
             cameraFixed: body.cameraFixed, watermark: body.watermark, generateAudio: body.generateAudio,
             returnLastFrame: body.returnLastFrame, draft: body.draft, draftJobID: body.draftJobId,
             serviceTier: tier, expiresAfter: body.expiresAfter,
-            provider: body.provider
+            provider: body.provider,
+            videos: media(body.videos), audios: media(body.audios), priority: body.priority, safetyIdentifier: body.safetyIdentifier,
+            tools: body.tools.map { $0.map { ToolType(rawValue: $0._type.rawValue) ?? .webSearch } },
+            taskType: try parse(body.taskType, "task_type"), outputFormat: try parse(body.outputFormat, "output_format")
         )
         self.init(spec: spec, metadata: body.metadata?.additionalProperties ?? [:], callbackURL: body.callbackUrl)
     }
@@ -33,7 +48,11 @@ extension Components.Schemas.Job {
         self.init(
             id: job.id.rawValue, object: .job, status: .init(job.status), model: job.model,
             provider: job.provider?.rawValue, request: .init(job.spec), output: job.output.map { .init($0) },
-            usage: job.usage.map { .init(completionTokens: $0.completionTokens, totalTokens: $0.totalTokens) },
+            usage: job.usage.map {
+                .init(
+                    completionTokens: $0.completionTokens, totalTokens: $0.totalTokens,
+                    toolUsage: $0.webSearchCalls.map { .init(webSearch: $0) })
+            },
             error: job.error.map { .init($0) },
             upstream: job.upstream.map { .init(taskId: $0.taskID, status: $0.status) },
             attempts: job.attempts.map {
@@ -60,6 +79,11 @@ extension Components.Schemas.JobRequest {
             seed: spec.seed, cameraFixed: spec.cameraFixed, watermark: spec.watermark, generateAudio: spec.generateAudio,
             returnLastFrame: spec.returnLastFrame, draft: spec.draft, draftJobId: spec.draftJobID,
             serviceTier: spec.serviceTier.flatMap { .init(rawValue: $0.rawValue) }, expiresAfter: spec.expiresAfter,
+            videos: spec.videos.isEmpty ? nil : spec.videos.map { .init(url: $0.url, role: .reference, seconds: $0.seconds) },
+            audios: spec.audios.isEmpty ? nil : spec.audios.map { .init(url: $0.url, role: .reference, seconds: $0.seconds) },
+            priority: spec.priority, safetyIdentifier: spec.safetyIdentifier,
+            tools: spec.tools.flatMap { $0.isEmpty ? nil : $0.map { .init(_type: .init(rawValue: $0.rawValue) ?? .webSearch) } },
+            taskType: spec.taskType?.rawValue, outputFormat: spec.outputFormat?.rawValue,
             provider: spec.provider
         )
     }
@@ -69,7 +93,9 @@ extension Components.Schemas.JobOutput {
     init(_ output: JobOutput) {
         self.init(
             videoUrl: output.videoURL, lastFrameUrl: output.lastFrameURL, duration: output.duration, frames: output.frames,
-            resolution: output.resolution, ratio: output.ratio, fps: output.fps, seed: output.seed, expiresAt: output.expiresAt
+            resolution: output.resolution, ratio: output.ratio, fps: output.fps, seed: output.seed, expiresAt: output.expiresAt,
+            priority: output.priority, safetyIdentifier: output.safetyIdentifier, generateAudio: output.generateAudio,
+            outputFormat: output.outputFormat, toolsUsed: output.toolsUsed
         )
     }
 }

@@ -27,11 +27,14 @@ public final class SQLiteJobStore: JobStore {
         configuration.busyMode = .timeout(5)
         configuration.label = "seedgate.jobs"
         do {
-            let pool = try DatabasePool(path: url.path, configuration: configuration)
             // Several processes (replicas) opening a fresh file at once would each read the applied migrations and
-            // race to apply them; a lock on a file beside the database lets one migrate at a time.
-            try Self.whileLocked(url.path + ".migrations.lock") { try Self.migrator.migrate(pool) }
-            self.pool = pool
+            // race to apply them, and race to switch the new file to WAL (which SQLite can answer with "database is
+            // locked" at once, without waiting); a lock on a file beside the database lets one open and migrate at a time.
+            self.pool = try Self.whileLocked(url.path + ".migrations.lock") {
+                let pool = try DatabasePool(path: url.path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+                return pool
+            }
         } catch let error as DatabaseError {
             throw SQLiteJobStoreError(error)
         }

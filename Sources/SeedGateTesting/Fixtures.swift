@@ -42,8 +42,53 @@ public enum Fixtures {
                     "seedance-1.0-lite-i2v", upstream: "doubao-seedance-1-0-lite-i2v-250428",
                     capabilities: [.firstFrame, .firstLastFrame, .referenceImages, .frames] + common,
                     durations: DurationRule(min: 2, max: 12, default: 5), referenceImages: 4),
-            ]
+            ].map(restrictLiteReferences) + seedance2
         )
+    }
+
+    /// 1.0 lite i2v takes no 1080p and no adaptive ratio with reference images.
+    static func restrictLiteReferences(_ offering: ModelOffering) -> ModelOffering {
+        guard offering.name == "seedance-1.0-lite-i2v" else { return offering }
+        var offering = offering
+        offering.referenceResolutions = ["480p", "720p"]
+        offering.referenceRatios = allRatios.filter { $0 != "adaptive" }
+        return offering
+    }
+
+    /// Seedance 2.0, 2.0 fast and 2.5 as the Volcengine Ark manifest offers them (seedance-2.md §3/§4/§5).
+    public static var seedance2: [ModelOffering] {
+        func model(_ name: String, resolutions: [String], durations: DurationRule, media: (images: Int, clips: Int, seconds: Double))
+            -> ModelOffering
+        {
+            let twoFive = name == "seedance-2.5"
+            var capabilities: [Capability] = [
+                .textToVideo, .firstFrame, .firstLastFrame, .referenceImages, .multimodalReference, .audio, .lastFrame, .seed, .watermark,
+                .priority, .safetyIdentifier, .webSearch,
+            ]
+            if twoFive { capabilities += [.taskType, .outputFormat] }
+            let clip = { (formats: [String], sources: [String]) in
+                MediaRule(max: media.clips, minSeconds: 2, maxSeconds: media.seconds, totalSeconds: media.seconds, formats: formats, sources: sources)
+            }
+            return ModelOffering(
+                name: name, upstream: "doubao-\(name.replacingOccurrences(of: ".", with: "-"))-260128", capabilities: capabilities,
+                resolutions: resolutions, defaultResolution: "720p", ratios: allRatios,
+                defaultRatio: DefaultRatio(textToVideo: "adaptive", image: "adaptive", referenceImages: "adaptive"), adaptiveTextToVideo: true,
+                durations: durations, referenceImages: media.images, defaultGenerateAudio: true, limits: nil,
+                imageSources: ["https", "http", "data", "asset"], frameRatios: twoFive ? ["adaptive"] : nil,
+                referenceVideos: clip(["mp4", "mov"], ["https", "http", "asset"]),
+                referenceAudios: clip(["wav", "mp3"], ["https", "http", "data", "asset"]), audioNeedsVisual: twoFive ? nil : true,
+                takesServiceTier: false, imageFormats: ["jpeg", "png", "webp", "bmp", "tiff", "gif"],
+                seedRange: ClosedRangeValue(min: -1, max: 2_147_483_647)
+            )
+        }
+        let twoOh = DurationRule(min: 4, max: 15, auto: true, default: 5)
+        return [
+            model("seedance-2.0", resolutions: ["480p", "720p", "1080p", "4k"], durations: twoOh, media: (9, 3, 15)),
+            model("seedance-2.0-fast", resolutions: ["480p", "720p"], durations: twoOh, media: (9, 3, 15)),
+            model(
+                "seedance-2.5", resolutions: ["480p", "720p", "1080p"], durations: DurationRule(min: 4, max: 30, auto: true, default: -1),
+                media: (30, 10, 30)),
+        ]
     }
 
     public static let image = "https://example.invalid/cat.png"

@@ -33,7 +33,7 @@ struct AceDataEmulatorErrorTests {
             #"{"resolution": "4k"}"#,
             #"{"ratio": "adaptive"}"#,
             #"{"execution_expires_after": 60}"#,
-            #"{"model": "doubao-seedance-2-0-260128"}"#,
+            #"{"model": "doubao-seedance-3-0-261231"}"#,
             #"{"model": "doubao-seedance-1-5-pro-251215", "frames": 57}"#,
             #"{"model": "doubao-seedance-1-0-lite-t2v-250428", "content": [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "https://img.example/a.png"}}]}"#,
         ])

@@ -72,7 +72,11 @@ import Testing
         #expect(statuses.map(\.0) == ["queued", "in_progress", "completed", "failed", "failed", "failed"])
         #expect(statuses.map(\.1) == [0, 50, 100, 0, 0, 0])
         #expect(OpenAIError.param(forField: "images[0].url") == "input_reference")
-        #expect(ArkTaskRequest.param(forField: "images[1].url", imageIndexes: [1, 2]) == "content[2].image_url.url")
+        #expect(ArkTaskRequest.param(forField: "images[1].url", indexes: .init(images: [1, 2])) == "content[2].image_url.url")
+        #expect(ArkTaskRequest.param(forField: "videos[0].url", indexes: .init(images: [1], videos: [3])) == "content[3].video_url.url")
+        #expect(ArkTaskRequest.param(forField: "audios", indexes: .init()) == "content")
+        #expect(OpenAIVideoSizes.resolutionAndRatio(for: "3840x2160")! == ("4k", "16:9"))
+        #expect(OpenAIVideoSizes.render(model: "seedance-2.5", resolution: "480p", ratio: "16:9") == "854x480")
         #expect(MultipartForm.dispositionParameters(#"form-data; name="a"; filename="x; \"y\".png""#) == ["name": "a", "filename": #"x; "y".png"#])
     }
 

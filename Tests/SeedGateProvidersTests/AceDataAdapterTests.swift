@@ -69,7 +69,9 @@ struct AceDataAdapterTests {
             let asyncFlag = body["async"] as? Bool == true
             let callback = body["callback_url"] is String
             #expect(asyncFlag && callback, "both async switches on every create: \(body)")
-            #expect(body["camera_fixed"] == nil && body["camerafixed"] is Bool)
+            let twoX = (body["model"] as? String)?.contains("seedance-2-") == true
+            // AceData's spelling; Seedance 2.x takes no camera_fixed at all.
+            #expect(body["camera_fixed"] == nil && (twoX ? body["camerafixed"] == nil : body["camerafixed"] is Bool), "\(body)")
         }
         #expect(await transport.requests.allSatisfy { $0.method == "POST" && $0.path == "/seedance/videos" })
     }

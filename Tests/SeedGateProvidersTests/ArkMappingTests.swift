@@ -30,7 +30,7 @@ struct ArkMappingTests {
         "task error codes normalise",
         arguments: [
             ("OutputVideoSensitiveContentDetected", JobErrorCode.contentModerated),
-            ("InputImageSensitiveContentDetected.PrivacyInformation", .contentModerated),
+            ("InputImageSensitiveContentDetected.PrivacyInformation", .realPersonRefused),
             ("SensitiveContentDetected.Violence", .contentModerated),
             ("InputTextRiskDetection", .contentModerated),
             ("OutputImageRiskDetection", .contentModerated),

@@ -25,16 +25,24 @@ struct BytePlusModelArkTests {
         #expect(adapter.maxBatchSize == ArkTasksDialect(provider: "byteplus-modelark").maxBatchSize)
     }
 
-    @Test("same models and capabilities as Volcengine, under ids without the doubao- prefix")
+    /// 1.x ids drop Volcengine's `doubao-` prefix; 2.x ids replace it with `dreamina-` (seedance-2.md §1). BytePlus
+    /// has no web search (seedance-2.md §9); otherwise the offerings are Volcengine's.
+    @Test("same models and capabilities as Volcengine, under BytePlus's ids and without web search")
     func modelsMirrorVolcengine() throws {
         let (byteplus, volcengine) = try Self.manifests()
         #expect(byteplus.models.map(\.name) == volcengine.models.map(\.name))
         for model in byteplus.models {
             let ark = try #require(volcengine.offering(for: model.name))
             #expect(!model.upstream.hasPrefix("doubao-"), "\(model.upstream)")
-            #expect("doubao-" + model.upstream == ark.upstream)
+            let twoX = model.name.hasPrefix("seedance-2")
+            #expect(
+                twoX
+                    ? model.upstream.replacingOccurrences(of: "dreamina-", with: "doubao-") == ark.upstream
+                    : "doubao-" + model.upstream == ark.upstream)
+            #expect(!model.supports(.webSearch), "\(model.name): BytePlus documents no web search")
             var renamed = model
             renamed.upstream = ark.upstream
+            if twoX { renamed.capabilities = ark.capabilities }
             #expect(renamed == ark, "\(model.name) differs from Volcengine's offering beyond its id")
         }
         #expect(byteplus.baseURL == "https://ark.ap-southeast.bytepluses.com")

@@ -58,6 +58,10 @@ struct ManifestTests {
                 }
                 #expect((model.referenceImages != nil) == model.supports(.referenceImages), "\(name): reference_images vs capability")
                 if model.defaultGenerateAudio != nil { #expect(model.supports(.audio), "\(name): audio default without audio") }
+                #expect(
+                    (model.referenceVideos != nil || model.referenceAudios != nil) == model.supports(.multimodalReference),
+                    "\(name): reference_videos/reference_audios vs the multimodal_reference capability")
+                for resolution in model.referenceResolutions ?? [] { #expect(model.resolutions.contains(resolution), "\(name): \(resolution)") }
             }
         }
     }
@@ -67,9 +71,10 @@ struct ManifestTests {
     func defaultsValidate() throws {
         for manifest in try Self.manifests() {
             for model in manifest.models {
-                for scenario in [Scenario.textToVideo, .firstFrame, .firstLastFrame, .referenceImages]
+                for scenario in [Scenario.textToVideo, .firstFrame, .firstLastFrame, .referenceImages, .multimodalReference]
                 where model.supports(Capability(scenario)) {
-                    let spec = JobSpec(model: model.name, prompt: "a lighthouse at dusk", images: Self.images(for: scenario))
+                    let videos = scenario == .multimodalReference ? [MediaInput(url: "https://assets.example/motion.mp4")] : []
+                    let spec = JobSpec(model: model.name, prompt: "a lighthouse at dusk", images: Self.images(for: scenario), videos: videos)
                     #expect(throws: Never.self, "\(manifest.id) \(model.name) \(scenario.rawValue)") {
                         try JobValidator.normalise(spec, offering: model, manifest: manifest)
                     }
@@ -84,7 +89,7 @@ struct ManifestTests {
         case .textToVideo: return []
         case .firstFrame: return [ImageInput(url: url, role: .firstFrame)]
         case .firstLastFrame: return [ImageInput(url: url, role: .firstFrame), ImageInput(url: url, role: .lastFrame)]
-        case .referenceImages: return [ImageInput(url: url, role: .reference)]
+        case .referenceImages, .multimodalReference: return [ImageInput(url: url, role: .reference)]
         }
     }
 }

@@ -127,7 +127,7 @@ struct ModelVerseMappingTests {
             ),
             (
                 "InputImageSensitiveContentDetected.PrivacyInformation: may contain real person",
-                "InputImageSensitiveContentDetected.PrivacyInformation", .contentModerated
+                "InputImageSensitiveContentDetected.PrivacyInformation", .realPersonRefused
             ),
             ("InvalidParameter.Duration: must be 4 to 12", "InvalidParameter.Duration", .invalidRequest),
             ("InternalServiceError: try again", "InternalServiceError", .generationFailed),

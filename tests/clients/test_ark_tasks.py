@@ -127,3 +127,69 @@ def test_unknown_task_is_not_found(ark):
     with pytest.raises(ArkNotFoundError) as caught:
         ark.content_generation.tasks.get(task_id="job_0000000000000000000000000z")
     assert caught.value.code == "ResourceNotFound"
+
+
+MULTIMODAL_2_0 = [
+    {"type": "text", "text": "[Image 1] dances in [Image 2]'s garden, moving like [Video 1], to [Audio 1]"},
+    {"type": "image_url", "image_url": {"url": "https://assets.example/girl.png"}, "role": "reference_image"},
+    {"type": "image_url", "image_url": {"url": "https://assets.example/garden.png"}, "role": "reference_image"},
+    {"type": "video_url", "video_url": {"url": "https://assets.example/motion.mp4"}, "role": "reference_video"},
+    {"type": "audio_url", "audio_url": {"url": "https://assets.example/bgm.mp3"}, "role": "reference_audio"},
+]
+
+
+@pytest.mark.parametrize("provider", ["volcengine-ark", "byteplus-modelark", "acedata"])
+def test_seedance_2_multimodal_task(ark, embedded, provider):
+    """A 2.0 multimodal task exactly as the SDK sends it (every field, null when unset), followed to the end."""
+    created = ark.content_generation.tasks.create(
+        model="doubao-seedance-2-0-260128",
+        content=MULTIMODAL_2_0,
+        duration=8,
+        return_last_frame=True,
+        safety_identifier="u_3f9a1c",
+        extra_body={"provider": provider},
+    )
+    task = finished(ark, created.id)
+    assert task.status == "succeeded", task.error
+    assert task.model == "seedance-2.0"
+    assert task.content.video_url.startswith("http") and task.content.last_frame_url.startswith("http")
+    assert (task.duration, task.generate_audio, task.safety_identifier) == (8, True, "u_3f9a1c")
+    job = embedded.job(created.id)
+    assert job["provider"] == provider
+    assert [len(job["request"][kind]) for kind in ("images", "videos", "audios")] == [2, 1, 1]
+    assert job["request"]["prompt"] == MULTIMODAL_2_0[0]["text"]
+
+
+def test_seedance_2_priority_and_web_search(ark):
+    created = ark.content_generation.tasks.create(
+        model="seedance-2.0-fast",
+        content=[{"type": "text", "text": "this week's weather over the Bund, as a news clip"}],
+        priority=5,
+        tools=[{"type": "web_search"}],
+        extra_body={"provider": "volcengine-ark"},
+    )
+    task = finished(ark, created.id)
+    assert task.status == "succeeded", task.error
+    assert task.priority == 5
+    assert task.usage.completion_tokens > 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "param"),
+    [
+        ({"model": "seedance-2.0-fast", "resolution": "1080p"}, "resolution"),
+        ({"model": "seedance-2.0", "frames": 121}, "frames"),
+        ({"model": "seedance-2.0", "priority": 10}, "priority"),
+        ({"model": "seedance-2.0", "omni_reference_task_type": "edit"}, "omni_reference_task_type"),
+    ],
+)
+def test_seedance_2_refusals(ark, arguments, param):
+    with pytest.raises(ArkBadRequestError) as caught:
+        ark.content_generation.tasks.create(content=[{"type": "text", "text": "a lighthouse"}], **arguments)
+    assert caught.value.param == param
+
+
+def test_seedance_2_audio_alone_is_refused(ark):
+    with pytest.raises(ArkBadRequestError) as caught:
+        ark.content_generation.tasks.create(model="seedance-2.0", content=[MULTIMODAL_2_0[0], MULTIMODAL_2_0[4]])
+    assert caught.value.param == "content"

@@ -277,9 +277,31 @@ components:
       properties:
         url:
           type: string
-          description: An http(s) URL, or `data:image/<format>;base64,<data>`.
+          description: An http(s) URL, `data:image/<format>;base64,<data>`, or an `asset://<id>` where the provider takes assets.
         role:
           $ref: '#/components/schemas/ImageRole'
+    MediaInput:
+      type: object
+      additionalProperties: false
+      description: A reference video or audio clip (Seedance 2.x). The prompt names it by type and position, e.g. "[Video 1]", "[Audio 1]".
+      required: [url]
+      properties:
+        url:
+          type: string
+          description: An http(s) URL or `asset://<id>`; audio may also be `data:audio/<wav|mp3>;base64,<data>` (video never inline).
+        role:
+          type: string
+          enum: [reference]
+          default: reference
+        seconds:
+          type: number
+          description: The clip's length, when known; the model's per-clip and total limits are then checked before anything is sent.
+    Tool:
+      type: object
+      additionalProperties: false
+      required: [type]
+      properties:
+        type: { type: string, enum: [web_search] }
     CreateJobRequest:
       type: object
       additionalProperties: false
@@ -306,6 +328,22 @@ components:
         draft_job_id: { type: [string, 'null'], description: A succeeded draft job to turn into the final video. }
         service_tier: { type: [string, 'null'], description: 'default, or flex for the offline tier where a provider offers it.' }
         expires_after: { type: [integer, 'null'], description: 'Seconds in [3600, 259200]; default 172800.' }
+        videos:
+          type: [array, 'null']
+          description: Reference videos (Seedance 2.x).
+          items: { $ref: '#/components/schemas/MediaInput' }
+        audios:
+          type: [array, 'null']
+          description: Reference audio (Seedance 2.x; on 2.0 only beside an image or video).
+          items: { $ref: '#/components/schemas/MediaInput' }
+        priority: { type: [integer, 'null'], description: 'Queue priority 0–9 among your queued tasks (Seedance 2.x); default 0.' }
+        safety_identifier: { type: [string, 'null'], description: 'A stable, non-identifying id of your end user (≤ 64 characters; a hash is best).' }
+        tools:
+          type: [array, 'null']
+          description: 'Tools the model may use: [{"type": "web_search"}] (Volcengine Ark, Seedance 2.x, text-only input).'
+          items: { $ref: '#/components/schemas/Tool' }
+        task_type: { type: [string, 'null'], description: 'Seedance 2.5: auto, reference, edit or extend (the kind of multimodal task).' }
+        output_format: { type: [string, 'null'], description: 'Seedance 2.5: mp4 (default) or mov.' }
         provider: { type: [string, 'null'], description: Pin a provider, where the configuration allows it. }
         callback_url: { type: [string, 'null'] }
         metadata:
@@ -352,6 +390,19 @@ components:
         draft_job_id: { type: string }
         service_tier: { $ref: '#/components/schemas/ServiceTier' }
         expires_after: { type: integer }
+        videos:
+          type: array
+          items: { $ref: '#/components/schemas/MediaInput' }
+        audios:
+          type: array
+          items: { $ref: '#/components/schemas/MediaInput' }
+        priority: { type: integer }
+        safety_identifier: { type: string }
+        tools:
+          type: array
+          items: { $ref: '#/components/schemas/Tool' }
+        task_type: { type: string }
+        output_format: { type: string }
         provider: { type: string }
     Job:
       type: object
@@ -397,18 +448,30 @@ components:
         fps: { type: integer }
         seed: { type: integer, format: int64 }
         expires_at: { type: string, format: date-time, description: When the provider deletes the files. }
+        priority: { type: integer, description: The priority the provider echoes. }
+        safety_identifier: { type: string, description: The end-user id the provider echoes. }
+        generate_audio: { type: boolean, description: Whether the video has audio, as the provider reports it. }
+        output_format: { type: string }
+        tools_used:
+          type: array
+          description: The tools the model actually used (e.g. web_search).
+          items: { type: string }
     Usage:
       type: object
       properties:
         completion_tokens: { type: integer }
         total_tokens: { type: integer }
+        tool_usage:
+          type: object
+          properties:
+            web_search: { type: integer, description: Web searches the model made. }
     JobError:
       type: object
       required: [code, message]
       properties:
         code:
           type: string
-          description: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
+          description: A stable SeedGate code (content_moderated, real_person_refused, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
         message: { type: string }
         provider_code: { type: string }
         provider_message: { type: string }
@@ -477,11 +540,31 @@ components:
           type: array
           items: { type: string }
         durations: { $ref: '#/components/schemas/Durations' }
-        reference_images: { type: integer }
+        reference_images: { type: integer, description: The most reference images the model takes. }
+        reference_videos: { $ref: '#/components/schemas/MediaLimits' }
+        reference_audios: { $ref: '#/components/schemas/MediaLimits' }
+        audio_needs_visual: { type: boolean, description: Reference audio only together with an image or video. }
+        limits:
+          type: object
+          description: Tasks created per minute and in flight at once for this model at this provider.
+          properties:
+            rpm: { type: integer }
+            concurrency: { type: integer }
         retired_from:
           type: string
           description: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
           example: '2026-11-11'
+    MediaLimits:
+      type: object
+      required: [max]
+      properties:
+        max: { type: integer }
+        min_seconds: { type: number }
+        max_seconds: { type: number }
+        total_seconds: { type: number }
+        formats:
+          type: array
+          items: { type: string }
     Model:
       type: object
       required: [id, object, capabilities, providers]
@@ -495,6 +578,10 @@ components:
         providers:
           type: array
           items: { $ref: '#/components/schemas/ModelOffering' }
+        not_offered_by:
+          type: array
+          description: Configured providers that do not offer this model (their documents do not list it), so routing never sends it there.
+          items: { type: string }
     ModelList:
       type: object
       required: [object, data]

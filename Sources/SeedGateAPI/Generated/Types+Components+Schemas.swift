@@ -40,7 +40,7 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/ImageInput`.
         package struct ImageInput: Codable, Hashable, Sendable {
-            /// An http(s) URL, or `data:image/<format>;base64,<data>`.
+            /// An http(s) URL, `data:image/<format>;base64,<data>`, or an `asset://<id>` where the provider takes assets.
             ///
             /// - Remark: Generated from `#/components/schemas/ImageInput/url`.
             package var url: Swift.String
@@ -49,7 +49,7 @@ extension Components {
             /// Creates a new `ImageInput`.
             ///
             /// - Parameters:
-            ///   - url: An http(s) URL, or `data:image/<format>;base64,<data>`.
+            ///   - url: An http(s) URL, `data:image/<format>;base64,<data>`, or an `asset://<id>` where the provider takes assets.
             ///   - role:
             package init(
                 url: Swift.String,
@@ -75,6 +75,94 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "url",
                     "role"
+                ])
+            }
+        }
+        /// A reference video or audio clip (Seedance 2.x). The prompt names it by type and position, e.g. "[Video 1]", "[Audio 1]".
+        ///
+        /// - Remark: Generated from `#/components/schemas/MediaInput`.
+        package struct MediaInput: Codable, Hashable, Sendable {
+            /// An http(s) URL or `asset://<id>`; audio may also be `data:audio/<wav|mp3>;base64,<data>` (video never inline).
+            ///
+            /// - Remark: Generated from `#/components/schemas/MediaInput/url`.
+            package var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/MediaInput/role`.
+            @frozen package enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case reference = "reference"
+            }
+            /// - Remark: Generated from `#/components/schemas/MediaInput/role`.
+            package var role: Components.Schemas.MediaInput.RolePayload?
+            /// The clip's length, when known; the model's per-clip and total limits are then checked before anything is sent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/MediaInput/seconds`.
+            package var seconds: Swift.Double?
+            /// Creates a new `MediaInput`.
+            ///
+            /// - Parameters:
+            ///   - url: An http(s) URL or `asset://<id>`; audio may also be `data:audio/<wav|mp3>;base64,<data>` (video never inline).
+            ///   - role:
+            ///   - seconds: The clip's length, when known; the model's per-clip and total limits are then checked before anything is sent.
+            package init(
+                url: Swift.String,
+                role: Components.Schemas.MediaInput.RolePayload? = nil,
+                seconds: Swift.Double? = nil
+            ) {
+                self.url = url
+                self.role = role
+                self.seconds = seconds
+            }
+            package enum CodingKeys: String, CodingKey {
+                case url
+                case role
+                case seconds
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.url = try container.decode(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                self.role = try container.decodeIfPresent(
+                    Components.Schemas.MediaInput.RolePayload.self,
+                    forKey: .role
+                )
+                self.seconds = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .seconds
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "url",
+                    "role",
+                    "seconds"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Tool`.
+        package struct Tool: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Tool/type`.
+            @frozen package enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case webSearch = "web_search"
+            }
+            /// - Remark: Generated from `#/components/schemas/Tool/type`.
+            package var _type: Components.Schemas.Tool._TypePayload
+            /// Creates a new `Tool`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            package init(_type: Components.Schemas.Tool._TypePayload) {
+                self._type = _type
+            }
+            package enum CodingKeys: String, CodingKey {
+                case _type = "type"
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.Tool._TypePayload.self,
+                    forKey: ._type
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type"
                 ])
             }
         }
@@ -124,6 +212,34 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CreateJobRequest/expires_after`.
             package var expiresAfter: Swift.Int?
+            /// Reference videos (Seedance 2.x).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/videos`.
+            package var videos: [Components.Schemas.MediaInput]?
+            /// Reference audio (Seedance 2.x; on 2.0 only beside an image or video).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/audios`.
+            package var audios: [Components.Schemas.MediaInput]?
+            /// Queue priority 0–9 among your queued tasks (Seedance 2.x); default 0.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/priority`.
+            package var priority: Swift.Int?
+            /// A stable, non-identifying id of your end user (≤ 64 characters; a hash is best).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/safety_identifier`.
+            package var safetyIdentifier: Swift.String?
+            /// Tools the model may use: [{"type": "web_search"}] (Volcengine Ark, Seedance 2.x, text-only input).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/tools`.
+            package var tools: [Components.Schemas.Tool]?
+            /// Seedance 2.5: auto, reference, edit or extend (the kind of multimodal task).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/task_type`.
+            package var taskType: Swift.String?
+            /// Seedance 2.5: mp4 (default) or mov.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateJobRequest/output_format`.
+            package var outputFormat: Swift.String?
             /// Pin a provider
             ///
             /// - Remark: Generated from `#/components/schemas/CreateJobRequest/provider`.
@@ -169,6 +285,13 @@ extension Components {
             ///   - draftJobId: A succeeded draft job to turn into the final video.
             ///   - serviceTier: default, or flex for the offline tier where a provider offers it.
             ///   - expiresAfter: Seconds in [3600, 259200]; default 172800.
+            ///   - videos: Reference videos (Seedance 2.x).
+            ///   - audios: Reference audio (Seedance 2.x; on 2.0 only beside an image or video).
+            ///   - priority: Queue priority 0–9 among your queued tasks (Seedance 2.x); default 0.
+            ///   - safetyIdentifier: A stable, non-identifying id of your end user (≤ 64 characters; a hash is best).
+            ///   - tools: Tools the model may use: [{"type": "web_search"}] (Volcengine Ark, Seedance 2.x, text-only input).
+            ///   - taskType: Seedance 2.5: auto, reference, edit or extend (the kind of multimodal task).
+            ///   - outputFormat: Seedance 2.5: mp4 (default) or mov.
             ///   - provider: Pin a provider
             ///   - callbackUrl:
             ///   - metadata:
@@ -189,6 +312,13 @@ extension Components {
                 draftJobId: Swift.String? = nil,
                 serviceTier: Swift.String? = nil,
                 expiresAfter: Swift.Int? = nil,
+                videos: [Components.Schemas.MediaInput]? = nil,
+                audios: [Components.Schemas.MediaInput]? = nil,
+                priority: Swift.Int? = nil,
+                safetyIdentifier: Swift.String? = nil,
+                tools: [Components.Schemas.Tool]? = nil,
+                taskType: Swift.String? = nil,
+                outputFormat: Swift.String? = nil,
                 provider: Swift.String? = nil,
                 callbackUrl: Swift.String? = nil,
                 metadata: Components.Schemas.CreateJobRequest.MetadataPayload? = nil
@@ -209,6 +339,13 @@ extension Components {
                 self.draftJobId = draftJobId
                 self.serviceTier = serviceTier
                 self.expiresAfter = expiresAfter
+                self.videos = videos
+                self.audios = audios
+                self.priority = priority
+                self.safetyIdentifier = safetyIdentifier
+                self.tools = tools
+                self.taskType = taskType
+                self.outputFormat = outputFormat
                 self.provider = provider
                 self.callbackUrl = callbackUrl
                 self.metadata = metadata
@@ -230,6 +367,13 @@ extension Components {
                 case draftJobId = "draft_job_id"
                 case serviceTier = "service_tier"
                 case expiresAfter = "expires_after"
+                case videos
+                case audios
+                case priority
+                case safetyIdentifier = "safety_identifier"
+                case tools
+                case taskType = "task_type"
+                case outputFormat = "output_format"
                 case provider
                 case callbackUrl = "callback_url"
                 case metadata
@@ -300,6 +444,34 @@ extension Components {
                     Swift.Int.self,
                     forKey: .expiresAfter
                 )
+                self.videos = try container.decodeIfPresent(
+                    [Components.Schemas.MediaInput].self,
+                    forKey: .videos
+                )
+                self.audios = try container.decodeIfPresent(
+                    [Components.Schemas.MediaInput].self,
+                    forKey: .audios
+                )
+                self.priority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.safetyIdentifier = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .safetyIdentifier
+                )
+                self.tools = try container.decodeIfPresent(
+                    [Components.Schemas.Tool].self,
+                    forKey: .tools
+                )
+                self.taskType = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .taskType
+                )
+                self.outputFormat = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .outputFormat
+                )
                 self.provider = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .provider
@@ -329,6 +501,13 @@ extension Components {
                     "draft_job_id",
                     "service_tier",
                     "expires_after",
+                    "videos",
+                    "audios",
+                    "priority",
+                    "safety_identifier",
+                    "tools",
+                    "task_type",
+                    "output_format",
                     "provider",
                     "callback_url",
                     "metadata"
@@ -436,6 +615,20 @@ extension Components {
             package var serviceTier: Components.Schemas.ServiceTier?
             /// - Remark: Generated from `#/components/schemas/JobRequest/expires_after`.
             package var expiresAfter: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/videos`.
+            package var videos: [Components.Schemas.MediaInput]?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/audios`.
+            package var audios: [Components.Schemas.MediaInput]?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/priority`.
+            package var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/safety_identifier`.
+            package var safetyIdentifier: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/tools`.
+            package var tools: [Components.Schemas.Tool]?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/task_type`.
+            package var taskType: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobRequest/output_format`.
+            package var outputFormat: Swift.String?
             /// - Remark: Generated from `#/components/schemas/JobRequest/provider`.
             package var provider: Swift.String?
             /// Creates a new `JobRequest`.
@@ -457,6 +650,13 @@ extension Components {
             ///   - draftJobId:
             ///   - serviceTier:
             ///   - expiresAfter:
+            ///   - videos:
+            ///   - audios:
+            ///   - priority:
+            ///   - safetyIdentifier:
+            ///   - tools:
+            ///   - taskType:
+            ///   - outputFormat:
             ///   - provider:
             package init(
                 prompt: Swift.String? = nil,
@@ -475,6 +675,13 @@ extension Components {
                 draftJobId: Swift.String? = nil,
                 serviceTier: Components.Schemas.ServiceTier? = nil,
                 expiresAfter: Swift.Int? = nil,
+                videos: [Components.Schemas.MediaInput]? = nil,
+                audios: [Components.Schemas.MediaInput]? = nil,
+                priority: Swift.Int? = nil,
+                safetyIdentifier: Swift.String? = nil,
+                tools: [Components.Schemas.Tool]? = nil,
+                taskType: Swift.String? = nil,
+                outputFormat: Swift.String? = nil,
                 provider: Swift.String? = nil
             ) {
                 self.prompt = prompt
@@ -493,6 +700,13 @@ extension Components {
                 self.draftJobId = draftJobId
                 self.serviceTier = serviceTier
                 self.expiresAfter = expiresAfter
+                self.videos = videos
+                self.audios = audios
+                self.priority = priority
+                self.safetyIdentifier = safetyIdentifier
+                self.tools = tools
+                self.taskType = taskType
+                self.outputFormat = outputFormat
                 self.provider = provider
             }
             package enum CodingKeys: String, CodingKey {
@@ -512,6 +726,13 @@ extension Components {
                 case draftJobId = "draft_job_id"
                 case serviceTier = "service_tier"
                 case expiresAfter = "expires_after"
+                case videos
+                case audios
+                case priority
+                case safetyIdentifier = "safety_identifier"
+                case tools
+                case taskType = "task_type"
+                case outputFormat = "output_format"
                 case provider
             }
         }
@@ -690,6 +911,24 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/JobOutput/expires_at`.
             package var expiresAt: Foundation.Date?
+            /// The priority the provider echoes.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/priority`.
+            package var priority: Swift.Int?
+            /// The end-user id the provider echoes.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/safety_identifier`.
+            package var safetyIdentifier: Swift.String?
+            /// Whether the video has audio
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/generate_audio`.
+            package var generateAudio: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/JobOutput/output_format`.
+            package var outputFormat: Swift.String?
+            /// The tools the model actually used (e.g. web_search).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/tools_used`.
+            package var toolsUsed: [Swift.String]?
             /// Creates a new `JobOutput`.
             ///
             /// - Parameters:
@@ -702,6 +941,11 @@ extension Components {
             ///   - fps:
             ///   - seed:
             ///   - expiresAt: When the provider deletes the files.
+            ///   - priority: The priority the provider echoes.
+            ///   - safetyIdentifier: The end-user id the provider echoes.
+            ///   - generateAudio: Whether the video has audio
+            ///   - outputFormat:
+            ///   - toolsUsed: The tools the model actually used (e.g. web_search).
             package init(
                 videoUrl: Swift.String? = nil,
                 lastFrameUrl: Swift.String? = nil,
@@ -711,7 +955,12 @@ extension Components {
                 ratio: Swift.String? = nil,
                 fps: Swift.Int? = nil,
                 seed: Swift.Int64? = nil,
-                expiresAt: Foundation.Date? = nil
+                expiresAt: Foundation.Date? = nil,
+                priority: Swift.Int? = nil,
+                safetyIdentifier: Swift.String? = nil,
+                generateAudio: Swift.Bool? = nil,
+                outputFormat: Swift.String? = nil,
+                toolsUsed: [Swift.String]? = nil
             ) {
                 self.videoUrl = videoUrl
                 self.lastFrameUrl = lastFrameUrl
@@ -722,6 +971,11 @@ extension Components {
                 self.fps = fps
                 self.seed = seed
                 self.expiresAt = expiresAt
+                self.priority = priority
+                self.safetyIdentifier = safetyIdentifier
+                self.generateAudio = generateAudio
+                self.outputFormat = outputFormat
+                self.toolsUsed = toolsUsed
             }
             package enum CodingKeys: String, CodingKey {
                 case videoUrl = "video_url"
@@ -733,6 +987,11 @@ extension Components {
                 case fps
                 case seed
                 case expiresAt = "expires_at"
+                case priority
+                case safetyIdentifier = "safety_identifier"
+                case generateAudio = "generate_audio"
+                case outputFormat = "output_format"
+                case toolsUsed = "tools_used"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Usage`.
@@ -741,26 +1000,49 @@ extension Components {
             package var completionTokens: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Usage/total_tokens`.
             package var totalTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Usage/tool_usage`.
+            package struct ToolUsagePayload: Codable, Hashable, Sendable {
+                /// Web searches the model made.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Usage/tool_usage/web_search`.
+                package var webSearch: Swift.Int?
+                /// Creates a new `ToolUsagePayload`.
+                ///
+                /// - Parameters:
+                ///   - webSearch: Web searches the model made.
+                package init(webSearch: Swift.Int? = nil) {
+                    self.webSearch = webSearch
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case webSearch = "web_search"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Usage/tool_usage`.
+            package var toolUsage: Components.Schemas.Usage.ToolUsagePayload?
             /// Creates a new `Usage`.
             ///
             /// - Parameters:
             ///   - completionTokens:
             ///   - totalTokens:
+            ///   - toolUsage:
             package init(
                 completionTokens: Swift.Int? = nil,
-                totalTokens: Swift.Int? = nil
+                totalTokens: Swift.Int? = nil,
+                toolUsage: Components.Schemas.Usage.ToolUsagePayload? = nil
             ) {
                 self.completionTokens = completionTokens
                 self.totalTokens = totalTokens
+                self.toolUsage = toolUsage
             }
             package enum CodingKeys: String, CodingKey {
                 case completionTokens = "completion_tokens"
                 case totalTokens = "total_tokens"
+                case toolUsage = "tool_usage"
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobError`.
         package struct JobError: Codable, Hashable, Sendable {
-            /// A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
+            /// A stable SeedGate code (content_moderated, real_person_refused, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
             ///
             /// - Remark: Generated from `#/components/schemas/JobError/code`.
             package var code: Swift.String
@@ -773,7 +1055,7 @@ extension Components {
             /// Creates a new `JobError`.
             ///
             /// - Parameters:
-            ///   - code: A stable SeedGate code (content_moderated, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
+            ///   - code: A stable SeedGate code (content_moderated, real_person_refused, invalid_request, provider_auth_failed, provider_quota_exceeded, provider_unavailable, generation_failed, upstream_task_not_found, expired, submit_outcome_unknown, provider_protocol_error, result_missing).
             ///   - message:
             ///   - providerCode:
             ///   - providerMessage:
@@ -1031,8 +1313,47 @@ extension Components {
             package var ratios: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/ModelOffering/durations`.
             package var durations: Components.Schemas.Durations
+            /// The most reference images the model takes.
+            ///
             /// - Remark: Generated from `#/components/schemas/ModelOffering/reference_images`.
             package var referenceImages: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/reference_videos`.
+            package var referenceVideos: Components.Schemas.MediaLimits?
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/reference_audios`.
+            package var referenceAudios: Components.Schemas.MediaLimits?
+            /// Reference audio only together with an image or video.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/audio_needs_visual`.
+            package var audioNeedsVisual: Swift.Bool?
+            /// Tasks created per minute and in flight at once for this model at this provider.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/limits`.
+            package struct LimitsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ModelOffering/limits/rpm`.
+                package var rpm: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ModelOffering/limits/concurrency`.
+                package var concurrency: Swift.Int?
+                /// Creates a new `LimitsPayload`.
+                ///
+                /// - Parameters:
+                ///   - rpm:
+                ///   - concurrency:
+                package init(
+                    rpm: Swift.Int? = nil,
+                    concurrency: Swift.Int? = nil
+                ) {
+                    self.rpm = rpm
+                    self.concurrency = concurrency
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case rpm
+                    case concurrency
+                }
+            }
+            /// Tasks created per minute and in flight at once for this model at this provider.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/limits`.
+            package var limits: Components.Schemas.ModelOffering.LimitsPayload?
             /// The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
             ///
             /// - Remark: Generated from `#/components/schemas/ModelOffering/retired_from`.
@@ -1047,7 +1368,11 @@ extension Components {
             ///   - defaultResolution:
             ///   - ratios:
             ///   - durations:
-            ///   - referenceImages:
+            ///   - referenceImages: The most reference images the model takes.
+            ///   - referenceVideos:
+            ///   - referenceAudios:
+            ///   - audioNeedsVisual: Reference audio only together with an image or video.
+            ///   - limits: Tasks created per minute and in flight at once for this model at this provider.
             ///   - retiredFrom: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
             package init(
                 provider: Swift.String,
@@ -1058,6 +1383,10 @@ extension Components {
                 ratios: [Swift.String],
                 durations: Components.Schemas.Durations,
                 referenceImages: Swift.Int? = nil,
+                referenceVideos: Components.Schemas.MediaLimits? = nil,
+                referenceAudios: Components.Schemas.MediaLimits? = nil,
+                audioNeedsVisual: Swift.Bool? = nil,
+                limits: Components.Schemas.ModelOffering.LimitsPayload? = nil,
                 retiredFrom: Swift.String? = nil
             ) {
                 self.provider = provider
@@ -1068,6 +1397,10 @@ extension Components {
                 self.ratios = ratios
                 self.durations = durations
                 self.referenceImages = referenceImages
+                self.referenceVideos = referenceVideos
+                self.referenceAudios = referenceAudios
+                self.audioNeedsVisual = audioNeedsVisual
+                self.limits = limits
                 self.retiredFrom = retiredFrom
             }
             package enum CodingKeys: String, CodingKey {
@@ -1079,7 +1412,52 @@ extension Components {
                 case ratios
                 case durations
                 case referenceImages = "reference_images"
+                case referenceVideos = "reference_videos"
+                case referenceAudios = "reference_audios"
+                case audioNeedsVisual = "audio_needs_visual"
+                case limits
                 case retiredFrom = "retired_from"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MediaLimits`.
+        package struct MediaLimits: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MediaLimits/max`.
+            package var max: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MediaLimits/min_seconds`.
+            package var minSeconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/MediaLimits/max_seconds`.
+            package var maxSeconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/MediaLimits/total_seconds`.
+            package var totalSeconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/MediaLimits/formats`.
+            package var formats: [Swift.String]?
+            /// Creates a new `MediaLimits`.
+            ///
+            /// - Parameters:
+            ///   - max:
+            ///   - minSeconds:
+            ///   - maxSeconds:
+            ///   - totalSeconds:
+            ///   - formats:
+            package init(
+                max: Swift.Int,
+                minSeconds: Swift.Double? = nil,
+                maxSeconds: Swift.Double? = nil,
+                totalSeconds: Swift.Double? = nil,
+                formats: [Swift.String]? = nil
+            ) {
+                self.max = max
+                self.minSeconds = minSeconds
+                self.maxSeconds = maxSeconds
+                self.totalSeconds = totalSeconds
+                self.formats = formats
+            }
+            package enum CodingKeys: String, CodingKey {
+                case max
+                case minSeconds = "min_seconds"
+                case maxSeconds = "max_seconds"
+                case totalSeconds = "total_seconds"
+                case formats
             }
         }
         /// - Remark: Generated from `#/components/schemas/Model`.
@@ -1098,6 +1476,10 @@ extension Components {
             package var capabilities: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/Model/providers`.
             package var providers: [Components.Schemas.ModelOffering]
+            /// Configured providers that do not offer this model (their documents do not list it), so routing never sends it there.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Model/not_offered_by`.
+            package var notOfferedBy: [Swift.String]?
             /// Creates a new `Model`.
             ///
             /// - Parameters:
@@ -1105,22 +1487,26 @@ extension Components {
             ///   - object:
             ///   - capabilities: What at least one configured provider offers for this model.
             ///   - providers:
+            ///   - notOfferedBy: Configured providers that do not offer this model (their documents do not list it), so routing never sends it there.
             package init(
                 id: Swift.String,
                 object: Components.Schemas.Model.ObjectPayload,
                 capabilities: [Swift.String],
-                providers: [Components.Schemas.ModelOffering]
+                providers: [Components.Schemas.ModelOffering],
+                notOfferedBy: [Swift.String]? = nil
             ) {
                 self.id = id
                 self.object = object
                 self.capabilities = capabilities
                 self.providers = providers
+                self.notOfferedBy = notOfferedBy
             }
             package enum CodingKeys: String, CodingKey {
                 case id
                 case object
                 case capabilities
                 case providers
+                case notOfferedBy = "not_offered_by"
             }
         }
         /// - Remark: Generated from `#/components/schemas/ModelList`.

@@ -140,11 +140,33 @@ public struct ModelOffering: Sendable, Codable, Equatable {
     /// The day (`YYYY-MM-DD`, UTC) from which the provider no longer serves the model: routing skips it from then on,
     /// `/v1/models` still shows it with this date, and a job that names it is refused with the alternatives.
     public var retiredFrom: String?
+    /// Resolutions allowed with reference images; nil: all of `resolutions`.
+    public var referenceResolutions: [String]?
+    /// Ratios allowed with reference media; nil: all of `ratios`.
+    public var referenceRatios: [String]?
+    /// Ratios allowed with a first frame (or first + last frame); nil: all of `ratios` (2.5: adaptive only).
+    public var frameRatios: [String]?
+    /// Reference videos and audio the model takes (`multimodal_reference`), with their limits.
+    public var referenceVideos: MediaRule?
+    public var referenceAudios: MediaRule?
+    /// Whether reference audio needs at least one image or video beside it (Seedance 2.0: "不可单独输入音频").
+    public var audioNeedsVisual: Bool?
+    /// false: the model takes no `service_tier` at all (Seedance 2.x runs online only and the documents say the
+    /// parameter cannot be set), so none is written in or sent. nil: the tier is sent (`default` unless asked).
+    public var takesServiceTier: Bool?
+    /// Image formats the provider takes for the model, checked from a data: URL's media type or the URL's extension.
+    public var imageFormats: [String]?
+    /// Inclusive seed range for this model when it differs from the provider's `seed_range`.
+    public var seedRange: ClosedRangeValue?
 
     public init(
         name: String, upstream: String, capabilities: [Capability], resolutions: [String], defaultResolution: String, ratios: [String],
         defaultRatio: DefaultRatio, adaptiveTextToVideo: Bool, durations: DurationRule, referenceImages: Int?, defaultGenerateAudio: Bool?,
-        limits: Limits?, promptRequired: Bool? = nil, imageSources: [String]? = nil, retiredFrom: String? = nil
+        limits: Limits?, promptRequired: Bool? = nil, imageSources: [String]? = nil, retiredFrom: String? = nil,
+        referenceResolutions: [String]? = nil, referenceRatios: [String]? = nil, frameRatios: [String]? = nil,
+        referenceVideos: MediaRule? = nil, referenceAudios: MediaRule? = nil, audioNeedsVisual: Bool? = nil, takesServiceTier: Bool? = nil,
+        imageFormats: [String]? = nil,
+        seedRange: ClosedRangeValue? = nil
     ) {
         self.name = name
         self.upstream = upstream
@@ -161,6 +183,15 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         self.promptRequired = promptRequired
         self.imageSources = imageSources
         self.retiredFrom = retiredFrom
+        self.referenceResolutions = referenceResolutions
+        self.referenceRatios = referenceRatios
+        self.frameRatios = frameRatios
+        self.referenceVideos = referenceVideos
+        self.referenceAudios = referenceAudios
+        self.audioNeedsVisual = audioNeedsVisual
+        self.takesServiceTier = takesServiceTier
+        self.imageFormats = imageFormats
+        self.seedRange = seedRange
     }
 
     enum CodingKeys: String, CodingKey {
@@ -173,6 +204,15 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         case promptRequired = "prompt_required"
         case imageSources = "image_sources"
         case retiredFrom = "retired_from"
+        case referenceResolutions = "reference_resolutions"
+        case referenceRatios = "reference_ratios"
+        case frameRatios = "frame_ratios"
+        case referenceVideos = "reference_videos"
+        case referenceAudios = "reference_audios"
+        case audioNeedsVisual = "audio_needs_visual"
+        case takesServiceTier = "service_tier"
+        case imageFormats = "image_formats"
+        case seedRange = "seed_range"
     }
 
     /// The start (00:00 UTC) of `retired_from`; nil when the offering is not retired or the date does not parse.
@@ -189,7 +229,8 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         retirementDate.map { date >= $0 } ?? false
     }
 
-    /// The kind of an image URL as `image_sources` names it: `data`, or the URL's scheme (`https`, `http`).
+    /// The kind of a media URL as `image_sources` / `sources` name it: `data`, or the URL's scheme (`https`, `http`,
+    /// `asset`).
     public static func imageSource(of url: String) -> String {
         if url.lowercased().hasPrefix("data:") { return "data" }
         return url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
@@ -219,7 +260,7 @@ public struct DefaultRatio: Sendable, Codable, Equatable {
         switch scenario {
         case .textToVideo: textToVideo
         case .firstFrame, .firstLastFrame: image
-        case .referenceImages: referenceImages ?? textToVideo
+        case .referenceImages, .multimodalReference: referenceImages ?? textToVideo
         }
     }
 }
@@ -250,5 +291,38 @@ public struct DurationRule: Sendable, Codable, Equatable {
         var text = values.map { "one of \($0.map(String.init).joined(separator: ", "))" } ?? "\(min ?? 0)–\(max ?? 0)"
         if auto == true { text += ", or -1 (the model chooses)" }
         return text
+    }
+}
+
+/// What a model takes of one kind of reference media (videos or audio).
+public struct MediaRule: Sendable, Codable, Equatable {
+    /// How many items at most.
+    public var max: Int
+    /// Each clip's length in seconds, and all clips' together (checked where the client gives `seconds`).
+    public var minSeconds: Double?
+    public var maxSeconds: Double?
+    public var totalSeconds: Double?
+    /// File formats, checked from the URL's extension or a data: URL's media type where either names one.
+    public var formats: [String]?
+    /// URL kinds taken: `https`, `http`, `data`, `asset`.
+    public var sources: [String]?
+
+    public init(
+        max: Int, minSeconds: Double? = nil, maxSeconds: Double? = nil, totalSeconds: Double? = nil, formats: [String]? = nil,
+        sources: [String]? = nil
+    ) {
+        self.max = max
+        self.minSeconds = minSeconds
+        self.maxSeconds = maxSeconds
+        self.totalSeconds = totalSeconds
+        self.formats = formats
+        self.sources = sources
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case max, formats, sources
+        case minSeconds = "min_seconds"
+        case maxSeconds = "max_seconds"
+        case totalSeconds = "total_seconds"
     }
 }

@@ -121,10 +121,19 @@ public struct JobOutput: Sendable, Codable, Equatable {
     public var fps: Int?
     public var seed: Int64?
     public var expiresAt: Date?
+    /// What the provider echoes of the request (Seedance 2.x): the queue priority, the end-user id, whether audio was
+    /// generated, the container, and the tools the model actually used.
+    public var priority: Int?
+    public var safetyIdentifier: String?
+    public var generateAudio: Bool?
+    public var outputFormat: String?
+    public var toolsUsed: [String]?
 
     public init(
         videoURL: String? = nil, lastFrameURL: String? = nil, duration: Int? = nil, frames: Int? = nil,
-        resolution: String? = nil, ratio: String? = nil, fps: Int? = nil, seed: Int64? = nil, expiresAt: Date? = nil
+        resolution: String? = nil, ratio: String? = nil, fps: Int? = nil, seed: Int64? = nil, expiresAt: Date? = nil,
+        priority: Int? = nil, safetyIdentifier: String? = nil, generateAudio: Bool? = nil, outputFormat: String? = nil,
+        toolsUsed: [String]? = nil
     ) {
         self.videoURL = videoURL
         self.lastFrameURL = lastFrameURL
@@ -135,16 +144,24 @@ public struct JobOutput: Sendable, Codable, Equatable {
         self.fps = fps
         self.seed = seed
         self.expiresAt = expiresAt
+        self.priority = priority
+        self.safetyIdentifier = safetyIdentifier
+        self.generateAudio = generateAudio
+        self.outputFormat = outputFormat
+        self.toolsUsed = toolsUsed
     }
 }
 
 public struct JobUsage: Sendable, Codable, Equatable {
     public var completionTokens: Int?
     public var totalTokens: Int?
+    /// Web searches the model made (`usage.tool_usage.web_search`), where web search was enabled.
+    public var webSearchCalls: Int?
 
-    public init(completionTokens: Int?, totalTokens: Int?) {
+    public init(completionTokens: Int?, totalTokens: Int?, webSearchCalls: Int? = nil) {
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens
+        self.webSearchCalls = webSearchCalls
     }
 }
 

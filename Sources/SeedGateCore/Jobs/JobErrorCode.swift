@@ -2,6 +2,9 @@
 public enum JobErrorCode: String, Sendable, Codable, CaseIterable {
     /// Input or output moderation refused the content.
     case contentModerated = "content_moderated"
+    /// Moderation found a real person in the reference media, which Seedance 2.x does not take
+    /// (`…SensitiveContentDetected.PrivacyInformation`): use a trusted output of the same account or a provider asset.
+    case realPersonRefused = "real_person_refused"
     /// The provider rejected a parameter SeedGate let through.
     case invalidRequest = "invalid_request"
     /// The provider refused SeedGate's credentials or the account is not allowed to use the model.
@@ -22,4 +25,9 @@ public enum JobErrorCode: String, Sendable, Codable, CaseIterable {
     case providerProtocolError = "provider_protocol_error"
     /// The provider reported success but never gave the result (no video URL), however long SeedGate waited.
     case resultMissing = "result_missing"
+
+    /// The code for a moderation refusal with the provider's own code: privacy (real-person) refusals have their own.
+    public static func moderated(providerCode: String?) -> JobErrorCode {
+        providerCode?.hasSuffix(".PrivacyInformation") == true ? .realPersonRefused : .contentModerated
+    }
 }

@@ -66,7 +66,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     public var jobErrorCode: JobErrorCode {
         switch kind {
         case .invalidRequest, .unsupported, .conflict: .invalidRequest
-        case .contentModerated: .contentModerated
+        case .contentModerated: .moderated(providerCode: providerCode)
         case .unauthorized: .providerAuthFailed
         case .quotaExceeded: .providerQuotaExceeded
         case .notFound: .upstreamTaskNotFound

@@ -26,24 +26,14 @@ extension JobValidator {
                 throw .invalid(field, "a video made from a draft reuses the draft's \(field); leave it out")
             }
         } else {
-            try require(Capability(scenario), "images", scenarioPhrase(scenario))
+            let field = scenario != .multimodalReference ? "images" : spec.videos.isEmpty ? "audios" : "videos"
+            try require(Capability(scenario), field, scenarioPhrase(scenario))
         }
         if offering.promptRequired == true, (spec.prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .unsupported("prompt", "\(manifest.id) needs a prompt for \(model)")
         }
-        if let sources = offering.imageSources {
-            for image in spec.images {
-                let source = ModelOffering.imageSource(of: image.url)
-                guard sources.contains(source) else {
-                    let allowed = sources.map { $0 == "data" ? "data:" : "\($0)://" }.joined(separator: " or ")
-                    throw .unsupported(
-                        "images", "\(manifest.id) takes \(allowed) image URLs for \(model), not \(source == "data" ? "data:" : source) URLs")
-                }
-            }
-        }
-        if scenario == .referenceImages, let limit = offering.referenceImages, spec.images.count > limit {
-            throw .invalid("images", "\(model) takes at most \(limit) reference images")
-        }
+        try checkMedia(spec, offering: offering, manifest: manifest)
+        try checkNewFields(spec, offering: offering, manifest: manifest)
 
         if spec.draft == true {
             try require(.draft, "draft", "draft mode")
@@ -57,7 +47,10 @@ extension JobValidator {
         guard offering.resolutions.contains(resolution) else {
             throw .invalid("resolution", "must be one of \(offering.resolutions.joined(separator: ", ")) for \(model)")
         }
-        if scenario == .referenceImages, resolution == "1080p" { throw .invalid("resolution", "1080p is not available with reference images") }
+        let references = scenario == .referenceImages || scenario == .multimodalReference
+        if references, let allowed = offering.referenceResolutions, !allowed.contains(resolution) {
+            throw .invalid("resolution", "must be one of \(allowed.joined(separator: ", ")) with reference media on \(model)")
+        }
         spec.resolution = resolution
 
         if !fromDraft {
@@ -68,7 +61,15 @@ extension JobValidator {
             if ratio == "adaptive", scenario == .textToVideo, !offering.adaptiveTextToVideo {
                 throw .invalid("ratio", "adaptive needs an image on \(model); pick a fixed ratio for text-to-video")
             }
-            if ratio == "adaptive", scenario == .referenceImages { throw .invalid("ratio", "adaptive is not available with reference images") }
+            if references, let allowed = offering.referenceRatios, !allowed.contains(ratio) {
+                throw .invalid("ratio", "must be one of \(allowed.joined(separator: ", ")) with reference media on \(model)")
+            }
+            if scenario == .firstFrame || scenario == .firstLastFrame, let allowed = offering.frameRatios, !allowed.contains(ratio) {
+                throw .invalid("ratio", "must be one of \(allowed.joined(separator: ", ")) with a first frame on \(model)")
+            }
+            if let taskType = spec.taskType, taskType == .edit || taskType == .extend, ratio != "adaptive" {
+                throw .invalid("ratio", "must be adaptive for task_type \(taskType.rawValue)")
+            }
             spec.ratio = ratio
         }
 
@@ -79,27 +80,34 @@ extension JobValidator {
             guard offering.durations.allows(duration) else {
                 throw .invalid("duration", "must be \(offering.durations.summary) seconds for \(model)")
             }
+            if spec.taskType == .edit, duration != -1 {
+                throw .invalid("duration", "must be -1 for task_type edit (the edited video keeps its source's length)")
+            }
             spec.duration = duration
         }
 
-        if spec.seed == -1, manifest.seedRange.min >= 0 {
+        let seedRange = offering.seedRange ?? manifest.seedRange
+        if spec.seed == -1, seedRange.min >= 0 {
             // -1 means "random"; a provider without that sentinel picks a random seed when none is sent.
             spec.seed = nil
         }
         if let seed = spec.seed {
             try require(.seed, "seed", "seed")
-            guard manifest.seedRange.contains(seed) else {
-                throw .invalid("seed", "must be between \(manifest.seedRange.min) and \(manifest.seedRange.max) on \(manifest.id)")
+            guard seedRange.contains(seed) else {
+                throw .invalid("seed", "must be between \(seedRange.min) and \(seedRange.max) for \(model) on \(manifest.id)")
             }
         }
         if spec.cameraFixed == true {
             try require(.cameraFixed, "camera_fixed", "camera_fixed")
-            if scenario == .referenceImages { throw .invalid("camera_fixed", "is not available with reference images") }
+            if references { throw .invalid("camera_fixed", "is not available with reference media") }
         }
         if spec.watermark == true { try require(.watermark, "watermark", "watermark") }
         if spec.generateAudio == true { try require(.audio, "generate_audio", "audio generation") }
         if spec.returnLastFrame == true { try require(.lastFrame, "return_last_frame", "returning the last frame") }
         if spec.serviceTier == .flex { try require(.flex, "service_tier", "the flex tier") }
+        if spec.serviceTier != nil, offering.takesServiceTier == false {
+            throw .unsupported("service_tier", "\(model) runs on the online tier only and takes no service_tier on \(manifest.id); leave it out")
+        }
 
         if !fromDraft, offering.supports(.audio), spec.generateAudio == nil {
             spec.generateAudio = offering.defaultGenerateAudio ?? true
@@ -107,15 +115,43 @@ extension JobValidator {
         // Defaults are written only where the model documents the parameter for this scenario: the documents say an
         // unsupported parameter is "ignored or triggers an error", so none is sent where it does not apply.
         // camera_fixed is not supported with reference images, and a video made from a draft inherits the draft's.
-        if offering.supports(.cameraFixed), spec.cameraFixed == nil, !fromDraft, scenario != .referenceImages { spec.cameraFixed = false }
+        if offering.supports(.cameraFixed), spec.cameraFixed == nil, !fromDraft, !references { spec.cameraFixed = false }
         if offering.supports(.watermark), spec.watermark == nil { spec.watermark = false }
         // return_last_frame is not available in draft mode.
         if offering.supports(.lastFrame), spec.returnLastFrame == nil, spec.draft != true { spec.returnLastFrame = false }
         if offering.supports(.draft), spec.draft == nil, !fromDraft { spec.draft = false }
-        // service_tier is not a draft-mode parameter; the default tier is what a draft runs on.
-        if spec.draft != true { spec.serviceTier = spec.serviceTier ?? .default }
+        // service_tier is not a draft-mode parameter; the default tier is what a draft runs on. A model that cannot be
+        // given a tier at all (Seedance 2.x: "不支持配置该参数") is sent none.
+        if spec.draft != true, offering.takesServiceTier != false { spec.serviceTier = spec.serviceTier ?? .default }
+        if offering.takesServiceTier == false { spec.serviceTier = nil }
+        // A value that asks for nothing is dropped where the model does not take the parameter, so it is never sent.
+        if !offering.supports(.cameraFixed), spec.cameraFixed == false { spec.cameraFixed = nil }
+        if !offering.supports(.draft), spec.draft == false { spec.draft = nil }
+        if !offering.supports(.lastFrame), spec.returnLastFrame == false { spec.returnLastFrame = nil }
+        if !offering.supports(.watermark), spec.watermark == false { spec.watermark = nil }
+        if !offering.supports(.audio), spec.generateAudio == false { spec.generateAudio = nil }
+        if !offering.supports(.webSearch), spec.tools?.isEmpty == true { spec.tools = nil }
+        if !offering.supports(.priority) { spec.priority = nil }
+        if !offering.supports(.outputFormat) { spec.outputFormat = nil }
         spec.expiresAfter = spec.expiresAfter ?? RequestLimits.defaultExpiresAfter
         return spec
+    }
+
+    /// `priority`, `safety_identifier`, `tools`, `task_type` and `output_format`, each where the offering takes it.
+    static func checkNewFields(_ spec: JobSpec, offering: ModelOffering, manifest: ProviderManifest) throws(ValidationFailure) {
+        let checks: [(Bool, Capability, String, String)] = [
+            (spec.priority != nil && spec.priority != 0, .priority, "priority", "priority"),
+            (spec.safetyIdentifier != nil, .safetyIdentifier, "safety_identifier", "safety_identifier"),
+            (spec.tools?.isEmpty == false, .webSearch, "tools", "web search"),
+            (spec.taskType != nil, .taskType, "task_type", "task_type"),
+            (spec.outputFormat != nil && spec.outputFormat != .mp4, .outputFormat, "output_format", "output_format mov"),
+        ]
+        for (given, capability, field, what) in checks where given && !offering.supports(capability) {
+            throw .unsupported(field, "\(what) is not offered for \(offering.name) by \(manifest.id)")
+        }
+        if let taskType = spec.taskType, taskType == .edit || taskType == .extend, spec.videos.isEmpty {
+            throw .invalid("task_type", "\(taskType.rawValue) needs at least one reference video (the video to \(taskType.rawValue))")
+        }
     }
 
     static func scenarioPhrase(_ scenario: Scenario) -> String {
@@ -124,6 +160,7 @@ extension JobValidator {
         case .firstFrame: "image-to-video from a first frame"
         case .firstLastFrame: "first + last frame"
         case .referenceImages: "reference images"
+        case .multimodalReference: "reference videos or audio"
         }
     }
 }

@@ -12,16 +12,27 @@ public enum JobValidator {
         }
         try checkPrompt(spec)
         try checkImages(spec.images)
+        try checkReferenceMedia(spec)
         try checkDraftReference(spec)
         if spec.duration != nil, spec.frames != nil { throw .invalid("frames", "set duration or frames, not both") }
         if let frames = spec.frames, !RequestLimits.frames.contains(frames) || (frames - 25) % 4 != 0 {
             throw .invalid("frames", "must be 25 + 4n between 29 and 289 (29, 33, 37, …, 289)")
         }
         if let seed = spec.seed, seed < -1 { throw .invalid("seed", "must be -1 (random) or a non-negative integer") }
+        if let priority = spec.priority, !RequestLimits.priority.contains(priority) {
+            throw .invalid("priority", "must be an integer from 0 to 9")
+        }
+        if let identifier = spec.safetyIdentifier, identifier.isEmpty || identifier.count > RequestLimits.safetyIdentifierCharacters {
+            throw .invalid(
+                "safety_identifier", "must be 1 to \(RequestLimits.safetyIdentifierCharacters) characters (a hash of your user id is best)")
+        }
+        if let tools = spec.tools, !tools.isEmpty, !spec.images.isEmpty || spec.hasReferenceMedia || spec.draftJobID != nil {
+            throw .invalid("tools", "web_search works with text-only input (no images, videos or audio)")
+        }
         if let expiresAfter = spec.expiresAfter, !RequestLimits.expiresAfter.contains(expiresAfter) {
             throw .invalid("expires_after", "must be between 3600 and 259200 seconds")
         }
-        if let callbackURL { try checkURL(callbackURL, field: "callback_url", allowData: false) }
+        if let callbackURL { try checkURL(callbackURL, field: "callback_url", data: nil) }
         try checkMetadata(metadata)
     }
 
@@ -31,7 +42,7 @@ public enum JobValidator {
             if prompt.count > RequestLimits.promptCharacters {
                 throw .invalid("prompt", "is longer than \(RequestLimits.promptCharacters) characters")
             }
-        } else if spec.images.isEmpty, spec.draftJobID == nil {
+        } else if spec.images.isEmpty, !spec.hasReferenceMedia, spec.draftJobID == nil {
             throw .invalid("prompt", "is required for text-to-video (no images given)")
         }
     }
@@ -39,7 +50,7 @@ public enum JobValidator {
     private static func checkImages(_ images: [ImageInput]) throws(ValidationFailure) {
         if images.count > RequestLimits.maxImages { throw .invalid("images", "at most \(RequestLimits.maxImages) images") }
         for (index, image) in images.enumerated() {
-            try checkURL(image.url, field: "images[\(index)].url", allowData: true)
+            try checkURL(image.url, field: "images[\(index)].url", data: .image, asset: true)
         }
         let roles = images.map(\.role)
         if roles.contains(.reference) {
@@ -66,24 +77,67 @@ public enum JobValidator {
             ("prompt", spec.prompt != nil), ("images", !spec.images.isEmpty), ("ratio", spec.ratio != nil),
             ("duration", spec.duration != nil), ("frames", spec.frames != nil), ("seed", spec.seed != nil),
             ("generate_audio", spec.generateAudio != nil), ("camera_fixed", spec.cameraFixed != nil),
+            ("videos", !spec.videos.isEmpty), ("audios", !spec.audios.isEmpty),
         ]
         if let field = reused.first(where: { $0.1 })?.0 {
             throw .invalid(field, "is taken from the draft when draft_job_id is set; leave it out")
         }
     }
 
-    static func checkURL(_ url: String, field: String, allowData: Bool) throws(ValidationFailure) {
+    /// Reference videos and audio: counts, URLs (never inline video), lengths where given, no mix with exact frames,
+    /// and all inline data together within `RequestLimits.inlineDataBytes`.
+    private static func checkReferenceMedia(_ spec: JobSpec) throws(ValidationFailure) {
+        if spec.videos.count > RequestLimits.maxVideos { throw .invalid("videos", "at most \(RequestLimits.maxVideos) reference videos") }
+        if spec.audios.count > RequestLimits.maxAudios { throw .invalid("audios", "at most \(RequestLimits.maxAudios) reference audio clips") }
+        var inline = spec.images.reduce(0) { $0 + DataURL.estimatedBytes(of: $1.url) }
+        for (field, items) in [("videos", spec.videos), ("audios", spec.audios)] {
+            for (index, item) in items.enumerated() {
+                let path = "\(field)[\(index)]"
+                if field == "videos", item.url.lowercased().hasPrefix("data:") {
+                    throw .invalid("\(path).url", "a reference video must be an http(s) or asset:// URL; videos cannot be sent inline as data: URLs")
+                }
+                try checkURL(item.url, field: "\(path).url", data: field == "audios" ? .audio : nil, asset: true)
+                inline += DataURL.estimatedBytes(of: item.url)
+                if let seconds = item.seconds, !(seconds > 0 && seconds <= RequestLimits.mediaSeconds) {
+                    throw .invalid("\(path).seconds", "must be the clip's length in seconds, above 0 and at most \(Int(RequestLimits.mediaSeconds))")
+                }
+            }
+        }
+        if inline > RequestLimits.inlineDataBytes {
+            throw .invalid(
+                "images", "inline data: URLs add up to more than \(RequestLimits.inlineDataBytes / 1024 / 1024) MiB; send large media by URL")
+        }
+        if spec.hasReferenceMedia, let index = spec.images.firstIndex(where: { $0.role != .reference }) {
+            throw .invalid(
+                "images[\(index)].role",
+                "first_frame and last_frame cannot be combined with reference videos or audio; give the image role reference and say in the prompt that it is the first frame"
+            )
+        }
+    }
+
+    /// An http(s) URL; where `asset`, also an `asset://` id (a provider's preset or authorised asset); where `data` is
+    /// given, also an inline data: URL of that kind.
+    static func checkURL(_ url: String, field: String, data: DataURL.Kind?, asset: Bool = false) throws(ValidationFailure) {
         if url.isEmpty { throw .invalid(field, "must not be empty") }
-        if allowData, url.hasPrefix("data:") {
-            try DataImageURL.check(url, field: field)
+        if let data, url.hasPrefix("data:") {
+            try DataURL.check(url, field: field, kind: data)
             return
         }
         if url.count > RequestLimits.urlCharacters { throw .invalid(field, "is longer than \(RequestLimits.urlCharacters) characters") }
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else {
-            throw .invalid(field, allowData ? "must be an http(s) URL or a data:image/…;base64 URL" : "must be an http(s) URL")
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
+            throw .invalid(field, urlShape(data, asset: asset))
         }
+        if scheme == "asset", asset, let host = components.host, !host.isEmpty { return }
+        guard scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+            throw .invalid(field, urlShape(data, asset: asset))
+        }
+    }
+
+    private static func urlShape(_ data: DataURL.Kind?, asset: Bool) -> String {
+        var kinds = ["an http(s) URL"]
+        if asset { kinds.append("an asset:// id") }
+        if let data { kinds.append("a data:\(data.rawValue)/…;base64 URL") }
+        return "must be " + (kinds.count == 1 ? kinds[0] : kinds.dropLast().joined(separator: ", ") + " or " + kinds.last!)
     }
 
     private static func checkMetadata(_ metadata: [String: String]) throws(ValidationFailure) {

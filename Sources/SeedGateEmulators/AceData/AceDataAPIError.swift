@@ -46,6 +46,15 @@ struct AceDataAPIError: Error, Equatable {
     static let inputModerated = AceDataAPIError(
         status: .forbidden, code: "forbidden", message: "The prompt was blocked by content moderation."
     )
+
+    /// A 2.x reference image or video showing a real person who is not accepted. AceData promises only "a clear error
+    /// will be returned if the material does not meet the requirements" [DOCS-VIDEOS] (seedance-2.md §16 "AceData").
+    /// EMULATOR ASSUMPTION: the emulator's content refusal, 403 `forbidden` (as `inputModerated`), with a message
+    /// naming the rule; Ark's own answer is 400 `InputImageSensitiveContentDetected.PrivacyInformation` (seedance-2.md §10, seedance-2.md §12).
+    static let realPersonRefused = AceDataAPIError(
+        status: .forbidden, code: "forbidden",
+        message: "The reference material may contain a real person; upload only your own or authorized real-person material."
+    )
 }
 
 /// Runs before every AceData API route: adds the configured latency, checks `Authorization: Bearer <token>`,

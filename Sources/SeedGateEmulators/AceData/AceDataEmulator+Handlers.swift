@@ -15,7 +15,9 @@ extension AceDataEmulator {
         case .serverError: throw AceDataAPIError.apiError
         case .moderation, nil: break
         }
-        let spec = try AceDataValidation.validate(body, raw: raw, createdAt: await book.currentDate(), honoursAsyncFlag: honoursAsyncFlag)
+        let spec = try AceDataValidation.validate(
+            body, raw: raw, createdAt: await book.currentDate(), honoursAsyncFlag: honoursAsyncFlag, seedance2: seedance2
+        )
         if markers.rejection == .moderation { throw AceDataAPIError.inputModerated }
 
         // EMULATOR ASSUMPTION: AceData relays the Ark task's failure code and message.
@@ -81,9 +83,13 @@ extension AceDataEmulator {
         let id = state.id
         switch state.status {
         case .succeeded:
+            // EMULATOR ASSUMPTION: the last frame is a PNG for 2.x too (Ark's pages say PNG, then JPEG, seedance-2.md
+            // seedance-2.md §17 (conflict 2)), and a 2.5 `output_format: mov` video is still served from an `.mp4` file URL.
             let video = AceDataGenerateBody.Video(
                 taskID: spec.upstreamTaskID, status: "succeeded", videoURL: "\(baseURL)/emulator/files/\(id).mp4",
-                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model
+                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model,
+                duration: spec.reportsOutput ? spec.duration : nil, resolution: spec.reportsOutput ? spec.resolution : nil,
+                ratio: spec.reportsOutput ? spec.ratio : nil
             )
             return AceDataGenerateBody(success: true, taskID: id, traceID: spec.traceID, data: video)
         default:

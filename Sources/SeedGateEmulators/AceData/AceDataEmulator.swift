@@ -12,7 +12,8 @@ import Synchronization
 /// ended and answers with the finished generate response — the quirk SeedGate's adapter must never trigger (counted
 /// in `blockingCreates`). A running task's record reports `data.status: processing` [DOCS-TASKS-GUIDE]. The task is
 /// queued for `configuration.queueSeconds` (no `started_at`), runs for `configuration.runSeconds`, then succeeds
-/// (or ends as a `FailureMarker` planned). `/seedance/tasks` answers task records (`retrieve`, `retrieve_batch`);
+/// (or ends as a `FailureMarker` planned). Seedance 1.x and 2.x (2.0, 2.0 fast, 2.0 mini, 2.5: reference images,
+/// videos and audios, `AceDataSeedance2Rules`) are emulated. `/seedance/tasks` answers task records (`retrieve`, `retrieve_batch`);
 /// `finished_at`, `elapsed` and `response` appear when the task ends, and the final response is POSTed once to an
 /// http(s) `callback_url`. Result URLs point at `/emulator/files/`; `GET /emulator/stats` serves the counters,
 /// `/emulator/faults` injects faults (`AceDataFaultDialect`) and `GET /emulator/acedata/stats` the count of blocking
@@ -35,16 +36,20 @@ public struct AceDataEmulator: Sendable {
     /// [S003] and the newer guides add `async` [DOCS-VIDEOS]: by default the emulator takes the stricter reading
     /// (without `callback_url` a create is synchronous, as on AceData without a switch), and this option the other.
     public let honoursAsyncFlag: Bool
+    /// How the Seedance 2.x models read what their documents leave open (defaults: the strict readings).
+    public let seedance2: AceDataSeedance2Options
 
     /// - Parameters:
     ///   - now: the emulator's clock; tests may pass a manual one to step tasks through their statuses.
     ///   - honoursAsyncFlag: see `honoursAsyncFlag` (off: the stricter reading).
+    ///   - seedance2: see `AceDataSeedance2Options`.
     public init(
         configuration: EmulatorConfiguration = EmulatorConfiguration(), honoursAsyncFlag: Bool = false,
-        now: @escaping @Sendable () -> Date = { Date() }
+        seedance2: AceDataSeedance2Options = AceDataSeedance2Options(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.honoursAsyncFlag = honoursAsyncFlag
+        self.seedance2 = seedance2
         self.book = EmulatedTaskBook(now: now)
         self.address = EmulatorAddress(configuration: configuration)
         self.blocking = AceDataBlockingCount()

@@ -14,8 +14,7 @@ struct AceDataModelRules: Sendable {
     var adaptiveTextToVideo: Bool
     var defaultResolution: String
 
-    /// The five 1.x models of [S003]. EMULATOR ASSUMPTION: the 2.x models AceData also sells are not emulated
-    /// and are answered like an unknown model.
+    /// The five 1.x models of [S003]; the 2.x models are in `AceDataSeedance2Rules`.
     static let all: [AceDataModelRules] = [
         AceDataModelRules(
             id: "doubao-seedance-1-5-pro-251215", textToVideo: true, firstFrame: true, firstLastFrame: true, audio: true,
@@ -37,41 +36,6 @@ struct AceDataModelRules: Sendable {
     static func rules(for model: String) -> AceDataModelRules? { all.first { $0.id == model } }
 }
 
-/// How the create call answers: at once (`async: true`, or a `callback_url`), or only when the video exists.
-enum AceDataResponseMode: String, Sendable {
-    /// Neither switch: AceData's default. The HTTP request is held until the task has ended. [S003]
-    case blocking
-    case async
-    case callback
-}
-
-/// A create request as the emulator resolved it.
-struct AceDataTaskSpec: Sendable {
-    var model: String
-    var prompt: String?
-    var imageCount: Int
-    var resolution: String
-    /// The ratio reported back. EMULATOR ASSUMPTION: `adaptive` is reported as 16:9, like Ark reports the ratio
-    /// it chose; AceData reports `duration`, `resolution` and `ratio` for 1.x too (its examples show them for 2.x).
-    var ratio: String
-    /// The duration reported back; nil when `frames` set the length.
-    var duration: Int?
-    var frames: Int?
-    var seed: Int64
-    var cameraFixed: Bool
-    var watermark: Bool
-    var generateAudio: Bool?
-    var returnLastFrame: Bool
-    var serviceTier: String
-    var executionExpiresAfter: Int
-    var callbackURL: String?
-    var mode: AceDataResponseMode
-    /// The body as sent, echoed as the record's `request`.
-    var request: JSONValue
-    var traceID: String
-    var upstreamTaskID: String
-}
-
 /// Checks a create body the way AceData's "strong validation" of body fields does [S003]: every bad field is
 /// answered 400 `bad_request` naming it (see `AceDataAPIError.badRequest`).
 enum AceDataValidation {
@@ -81,18 +45,22 @@ enum AceDataValidation {
     /// The top-level body fields AceData documents for Seedance: the [S003] list (`model`, `content`, `resolution`,
     /// `ratio`, `duration`, `seed`, `camerafixed`, `watermark`, `generate_audio`, `service_tier`, `return_last_frame`,
     /// `execution_expires_after`, `callback_url`), the fields its inline-parameter table names as their body
-    /// counterparts (`frames`, `framespersecond`) [S003], `async` [DOCS-VIDEOS], and the two the SDK's spec-generated
-    /// parameters add for every model (`priority`, `safety_identifier`) [SDK-ACE seedance.py].
-    static let documentedFields: Set<String> = [
+    /// counterparts (`frames`, `framespersecond`) [S003], `async` [DOCS-VIDEOS], the two the SDK's spec-generated
+    /// parameters add for every model (`priority`, `safety_identifier`) [SDK-ACE seedance.py], and the 2.5-only
+    /// `seedance25Fields` [DOCS-VIDEOS] (refused per model once the model is known).
+    static let documentedFields = Set([
         "model", "content", "resolution", "ratio", "duration", "seed", "camerafixed", "watermark", "generate_audio",
         "service_tier", "return_last_frame", "execution_expires_after", "callback_url", "frames", "framespersecond", "async",
         "priority", "safety_identifier",
-    ]
-    /// Documented, but for Seedance 2.5 only (acedata.md, Generate): refused on the 1.x models emulated here.
+    ]).union(seedance25Fields)
+    /// Documented, but for Seedance 2.5 only (acedata.md, Generate; seedance-2.md §16 "AceData"): refused on 1.x and
+    /// on the 2.0 family.
     static let seedance25Fields: Set<String> = ["omni_reference_task_type", "output_format", "tools"]
-    /// The keys of one `content[]` item and of its `image_url` object. [S003] [DOCS-VIDEOS]
-    static let itemFields: Set<String> = ["type", "text", "image_url", "role"]
-    static let imageFields: Set<String> = ["url"]
+    /// The keys of one `content[]` item; the media members (`image_url`, 2.x `video_url`/`audio_url`) hold only
+    /// `url`. [S003] [DOCS-VIDEOS]
+    static let itemFields = Set(["type", "text", "role"]).union(mediaMembers)
+    static let mediaMembers: Set<String> = ["image_url", "video_url", "audio_url"]
+    static let mediaFields: Set<String> = ["url"]
 
     /// Refuses every field AceData's schema does not list. EMULATOR ASSUMPTION: AceData's "strong validation" of
     /// body fields [S003] refuses an unknown field (400 `bad_request` naming it) rather than ignoring it; the
@@ -101,7 +69,6 @@ enum AceDataValidation {
     static func checkFields(_ raw: JSONValue) throws(AceDataAPIError) {
         guard case .object(let fields) = raw else { return }
         for key in fields.keys.sorted() where !documentedFields.contains(key) {
-            if seedance25Fields.contains(key) { throw .badRequest("\(key) is only supported by doubao-seedance-2-5") }
             throw .badRequest("\(key) is not a supported parameter")
         }
         guard case .array(let items)? = fields["content"] else { return }
@@ -110,20 +77,37 @@ enum AceDataValidation {
             if let key = members.keys.sorted().first(where: { !itemFields.contains($0) }) {
                 throw .badRequest("content.\(key) is not a supported parameter")
             }
-            if case .object(let image)? = members["image_url"], let key = image.keys.sorted().first(where: { !imageFields.contains($0) }) {
-                throw .badRequest("content.image_url.\(key) is not a supported parameter")
+            for member in mediaMembers.sorted() {
+                guard case .object(let media)? = members[member] else { continue }
+                if let key = media.keys.sorted().first(where: { !mediaFields.contains($0) }) {
+                    throw .badRequest("content.\(member).\(key) is not a supported parameter")
+                }
+            }
+            // EMULATOR ASSUMPTION: an item carries only the member its `type` names (Ark's item shapes, seedance-2.md §4);
+            // a `null` member counts as absent.
+            let type = members["type"].flatMap { if case .string(let type) = $0 { type } else { nil } }
+            let carried = members.filter { $0.value != .null }.keys.sorted()
+            if let stray = carried.first(where: { ($0 == "text" || mediaMembers.contains($0)) && $0 != type }) {
+                throw .badRequest("content.\(stray) does not belong in an item of type \(type ?? "null")")
             }
         }
     }
 
-    /// - Parameter honoursAsyncFlag: whether `async: true` alone switches to async mode (the newer guides'
-    ///   reading [DOCS-VIDEOS]); by default only `callback_url` does, as the seed document says [S003].
+    /// - Parameters:
+    ///   - honoursAsyncFlag: whether `async: true` alone switches to async mode (the newer guides' reading
+    ///     [DOCS-VIDEOS]); by default only `callback_url` does, as the seed document says [S003].
+    ///   - seedance2: how the 2.x models read what their documents leave open (`validateSeedance2`).
     static func validate(
-        _ body: AceDataVideoRequest, raw: JSONValue, createdAt: Date, honoursAsyncFlag: Bool = false
+        _ body: AceDataVideoRequest, raw: JSONValue, createdAt: Date, honoursAsyncFlag: Bool = false,
+        seedance2: AceDataSeedance2Options = AceDataSeedance2Options()
     ) throws(AceDataAPIError) -> AceDataTaskSpec {
         try checkFields(raw)
         guard let model = body.model, !model.isEmpty else { throw .badRequest("model is required") }
+        if let rules = AceDataSeedance2Rules.rules(for: model) {
+            return try validateSeedance2(body, raw: raw, rules: rules, honoursAsyncFlag: honoursAsyncFlag, options: seedance2)
+        }
         guard let rules = AceDataModelRules.rules(for: model) else { throw .badRequest("model \(model) is not supported") }
+        try refuseSeedance25Fields(body, model: model)
         guard let items = body.content, !items.isEmpty else { throw .badRequest("content is required") }
         let (texts, roles) = try readContent(items)
         try checkScenario(rules: rules, hasText: !texts.isEmpty, roles: roles)
@@ -145,14 +129,43 @@ enum AceDataValidation {
         } else if !rules.durations.contains(duration) {
             throw .badRequest("duration must be between \(rules.durations.lowerBound) and \(rules.durations.upperBound)")
         }
-        if let seed = body.seed, !(-1...4_294_967_295).contains(seed) { throw .badRequest("seed must be between -1 and 4294967295") }
         let tier = body.serviceTier ?? "default"
         guard tier == "default" || tier == "flex" else { throw .badRequest("service_tier must be default or flex") }
+        // EMULATOR ASSUMPTION: `priority` is documented for 2.5 [DOCS-VIDEOS] (Ark: the 2.0 series); 1.x takes only the
+        // `priority: 0` AceData's SDK always sends [SDK-ACE].
+        if let priority = body.priority, priority != 0 { throw .badRequest("priority is only supported by \(seedance25Model)") }
+        let shared = try checkShared(body, honoursAsyncFlag: honoursAsyncFlag)
+        return AceDataTaskSpec(
+            model: model, prompt: texts.first, imageCount: roles.count, resolution: resolution,
+            ratio: ratio == "adaptive" ? "16:9" : ratio, duration: body.frames == nil ? duration : nil, frames: body.frames,
+            seed: shared.seed, cameraFixed: body.cameraFixed ?? false, watermark: body.watermark ?? false,
+            // [S003]: other models ignore generate_audio. EMULATOR ASSUMPTION: 1.5 pro defaults to true (Ark's default).
+            generateAudio: rules.audio ? (body.generateAudio ?? true) : nil,
+            returnLastFrame: body.returnLastFrame ?? false, serviceTier: tier, executionExpiresAfter: shared.expires,
+            callbackURL: body.callbackURL, mode: shared.mode, request: raw, traceID: AceDataIDs.uuid(),
+            upstreamTaskID: AceDataIDs.upstreamTaskID(createdAt: createdAt)
+        )
+    }
+
+    static let seedance25Model = "doubao-seedance-2-5-260628"
+
+    /// The 2.5-only fields (`seedance25Fields`), refused on every other model; `null` counts as absent.
+    static func refuseSeedance25Fields(_ body: AceDataVideoRequest, model: String) throws(AceDataAPIError) {
+        let sent = [
+            ("omni_reference_task_type", body.omniReferenceTaskType != nil), ("output_format", body.outputFormat != nil),
+            ("tools", body.tools != nil),
+        ]
+        if let (field, _) = sent.first(where: \.1) { throw .badRequest("\(field) is only supported by \(seedance25Model), not \(model)") }
+    }
+
+    /// What every model checks alike: seed, timeout, frame rate, end-user id, and the answer mode.
+    static func checkShared(
+        _ body: AceDataVideoRequest, honoursAsyncFlag: Bool
+    ) throws(AceDataAPIError) -> (seed: Int64, expires: Int, mode: AceDataResponseMode) {
+        if let seed = body.seed, !(-1...4_294_967_295).contains(seed) { throw .badRequest("seed must be between -1 and 4294967295") }
         let expires = body.executionExpiresAfter ?? 172_800
         guard (3600...259_200).contains(expires) else { throw .badRequest("execution_expires_after must be between 3600 and 259200") }
-
         if let fps = body.framesPerSecond, fps != 24 { throw .badRequest("framespersecond only supports 24") }
-        if let priority = body.priority, !(0...9).contains(priority) { throw .badRequest("priority must be between 0 and 9") }
         if let identifier = body.safetyIdentifier, identifier.count > 64 {
             throw .badRequest("safety_identifier must be at most 64 characters")
         }
@@ -160,17 +173,7 @@ enum AceDataValidation {
         // reading: `async: true` alone leaves the create synchronous unless the emulator is told otherwise.
         let mode: AceDataResponseMode =
             body.callbackURL != nil ? .callback : (honoursAsyncFlag && body.asyncMode == true ? .async : .blocking)
-        return AceDataTaskSpec(
-            model: model, prompt: texts.first, imageCount: roles.count, resolution: resolution,
-            ratio: ratio == "adaptive" ? "16:9" : ratio, duration: body.frames == nil ? duration : nil, frames: body.frames,
-            seed: body.seed.flatMap { $0 == -1 ? nil : $0 } ?? Int64.random(in: 0...4_294_967_295),
-            cameraFixed: body.cameraFixed ?? false, watermark: body.watermark ?? false,
-            // [S003]: other models ignore generate_audio. EMULATOR ASSUMPTION: 1.5 pro defaults to true (Ark's default).
-            generateAudio: rules.audio ? (body.generateAudio ?? true) : nil,
-            returnLastFrame: body.returnLastFrame ?? false, serviceTier: tier, executionExpiresAfter: expires,
-            callbackURL: body.callbackURL, mode: mode, request: raw, traceID: AceDataIDs.uuid(),
-            upstreamTaskID: AceDataIDs.upstreamTaskID(createdAt: createdAt)
-        )
+        return (body.seed.flatMap { $0 == -1 ? nil : $0 } ?? Int64.random(in: 0...4_294_967_295), expires, mode)
     }
 
     /// The prompts and the image roles (nil role = first frame, as in [S003]'s single-image example).

@@ -22,9 +22,15 @@ struct AceDataVideoRequest: Decodable {
     var framesPerSecond: Int?
     var priority: Int?
     var safetyIdentifier: String?
+    /// 2.5 only. [DOCS-VIDEOS]
+    var omniReferenceTaskType: String?
+    var outputFormat: String?
+    var tools: [AceDataRequestTool]?
 
     enum CodingKeys: String, CodingKey {
-        case model, content, resolution, ratio, duration, frames, seed, watermark, priority
+        case model, content, resolution, ratio, duration, frames, seed, watermark, priority, tools
+        case omniReferenceTaskType = "omni_reference_task_type"
+        case outputFormat = "output_format"
         case framesPerSecond = "framespersecond"
         case safetyIdentifier = "safety_identifier"
         case cameraFixed = "camerafixed"
@@ -40,17 +46,30 @@ struct AceDataVideoRequest: Decodable {
 struct AceDataRequestItem: Decodable {
     var type: String?
     var text: String?
-    var imageURL: AceDataRequestImage?
+    var imageURL: AceDataRequestMedia?
+    /// 2.x only, like `audioURL`. [DOCS-VIDEOS]
+    var videoURL: AceDataRequestMedia?
+    var audioURL: AceDataRequestMedia?
     var role: String?
 
     enum CodingKeys: String, CodingKey {
         case type, text, role
         case imageURL = "image_url"
+        case videoURL = "video_url"
+        case audioURL = "audio_url"
     }
 }
 
-/// `image_url`: the object form `{"url"}` AceData requires, or the bare string it refuses.
-enum AceDataRequestImage: Decodable {
+/// One `tools[]` entry: `{"type": "web_search", …}` (2.5 only). [DOCS-VIDEOS] EMULATOR ASSUMPTION: the search
+/// limits AceData mentions ("the number of results, number of keywords, and search sources") are not named in its
+/// documents, so the other keys of a tool are not checked.
+struct AceDataRequestTool: Decodable {
+    var type: String?
+}
+
+/// `image_url` (and the 2.x `video_url`, `audio_url`): the object form `{"url"}` AceData requires, or the bare
+/// string it refuses.
+enum AceDataRequestMedia: Decodable {
     case object(url: String?)
     case bareString(String)
 
@@ -76,7 +95,7 @@ struct AceDataTasksRequest: Decodable {
 
 /// The generate response: the synchronous answer, a callback body, and a finished record's `response`. `data` holds
 /// what AceData's 1.x examples show (`task_id`, `status`, `video_url`, `last_frame_url`, `model` [S003] [DOCS-TASKS]);
-/// `duration`, `resolution` and `ratio` appear only in its 2.x examples [DOCS-VIDEOS], so they are left out.
+/// `duration`, `resolution` and `ratio` appear only in its 2.x examples [DOCS-VIDEOS], so only 2.x tasks carry them.
 struct AceDataGenerateBody: Encodable {
     var success: Bool
     var taskID: String
@@ -91,9 +110,13 @@ struct AceDataGenerateBody: Encodable {
         /// Encoded as `null` when not asked for, as in [DOCS-TASKS]; absent on failures.
         var lastFrameURL: String??
         var model: String
+        /// A succeeded 2.x task's output: AceData's 2.x examples show them. [DOCS-VIDEOS]
+        var duration: Int?
+        var resolution: String?
+        var ratio: String?
 
         enum CodingKeys: String, CodingKey {
-            case status, model
+            case status, model, duration, resolution, ratio
             case taskID = "task_id"
             case videoURL = "video_url"
             case lastFrameURL = "last_frame_url"
@@ -106,6 +129,9 @@ struct AceDataGenerateBody: Encodable {
             try container.encodeIfPresent(videoURL, forKey: .videoURL)
             if let lastFrameURL { try container.encode(lastFrameURL, forKey: .lastFrameURL) }
             try container.encode(model, forKey: .model)
+            try container.encodeIfPresent(duration, forKey: .duration)
+            try container.encodeIfPresent(resolution, forKey: .resolution)
+            try container.encodeIfPresent(ratio, forKey: .ratio)
         }
     }
 

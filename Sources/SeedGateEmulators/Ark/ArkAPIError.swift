@@ -27,6 +27,37 @@ struct ArkAPIError: Error, Equatable {
         )
     }
 
+    /// 400 `InvalidParameter.UnsupportedParameter`, with [REF-ERR]'s message "The parameters {{Parameter}} specified in the
+    /// request are not supported by this endpoint." (volcengine-ark.md, Errors). Used for Seedance 2.x parameters the model
+    /// does not take at all; EMULATOR ASSUMPTION (seedance-2.md §18: the codes are not documented): the 1.x refusals keep
+    /// plain `InvalidParameter`, as before.
+    static func unsupportedParameter(_ param: String, _ detail: String) -> ArkAPIError {
+        ArkAPIError(
+            status: .badRequest, code: "InvalidParameter.UnsupportedParameter",
+            message: "The parameters `\(param)` specified in the request are not supported by this endpoint: \(detail).", param: param,
+            type: "BadRequest"
+        )
+    }
+
+    /// 400 `InvalidParameter.TaskTypeConstraint`: a Seedance 2.5 request whose parameters do not fit its declared
+    /// `omni_reference_task_type` (seedance-2.md §8, seedance-2.md §12; explicit values are checked at create).
+    static func taskTypeConstraint(_ param: String, _ detail: String) -> ArkAPIError {
+        ArkAPIError(
+            status: .badRequest, code: "InvalidParameter.TaskTypeConstraint",
+            message: "The parameter `\(param)` does not meet the constraints of the task type: \(detail).", param: param, type: "BadRequest"
+        )
+    }
+
+    /// 400 `Input{Image|Video}SensitiveContentDetected.PrivacyInformation`: a Seedance 2.x reference contains a real
+    /// person (seedance-2.md §10, seedance-2.md §12), with the message BytePlus users report ("the input image 'content[1]' may contain
+    /// real person", byteplus-modelark.md, Errors). `kind` is `image` or `video`; `index` the item's place in `content`.
+    static func realPerson(_ kind: String, index: Int) -> ArkAPIError {
+        ArkAPIError(
+            status: .badRequest, code: "Input\(kind.prefix(1).uppercased() + kind.dropFirst())SensitiveContentDetected.PrivacyInformation",
+            message: "The request failed because the input \(kind) 'content[\(index)]' may contain real person.", param: "", type: "BadRequest"
+        )
+    }
+
     static func missingParameter(_ param: String) -> ArkAPIError {
         ArkAPIError(
             status: .badRequest, code: "MissingParameter",

@@ -5,7 +5,7 @@ import SeedGateCore
 /// The four Ark task operations. Errors are thrown as `ArkAPIError` and rendered by `ArkGatekeeper`.
 extension ArkEmulator {
     /// `POST /contents/generations/tasks`: rate-limit/500 markers, then validation, then the account's quota (Ark's
-    /// `QuotaExceeded` markers and `options`), then the moderation marker.
+    /// `QuotaExceeded` markers and `options`), then the moderation and real-person markers (`ArkMarkers.swift`).
     func create(_ request: Request, context: EmulatorRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
         let data = Data(buffer.readableBytesView)
@@ -21,10 +21,15 @@ extension ArkEmulator {
             draftSource = await book.peek(draftID)
         }
         let spec = try ArkValidation.validate(body, models: models, draftSource: draftSource, options: options)
-        try await checkQuota(spec, texts: body.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? [])
+        let texts = body.content?.compactMap { $0.type == "text" ? $0.text : nil } ?? []
+        try await checkQuota(spec, texts: texts)
         if markers.rejection == .moderation { throw ArkAPIError.inputTextModerated }
+        if let refusal = Self.realPersonRefusal(spec, items: body.content ?? []) { throw refusal }
 
-        let outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated(suffix: " Request ID: \(context.requestID)"))
+        var outcome = PlannedOutcome(markers.ending, moderated: .arkOutputModerated(suffix: " Request ID: \(context.requestID)"))
+        if outcome == .succeed, spec.generateAudio == true, texts.contains(where: { $0.contains(Self.outputAudioModeratedMarker) }) {
+            outcome = Self.outputAudioModerated(requestID: context.requestID)
+        }
         let plan = EmulatedTaskPlan(
             model: spec.model, serviceTier: spec.serviceTier, callbackURL: spec.callbackURL,
             fingerprint: Self.fingerprint(body), queueSeconds: configuration.queueSeconds,
@@ -49,10 +54,6 @@ extension ArkEmulator {
             if queued >= limit { throw .queuedTasksExceeded }
         }
     }
-
-    /// Prompt markers for Ark's two `QuotaExceeded` answers (Ark-only; other emulators ignore unknown markers).
-    static let quotaExhaustedMarker = "[[ark:quota-exhausted]]"
-    static let queueFullMarker = "[[ark:queue-full]]"
 
     /// `GET /contents/generations/tasks/{id}`.
     func get(context: EmulatorRequestContext) async throws -> Response {

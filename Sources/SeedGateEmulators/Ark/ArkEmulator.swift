@@ -91,6 +91,7 @@ public struct ArkEmulator: Sendable {
         api.get(":id") { _, context in try await self.get(context: context) }
         api.delete(":id") { _, context in try await self.delete(context: context) }
         EmulatorHelperRoutes.add(to: router, book: book)
+        Self.addArkFileRoutes(to: router, book: book)
         return router
     }
 

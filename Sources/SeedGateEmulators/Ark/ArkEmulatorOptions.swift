@@ -16,14 +16,20 @@ public struct ArkEmulatorOptions: Sendable {
     /// Called with the task id when a `DELETE` arrives, before the emulator looks at the task: a test can let the
     /// task finish there, to put a cancel in the race Ark's API leaves open.
     public var beforeDelete: (@Sendable (String) async -> Void)?
+    /// The other reading of `service_tier` on Seedance 2.x: "only `default`" (seedance-2.md §3) against "不支持配置该参数"
+    /// (the parameter cannot be set) and a third-party report of HTTP 400 for any tier on 2.0 fast. On: `default` is
+    /// accepted (`flex` never is). Off (EMULATOR ASSUMPTION seedance-2.md §3, the strict reading): any `service_tier` is refused.
+    /// `ignoreUnsupportedDefaults` also accepts `default`.
+    public var seedance2AcceptsDefaultServiceTier: Bool
 
     public init(
         ignoreUnsupportedDefaults: Bool = false, maxQueuedTasks: Int? = nil, exhaustedTrialModels: Set<String> = [],
-        beforeDelete: (@Sendable (String) async -> Void)? = nil
+        beforeDelete: (@Sendable (String) async -> Void)? = nil, seedance2AcceptsDefaultServiceTier: Bool = false
     ) {
         self.ignoreUnsupportedDefaults = ignoreUnsupportedDefaults
         self.maxQueuedTasks = maxQueuedTasks
         self.exhaustedTrialModels = exhaustedTrialModels
         self.beforeDelete = beforeDelete
+        self.seedance2AcceptsDefaultServiceTier = seedance2AcceptsDefaultServiceTier
     }
 }

@@ -42,11 +42,8 @@ extension ArkValidation {
 
     /// Ark's default ratio: text-to-video 16:9 (1.5 pro: adaptive), first/last frame adaptive, references 16:9.
     static func defaultRatio(_ scenario: Scenario, rules: ArkModelRules) -> String {
-        switch scenario {
-        case .textToVideo: rules.adaptiveTextToVideo ? "adaptive" : "16:9"
-        case .firstFrame, .firstLastFrame: "adaptive"
-        case .referenceImages: "16:9"
-        }
+        if scenario == .textToVideo { return rules.adaptiveTextToVideo ? "adaptive" : "16:9" }
+        return scenario == .referenceImages ? "16:9" : "adaptive"
     }
 
     /// A duration in the model's range; `-1` (1.5 pro) becomes a length the "model chose".

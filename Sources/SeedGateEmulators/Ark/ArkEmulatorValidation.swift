@@ -24,6 +24,9 @@ enum ArkValidation {
         guard let rules = models.rules(for: model) else { throw .modelNotFound(model) }
         guard let items = body.content else { throw .missingParameter("content") }
         if items.isEmpty { throw .invalidParameter("content", "must contain at least one item") }
+        if let seedance2 = rules.seedance2 {
+            return try validateSeedance2(body, items: items, rules: rules, seedance2: seedance2, draftSource: draftSource, options: options)
+        }
         let content = try readContent(items)
 
         var spec = ArkTaskSpec(
@@ -62,7 +65,10 @@ enum ArkValidation {
     }
 
     /// Parameters only some models take ([S000 模型能力], [S001 Model list]): `generate_audio` and `draft` are
-    /// Seedance 1.5 pro's only; `frames` is refused on 1.5 pro in `checkOutput`/`applyDraft`.
+    /// Seedance 1.5 pro's only; `frames` is refused on 1.5 pro in `checkOutput`/`applyDraft`. The Seedance 2.x fields
+    /// (seedance-2.md §3: `priority` "仅 Seedance 2.0 系列支持", `tools`, 2.5's `omni_reference_task_type` and
+    /// `output_format`) are refused on 1.x; EMULATOR ASSUMPTION: `safety_identifier` is not said to be 2.x-only and is
+    /// ignored on 1.x.
     private static func checkModelParameters(_ body: ArkCreateTaskBody, rules: ArkModelRules, lenient: Bool) throws(ArkAPIError) {
         if !rules.audio {
             try unsupported("generate_audio", body.generateAudio, default: false, lenient: lenient, "is not supported by \(rules.id) (no audio)")
@@ -70,13 +76,18 @@ enum ArkValidation {
         if !rules.draft {
             try unsupported("draft", body.draft, default: false, lenient: lenient, "draft mode is not supported by \(rules.id)")
         }
+        let only2x = "is supported by the Seedance 2.x models only"
+        try unsupported("priority", body.priority, default: 0, lenient: lenient, only2x)
+        try unsupported("tools", body.tools, default: nil, lenient: lenient, only2x)
+        try unsupported("omni_reference_task_type", body.omniReferenceTaskType, default: "auto", lenient: lenient, only2x)
+        try unsupported("output_format", body.outputFormat, default: "mp4", lenient: lenient, only2x)
     }
 
     /// A video made from a draft reuses the draft's `model`, `content.text`, `content.image_url`, `generate_audio`,
     /// `seed`, `ratio`, `duration` and `camera_fixed` ([S000 样片模式] Step 2, [S001 Draft sample mode] Step 2); only the
     /// others may be given. EMULATOR ASSUMPTION: the documents do not say what Ark does with a reused field sent again;
     /// the strict reading refuses it (and `frames`, which 1.5 pro never takes).
-    private static func checkReusedFromDraft(_ body: ArkCreateTaskBody) throws(ArkAPIError) {
+    static func checkReusedFromDraft(_ body: ArkCreateTaskBody) throws(ArkAPIError) {
         let why = "is reused from the draft and cannot be set on a video made from it"
         try unsupported("generate_audio", body.generateAudio, default: nil, lenient: false, why)
         try unsupported("seed", body.seed, default: nil, lenient: false, why)
@@ -87,7 +98,7 @@ enum ArkValidation {
     }
 
     /// Fields that apply whatever the content: tier, expiry, callback URL, draft-mode restrictions.
-    private static func checkCommon(
+    static func checkCommon(
         _ body: ArkCreateTaskBody, rules: ArkModelRules, lenient: Bool, into spec: inout ArkTaskSpec
     ) throws(ArkAPIError) {
         if let tier = body.serviceTier {
@@ -131,6 +142,8 @@ enum ArkValidation {
             case "draft_task":
                 guard let id = item.draftTask?.id, !id.isEmpty else { throw .missingParameter("content.draft_task.id") }
                 content.draftTaskID = id
+            case "video_url", "audio_url":
+                throw .invalidParameter("content.type", "\(item.type ?? "") items are supported by the Seedance 2.x models only")
             case let other?:
                 throw .invalidParameter("content.type", "\(other) is not supported; use text, image_url or draft_task")
             }
@@ -142,7 +155,7 @@ enum ArkValidation {
         return content
     }
 
-    private static func checkImageURL(_ url: String) throws(ArkAPIError) {
+    static func checkImageURL(_ url: String) throws(ArkAPIError) {
         if url.isEmpty { throw .invalidImageURL("EmptyURL", "the url is empty") }
         if url.hasPrefix("data:") {
             let header = url.prefix { $0 != "," }

@@ -19,9 +19,18 @@ struct ArkCreateTaskBody: Codable {
     var seed: Int64?
     var cameraFixed: Bool?
     var watermark: Bool?
+    // Seedance 2.x (seedance-2.md §3). `priority` is read as a number so that a fraction is refused naming the field.
+    var safetyIdentifier: String?
+    var priority: Double?
+    var tools: [ArkTool]?
+    var omniReferenceTaskType: String?
+    var outputFormat: String?
 
     enum CodingKeys: String, CodingKey {
-        case model, content, draft, resolution, ratio, duration, frames, seed, watermark
+        case model, content, draft, resolution, ratio, duration, frames, seed, watermark, priority, tools
+        case safetyIdentifier = "safety_identifier"
+        case omniReferenceTaskType = "omni_reference_task_type"
+        case outputFormat = "output_format"
         case callbackURL = "callback_url"
         case returnLastFrame = "return_last_frame"
         case serviceTier = "service_tier"
@@ -37,6 +46,9 @@ struct ArkContentItem: Codable {
     var imageURL: URLObject?
     var role: String?
     var draftTask: DraftReference?
+    /// Seedance 2.x reference media (seedance-2.md §4).
+    var videoURL: URLObject?
+    var audioURL: URLObject?
 
     struct URLObject: Codable { var url: String? }
     struct DraftReference: Codable { var id: String? }
@@ -45,7 +57,14 @@ struct ArkContentItem: Codable {
         case type, text, role
         case imageURL = "image_url"
         case draftTask = "draft_task"
+        case videoURL = "video_url"
+        case audioURL = "audio_url"
     }
+}
+
+/// One `tools[]` entry: `{"type":"web_search"}` is the only one (seedance-2.md §9).
+struct ArkTool: Codable, Equatable {
+    var type: String?
 }
 
 /// The task object of get, list and callbacks. `error` is always present (`null` unless failed); the output
@@ -70,6 +89,11 @@ struct ArkTaskObject: Encodable {
     var draftTaskID: String?
     var serviceTier: String
     var executionExpiresAfter: Int
+    // Seedance 2.x (seedance-2.md §11).
+    var priority: Int?
+    var safetyIdentifier: String?
+    var tools: [ArkTool]?
+    var outputFormat: String?
 
     struct Content: Encodable {
         var videoURL: String
@@ -83,14 +107,22 @@ struct ArkTaskObject: Encodable {
     struct Usage: Encodable {
         var completionTokens: Int
         var totalTokens: Int
+        /// Only when web search was enabled (seedance-2.md §9).
+        var toolUsage: ToolUsage?
         enum CodingKeys: String, CodingKey {
             case completionTokens = "completion_tokens"
             case totalTokens = "total_tokens"
+            case toolUsage = "tool_usage"
         }
     }
 
+    struct ToolUsage: Encodable {
+        var webSearch: Int
+        enum CodingKeys: String, CodingKey { case webSearch = "web_search" }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, model, status, error, content, usage, seed, resolution, ratio, duration, frames, draft
+        case id, model, status, error, content, usage, seed, resolution, ratio, duration, frames, draft, priority, tools
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case framesPerSecond = "framespersecond"
@@ -98,6 +130,8 @@ struct ArkTaskObject: Encodable {
         case draftTaskID = "draft_task_id"
         case serviceTier = "service_tier"
         case executionExpiresAfter = "execution_expires_after"
+        case safetyIdentifier = "safety_identifier"
+        case outputFormat = "output_format"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -121,6 +155,10 @@ struct ArkTaskObject: Encodable {
         try container.encodeIfPresent(draftTaskID, forKey: .draftTaskID)
         try container.encode(serviceTier, forKey: .serviceTier)
         try container.encode(executionExpiresAfter, forKey: .executionExpiresAfter)
+        try container.encodeIfPresent(priority, forKey: .priority)
+        try container.encodeIfPresent(safetyIdentifier, forKey: .safetyIdentifier)
+        try container.encodeIfPresent(tools, forKey: .tools)
+        try container.encodeIfPresent(outputFormat, forKey: .outputFormat)
     }
 }
 

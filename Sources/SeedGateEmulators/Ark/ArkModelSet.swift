@@ -4,6 +4,10 @@ public struct ArkModelRules: Sendable, Equatable {
     public enum Generation: Sendable, Equatable {
         case seedance10
         case seedance15
+        /// Seedance 2.0, 2.0 fast and 2.0 mini (the 1.5 pro pixel table plus 4k).
+        case seedance20
+        /// Seedance 2.5 (its own 480p table; 720p and 1080p as 2.0).
+        case seedance25
     }
 
     public var id: String
@@ -23,11 +27,13 @@ public struct ArkModelRules: Sendable, Equatable {
     /// Whether `ratio: adaptive` is allowed without an image.
     public var adaptiveTextToVideo: Bool
     public var defaultResolution: String
+    /// The Seedance 2.x rules (video and audio references, priority, tools, …); nil for the 1.x models.
+    public var seedance2: ArkSeedance2Rules?
 
     public init(
         id: String, generation: Generation, textToVideo: Bool, firstFrame: Bool, firstLastFrame: Bool,
         referenceImages: ClosedRange<Int>?, durations: ClosedRange<Int>, autoDuration: Bool, frames: Bool,
-        audio: Bool, draft: Bool, adaptiveTextToVideo: Bool, defaultResolution: String
+        audio: Bool, draft: Bool, adaptiveTextToVideo: Bool, defaultResolution: String, seedance2: ArkSeedance2Rules? = nil
     ) {
         self.id = id
         self.generation = generation
@@ -42,6 +48,7 @@ public struct ArkModelRules: Sendable, Equatable {
         self.draft = draft
         self.adaptiveTextToVideo = adaptiveTextToVideo
         self.defaultResolution = defaultResolution
+        self.seedance2 = seedance2
     }
 
     /// Seedance 1.5 pro: text or images (first, first+last), 4–12 s or -1, audio, draft, no `frames`.
@@ -66,7 +73,9 @@ public struct ArkModelRules: Sendable, Equatable {
     }
 }
 
-/// The models an Ark-dialect emulator knows. Volcengine and BytePlus share the rules and differ in ids.
+/// The models an Ark-dialect emulator knows. Volcengine and BytePlus share the rules and differ in ids. `volcengine`
+/// and `byteplus` are the whole catalogues, in the provider manifests' order (2.x, then 1.x); the 2.x models are in
+/// `ArkSeedance2Rules.swift`.
 public struct ArkModelSet: Sendable {
     public var models: [ArkModelRules]
 
@@ -84,8 +93,14 @@ public struct ArkModelSet: Sendable {
             })
     }
 
+    /// Volcengine Ark's models: Seedance 2.x, then 1.x.
+    public static let volcengine = ArkModelSet(volcengineSeedance2.models + volcengineSeedance1.models)
+
+    /// BytePlus ModelArk's models: Seedance 2.x (`dreamina-…`), then 1.x (`seedance-1-5-pro-251215`, …).
+    public static let byteplus = ArkModelSet(byteplusSeedance2.models + byteplusSeedance1.models)
+
     /// Volcengine Ark's Seedance 1.x model ids.
-    public static let volcengine = ArkModelSet([
+    public static let volcengineSeedance1 = ArkModelSet([
         .seedance15Pro(id: "doubao-seedance-1-5-pro-251215"),
         .seedance10(id: "doubao-seedance-1-0-pro-250528", textToVideo: true, firstFrame: true, firstLastFrame: true, defaultResolution: "1080p"),
         .seedance10(
@@ -97,6 +112,6 @@ public struct ArkModelSet: Sendable {
             defaultResolution: "720p"),
     ])
 
-    /// BytePlus ModelArk's ids for the same models (`seedance-1-5-pro-251215`, …).
-    public static let byteplus = volcengine.renamed { $0.hasPrefix("doubao-") ? String($0.dropFirst(7)) : $0 }
+    /// BytePlus ModelArk's ids for the same 1.x models: `doubao-` dropped (`seedance-1-5-pro-251215`, …).
+    public static let byteplusSeedance1 = volcengineSeedance1.renamed { $0.hasPrefix("doubao-") ? String($0.dropFirst(7)) : $0 }
 }

@@ -33,6 +33,19 @@ public struct ArkTaskSpec: Sendable, Equatable {
     public var serviceTier: String
     public var executionExpiresAfter: Int
     public var callbackURL: String?
+    // Seedance 2.x (seedance-2.md §3, seedance-2.md §4, seedance-2.md §11); 1.x tasks keep the defaults.
+    /// `reference_video` and `reference_audio` URLs, in request order.
+    public var videos: [String] = []
+    public var audios: [String] = []
+    /// The queue priority, 0–9 (default 0); 2.x only.
+    public var priority: Int? = nil
+    public var safetyIdentifier: String? = nil
+    /// Whether `tools: [{"type":"web_search"}]` was sent.
+    public var webSearch = false
+    /// `mp4` or `mov`; 2.5 only.
+    public var outputFormat: String? = nil
+    /// `auto`, `reference`, `edit` or `extend` as declared; 2.5 only (not echoed: seedance-2.md §11 lists no such task field).
+    public var omniReferenceTaskType: String? = nil
 
     /// Output frames: `frames`, or 24 per second of `duration`.
     public var frameCount: Int { frames ?? (duration ?? 5) * 24 }
@@ -43,7 +56,8 @@ public struct ArkTaskSpec: Sendable, Equatable {
 
 extension ArkTaskObject {
     /// The task as Ark shows it at `state`: output fields only once succeeded, `error` only when failed.
-    /// Result URLs point at the emulator's own `/emulator/files/`.
+    /// Result URLs point at the emulator's own `/emulator/files/` (2.5's `.mov` videos and `.jpeg` last frames at
+    /// `/emulator/ark-files/`, `ArkEmulator+Files.swift`).
     init(_ state: EmulatedTaskState<ArkTaskSpec>, baseURL: String) {
         let spec = state.task.spec
         self.init(
@@ -55,8 +69,18 @@ extension ArkTaskObject {
         )
         guard state.status == .succeeded else { return }
         let files = "\(baseURL)/emulator/files/\(state.id)"
-        content = Content(videoURL: "\(files).mp4", lastFrameURL: spec.returnLastFrame ? "\(files).png" : nil)
-        usage = Usage(completionTokens: spec.tokens, totalTokens: spec.tokens)
+        let arkFiles = "\(baseURL)\(ArkEmulator.arkFilesPath)/\(state.id)"
+        // The last frame is PNG in the 2.0-era pages and JPEG in the newest (2.5) page (seedance-2.md §3, seedance-2.md §17 (conflict 2)).
+        let lastFrame = spec.generation == .seedance25 ? "\(arkFiles).jpeg" : "\(files).png"
+        let video = spec.outputFormat == "mov" ? "\(arkFiles).mov" : "\(files).mp4"
+        content = Content(videoURL: video, lastFrameURL: spec.returnLastFrame ? lastFrame : nil)
+        // EMULATOR ASSUMPTION (seedance-2.md §9): with web search enabled the model searched once; `tools` lists the tool it used.
+        usage = Usage(
+            completionTokens: spec.tokens, totalTokens: spec.tokens, toolUsage: spec.webSearch ? ToolUsage(webSearch: 1) : nil)
+        tools = spec.webSearch ? [ArkTool(type: "web_search")] : nil
+        priority = spec.priority
+        safetyIdentifier = spec.safetyIdentifier
+        outputFormat = spec.outputFormat
         seed = spec.seed
         resolution = spec.resolution
         ratio = spec.ratio

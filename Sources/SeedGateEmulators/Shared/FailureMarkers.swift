@@ -12,7 +12,8 @@ import Foundation
 /// | `[[slow:N]]` | the task runs for N seconds (a decimal number) instead of the configured run time |
 ///
 /// Markers are case-sensitive, may appear anywhere in the text and are not removed from it. Unknown
-/// `[[…]]` markers are ignored. Each emulator maps the neutral cases to its own provider's codes.
+/// `[[…]]` markers are ignored. Each emulator maps the neutral cases to its own provider's codes. Provider-only
+/// markers (Ark's `[[ark:…]]` prompt markers and its `real-face` URL marker) are listed in `Ark/ArkMarkers.swift`.
 public enum FailureMarker: Sendable, Equatable {
     case failModeration
     case rejectModeration

@@ -62,13 +62,13 @@ struct ArkError: SeedGateResponseError, Sendable, Equatable {
         }
     }
 
-    /// Converts whatever a handler threw; `imageIndexes` maps SeedGate's image positions back to `content[]`.
-    init(_ error: any Error, imageIndexes: [Int] = []) {
+    /// Converts whatever a handler threw; `indexes` maps SeedGate's media positions back to `content[]`.
+    init(_ error: any Error, indexes: ArkTaskRequest.ContentIndexes = .init()) {
         switch error {
         case let error as ArkError:
             self = error
         case JobServiceError.validation(let failure, let considered):
-            let param = failure.field.map { ArkTaskRequest.param(forField: $0, imageIndexes: imageIndexes) } ?? ""
+            let param = failure.field.map { ArkTaskRequest.param(forField: $0, indexes: indexes) } ?? ""
             var detail = failure.reason
             let others = considered.filter { $0.reason != failure.description }
             if !others.isEmpty {

@@ -29,6 +29,16 @@ struct ArkTaskObject: Encodable, Sendable {
     var draftTaskID: String?
     var serviceTier: String
     var executionExpiresAfter: Int
+    // Seedance 2.x (seedance-2.md §11): echoed as Ark echoes them.
+    var priority: Int?
+    var safetyIdentifier: String?
+    /// Only the tools the model actually used.
+    var tools: [Tool]?
+    var outputFormat: String?
+
+    struct Tool: Encodable, Sendable {
+        var type: String
+    }
 
     struct TaskError: Encodable, Sendable, Equatable {
         var code: String
@@ -47,9 +57,18 @@ struct ArkTaskObject: Encodable, Sendable {
     struct Usage: Encodable, Sendable {
         var completionTokens: Int?
         var totalTokens: Int?
+        var toolUsage: ToolUsage?
         enum CodingKeys: String, CodingKey {
             case completionTokens = "completion_tokens"
             case totalTokens = "total_tokens"
+            case toolUsage = "tool_usage"
+        }
+    }
+
+    struct ToolUsage: Encodable, Sendable {
+        var webSearch: Int
+        enum CodingKeys: String, CodingKey {
+            case webSearch = "web_search"
         }
     }
 
@@ -65,7 +84,9 @@ struct ArkTaskObject: Encodable, Sendable {
         error = Self.error(job)
         if job.status == .succeeded, let output {
             content = Content(videoURL: output.videoURL, lastFrameURL: output.lastFrameURL)
-            usage = job.usage.map { Usage(completionTokens: $0.completionTokens, totalTokens: $0.totalTokens) }
+            usage = job.usage.map {
+                Usage(completionTokens: $0.completionTokens, totalTokens: $0.totalTokens, toolUsage: $0.webSearchCalls.map(ToolUsage.init))
+            }
         }
         createdAt = job.createdAt.unixSeconds
         updatedAt = job.updatedAt.unixSeconds
@@ -79,6 +100,10 @@ struct ArkTaskObject: Encodable, Sendable {
         draftTaskID = spec.draftJobID
         serviceTier = (spec.serviceTier ?? .default).rawValue
         executionExpiresAfter = spec.expiresAfter ?? RequestLimits.defaultExpiresAfter
+        priority = output?.priority ?? spec.priority
+        safetyIdentifier = output?.safetyIdentifier ?? spec.safetyIdentifier
+        tools = output?.toolsUsed.map { $0.map(Tool.init) }
+        outputFormat = output?.outputFormat ?? spec.outputFormat?.rawValue
     }
 
     static func error(_ job: Job) -> TaskError? {
@@ -89,7 +114,9 @@ struct ArkTaskObject: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, model, status, error, content, usage, seed, resolution, ratio, duration, frames, draft
+        case id, model, status, error, content, usage, seed, resolution, ratio, duration, frames, draft, priority, tools
+        case safetyIdentifier = "safety_identifier"
+        case outputFormat = "output_format"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case framesPerSecond = "framespersecond"
@@ -120,6 +147,10 @@ struct ArkTaskObject: Encodable, Sendable {
         try container.encodeIfPresent(draftTaskID, forKey: .draftTaskID)
         try container.encode(serviceTier, forKey: .serviceTier)
         try container.encode(executionExpiresAfter, forKey: .executionExpiresAfter)
+        try container.encodeIfPresent(priority, forKey: .priority)
+        try container.encodeIfPresent(safetyIdentifier, forKey: .safetyIdentifier)
+        try container.encodeIfPresent(tools, forKey: .tools)
+        try container.encodeIfPresent(outputFormat, forKey: .outputFormat)
     }
 }
 

@@ -29,11 +29,11 @@ struct ArkTasksRoutes: Sendable {
             .add(middleware: authentication)
         routes.post(RouterPath(Self.path)) { request, _ in
             // The create knows where each image came from in `content[]`, for the error's `param`.
-            var imageIndexes: [Int] = []
+            var indexes = ArkTaskRequest.ContentIndexes()
             do {
-                return try await create(request, imageIndexes: &imageIndexes)
+                return try await create(request, indexes: &indexes)
             } catch {
-                throw ArkError(error, imageIndexes: imageIndexes)
+                throw ArkError(error, indexes: indexes)
             }
         }
         routes.get(RouterPath(Self.path)) { request, _ in try await list(request.uri.queryParameters) }
@@ -44,7 +44,7 @@ struct ArkTasksRoutes: Sendable {
         return routes
     }
 
-    func create(_ request: Request, imageIndexes: inout [Int]) async throws -> Response {
+    func create(_ request: Request, indexes contentIndexes: inout ArkTaskRequest.ContentIndexes) async throws -> Response {
         let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
         guard contentType.hasPrefix("application/json") else {
             throw ArkError(status: 400, code: "InvalidParameter", message: "The request body must be application/json.")
@@ -52,7 +52,7 @@ struct ArkTasksRoutes: Sendable {
         let body = try await request.body.collect(upTo: maxBodyBytes)
         let decoded = try JSONDecoder().decode(ArkTaskRequest.self, from: body)
         let (createJob, indexes) = try decoded.createJob(catalogue: jobs.catalogue)
-        imageIndexes = indexes
+        contentIndexes = indexes
         let created = try await jobs.create(createJob, tenant: Caller.current.tenant)
         return HTTPJSON.response(ArkCreatedTask(id: created.job.id.rawValue))
     }

@@ -33,6 +33,18 @@ enum OpenAIVideoSizes {
         .init(resolution: "1080p", ratio: "3:4", series10: "1248x1664", pro15: "1248x1664"),
         .init(resolution: "1080p", ratio: "9:16", series10: "1088x1920", pro15: "1080x1920"),
         .init(resolution: "1080p", ratio: "21:9", series10: "2176x928", pro15: "2206x946"),
+        // Seedance 2.0 at 4k (seedance-2.md §6); the 2.x family otherwise uses the 1.5 pro column.
+        .init(resolution: "4k", ratio: "16:9", series10: "3840x2160", pro15: "3840x2160"),
+        .init(resolution: "4k", ratio: "4:3", series10: "3326x2494", pro15: "3326x2494"),
+        .init(resolution: "4k", ratio: "1:1", series10: "2880x2880", pro15: "2880x2880"),
+        .init(resolution: "4k", ratio: "3:4", series10: "2494x3326", pro15: "2494x3326"),
+        .init(resolution: "4k", ratio: "9:16", series10: "2160x3840", pro15: "2160x3840"),
+        .init(resolution: "4k", ratio: "21:9", series10: "4398x1886", pro15: "4398x1886"),
+    ]
+
+    /// Seedance 2.5 at 480p differs from 2.0 (seedance-2.md §6).
+    static let seedance25At480p: [String: String] = [
+        "16:9": "854x480", "4:3": "752x560", "1:1": "640x640", "3:4": "560x752", "9:16": "480x854", "21:9": "992x432",
     ]
 
     /// OpenAI's Sora sizes and the Seedance output each one asks for.
@@ -46,6 +58,7 @@ enum OpenAIVideoSizes {
         let key = size.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "×", with: "x")
         if let mapped = openAISizes[key] { return mapped }
         if let output = outputs.first(where: { $0.series10 == key || $0.pro15 == key }) { return (output.resolution, output.ratio) }
+        if let ratio = seedance25At480p.first(where: { $0.value == key })?.key { return ("480p", ratio) }
         return nil
     }
 
@@ -59,6 +72,7 @@ enum OpenAIVideoSizes {
     static func render(model: String, resolution: String?, ratio: String?) -> String {
         guard let resolution else { return "" }
         guard let ratio, let output = outputs.first(where: { $0.resolution == resolution && $0.ratio == ratio }) else { return resolution }
+        if model.hasPrefix("seedance-2.5"), resolution == "480p", let size = seedance25At480p[ratio] { return size }
         return model.hasPrefix("seedance-1.0") ? output.series10 : output.pro15
     }
 }

@@ -55,15 +55,23 @@ enum AceDataMapping {
             executionExpiresAfter: spec.expiresAfter,
             // Both switches: `callback_url` [S003] and `async: true` [DOCS-VIDEOS]. (issue 9, defect 11)
             callbackURL: callbackURL(for: request, options: options),
-            asyncMode: true
+            asyncMode: true,
+            priority: spec.priority,
+            safetyIdentifier: spec.safetyIdentifier,
+            tools: spec.tools.flatMap { $0.isEmpty ? nil : $0.map { AceDataTool(type: $0.rawValue) } },
+            omniReferenceTaskType: spec.taskType?.rawValue,
+            outputFormat: spec.outputFormat?.rawValue
         )
     }
 
-    /// `content[]`: the prompt, then the images (first frame before last frame), each with an explicit role.
+    /// `content[]`: the prompt, then the images (first frame before last frame), each with an explicit role, then the
+    /// reference videos and audio in the client's order.
     static func content(for spec: JobSpec) -> [AceDataContentItem] {
         var items: [AceDataContentItem] = []
         if let prompt = spec.prompt { items.append(.text(prompt)) }
         items += ArkMapping.orderedImages(spec).map { .image(url: $0.url, role: $0.role) }
+        items += spec.videos.map { .video(url: $0.url) }
+        items += spec.audios.map { .audio(url: $0.url) }
         return items
     }
 
@@ -152,6 +160,7 @@ enum AceDataMapping {
         let what =
             switch code {
             case .contentModerated: "moderation refused the content"
+            case .realPersonRefused: "moderation found a real person in the reference media"
             case .invalidRequest: "a parameter was rejected"
             case .expired: "the task expired before it finished"
             case .providerQuotaExceeded: "the account's balance is used up"
@@ -165,7 +174,7 @@ enum AceDataMapping {
     /// task behind it (`…SensitiveContentDetected…`, `…RiskDetection`) when AceData relays them (INFERRED).
     static func jobErrorCode(forProviderCode code: String?) -> JobErrorCode {
         guard let code else { return .generationFailed }
-        if isModerationCode(code) { return .contentModerated }
+        if isModerationCode(code) { return .moderated(providerCode: code) }
         switch AceDataErrors.kind(forCode: code) {
         case .invalidRequest?: return .invalidRequest
         case .quotaExceeded?: return .providerQuotaExceeded

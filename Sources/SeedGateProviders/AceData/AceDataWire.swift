@@ -25,9 +25,18 @@ struct AceDataCreateBody: Encodable, Equatable, Sendable {
     var callbackURL: String?
     /// `true`: answer with the task id at once instead of holding the connection until the video exists.
     var asyncMode: Bool?
+    // Seedance 2.x fields, flattened as on Ark. [ACE-DOCS seedance_videos.md] (seedance-2.md §16 AceData)
+    var priority: Int?
+    var safetyIdentifier: String?
+    var tools: [AceDataTool]?
+    var omniReferenceTaskType: String?
+    var outputFormat: String?
 
     enum CodingKeys: String, CodingKey {
-        case model, content, resolution, ratio, duration, frames, seed, watermark
+        case model, content, resolution, ratio, duration, frames, seed, watermark, priority, tools
+        case safetyIdentifier = "safety_identifier"
+        case omniReferenceTaskType = "omni_reference_task_type"
+        case outputFormat = "output_format"
         case cameraFixed = "camerafixed"
         case generateAudio = "generate_audio"
         case returnLastFrame = "return_last_frame"
@@ -38,17 +47,35 @@ struct AceDataCreateBody: Encodable, Equatable, Sendable {
     }
 }
 
-/// One `content[]` item: `{"type":"text","text"}` or `{"type":"image_url","image_url":{"url"},"role"}`.
-/// `image_url` must be an object: the bare-string form is refused with HTTP 400. [S003]
+struct AceDataTool: Encodable, Equatable, Sendable {
+    var type: String
+}
+
+/// One `content[]` item: `{"type":"text","text"}`, `{"type":"image_url","image_url":{"url"},"role"}`, or on 2.x
+/// `video_url` / `audio_url` with roles `reference_video` / `reference_audio` (the newer guide sends the roles; the
+/// older one omits them, so SeedGate always sends them). `image_url` must be an object: the bare-string form is refused
+/// with HTTP 400. [S003] [ACE-DOCS]
 struct AceDataContentItem: Encodable, Equatable, Sendable {
     var type: String
     var text: String?
     var imageURL: AceDataURL?
+    var videoURL: AceDataURL?
+    var audioURL: AceDataURL?
     var role: String?
 
     enum CodingKeys: String, CodingKey {
         case type, text, role
         case imageURL = "image_url"
+        case videoURL = "video_url"
+        case audioURL = "audio_url"
+    }
+
+    static func video(url: String) -> AceDataContentItem {
+        AceDataContentItem(type: "video_url", videoURL: AceDataURL(url: url), role: "reference_video")
+    }
+
+    static func audio(url: String) -> AceDataContentItem {
+        AceDataContentItem(type: "audio_url", audioURL: AceDataURL(url: url), role: "reference_audio")
     }
 
     static func text(_ text: String) -> AceDataContentItem { AceDataContentItem(type: "text", text: text) }

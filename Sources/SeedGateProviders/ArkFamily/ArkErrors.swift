@@ -20,7 +20,8 @@ enum ArkErrors {
         let kind: ProviderError.Kind
         switch response.status {
         case 400:
-            kind = ArkMapping.jobErrorCode(forProviderCode: code) == .contentModerated ? .contentModerated : .invalidRequest
+            let moderated: Set<JobErrorCode> = [.contentModerated, .realPersonRefused]
+            kind = moderated.contains(ArkMapping.jobErrorCode(forProviderCode: code)) ? .contentModerated : .invalidRequest
         case 401:
             kind = .unauthorized
         case 403:

@@ -30,6 +30,9 @@ enum ArkMapping {
         var items: [ArkContentItem] = []
         if let prompt = spec.prompt { items.append(.text(prompt)) }
         items += orderedImages(spec).map { .image(url: $0.url, role: $0.role) }
+        // Each kind keeps the client's order: the prompt's "[Video 1]" is the first video item. (seedance-2.md §7)
+        items += spec.videos.map { .video(url: $0.url) }
+        items += spec.audios.map { .audio(url: $0.url) }
         return items
     }
 
@@ -97,14 +100,16 @@ enum ArkMapping {
             seed: task.seed,
             expiresAt: (videoURL ?? lastFrameURL).flatMap { _ in
                 task.updatedAt.map { Date(timeIntervalSince1970: TimeInterval($0) + resultURLLifetime) }
-            }
+            },
+            priority: task.priority, safetyIdentifier: task.safetyIdentifier, generateAudio: task.generateAudio,
+            outputFormat: task.outputFormat, toolsUsed: task.tools.flatMap { $0.isEmpty ? nil : $0.map(\.type) }
         )
         return output == JobOutput() ? nil : output
     }
 
     static func usage(_ usage: ArkUsage?) -> JobUsage? {
-        guard let usage, usage.completionTokens != nil || usage.totalTokens != nil else { return nil }
-        return JobUsage(completionTokens: usage.completionTokens, totalTokens: usage.totalTokens)
+        guard let usage, usage.completionTokens != nil || usage.totalTokens != nil || usage.toolUsage?.webSearch != nil else { return nil }
+        return JobUsage(completionTokens: usage.completionTokens, totalTokens: usage.totalTokens, webSearchCalls: usage.toolUsage?.webSearch)
     }
 
     /// A task's `error` as a job error, keeping Ark's code and message; nil for an empty error object.
@@ -114,6 +119,7 @@ enum ArkMapping {
         let what =
             switch code {
             case .contentModerated: "moderation refused the content"
+            case .realPersonRefused: "moderation found a real person in the reference media"
             case .invalidRequest: "a parameter was rejected"
             default: "the generation failed"
             }
@@ -126,7 +132,8 @@ enum ArkMapping {
     /// `RiskDetection`; parameter problems start with `InvalidParameter`, `MissingParameter` or `InvalidImageURL`.
     static func jobErrorCode(forProviderCode code: String?) -> JobErrorCode {
         guard let code else { return .generationFailed }
-        if code.contains("SensitiveContentDetected") || code.contains("RiskDetection") { return .contentModerated }
+        // `…SensitiveContentDetected.PrivacyInformation`: a real person in the reference media (2.x). (seedance-2.md §10)
+        if code.contains("SensitiveContentDetected") || code.contains("RiskDetection") { return .moderated(providerCode: code) }
         if ["InvalidParameter", "MissingParameter", "InvalidImageURL"].contains(where: { code.hasPrefix($0) }) {
             return .invalidRequest
         }

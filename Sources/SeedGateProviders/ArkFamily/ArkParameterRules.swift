@@ -18,6 +18,11 @@ import SeedGateCore
 /// | `frames` | no (`duration` only) | yes |
 /// | `seed`, `camera_fixed`, `watermark`, `return_last_frame`, `service_tier` | yes | yes |
 ///
+/// Seedance 2.x (seedance-2.md §3, [ARK-REF-A] [ARK-REF-25]): `generate_audio`, `seed`, `watermark`,
+/// `return_last_frame`, `priority`, `safety_identifier`, `tools` (Ark only: the offering says), reference
+/// `video_url` / `audio_url` items; never `frames`, `camera_fixed` or `service_tier` ("不支持配置该参数"); `draft`,
+/// `omni_reference_task_type` and `output_format` on 2.5 only.
+///
 /// Per scenario:
 /// - reference images: no `camera_fixed` ([S000]/[S001] output-spec table, "not supported by the reference image feature");
 /// - a draft (`draft: true`): no `return_last_frame`, no offline tier (`service_tier`) ([S000 样片模式] Step 1 tip,
@@ -28,6 +33,9 @@ import SeedGateCore
 enum ArkParameterRules {
     /// The Seedance generation an upstream model id belongs to; the documents' tables are keyed by model id.
     enum Family: Equatable {
+        case seedance25
+        /// 2.0, 2.0 fast, 2.0 mini.
+        case seedance20
         case seedance15Pro
         case seedance10
         /// An inference endpoint id (`ep-…`) or a model the tables do not cover: only the scenario rules apply.
@@ -38,6 +46,8 @@ enum ArkParameterRules {
         init(upstreamModel: String, model: String) {
             func family(_ name: String) -> Family? {
                 let name = name.lowercased().replacingOccurrences(of: ".", with: "-")
+                if name.contains("seedance-2-5") { return .seedance25 }
+                if name.contains("seedance-2-0") { return .seedance20 }
                 if name.contains("seedance-1-5-pro") { return .seedance15Pro }
                 if name.contains("seedance-1-0-") { return .seedance10 }
                 return nil
@@ -46,8 +56,13 @@ enum ArkParameterRules {
         }
 
         var audio: Bool { self != .seedance10 }
-        var draft: Bool { self != .seedance10 }
-        var frames: Bool { self != .seedance15Pro }
+        var draft: Bool { self != .seedance10 && self != .seedance20 }
+        var frames: Bool { self == .seedance10 || self == .unknown }
+        var seedance2: Bool { self == .seedance20 || self == .seedance25 }
+        /// `camera_fixed` and `service_tier`: 1.x only.
+        var cameraAndTier: Bool { !seedance2 }
+        /// `omni_reference_task_type` and `output_format`: documented for 2.5 only.
+        var taskTypeAndFormat: Bool { self == .seedance25 || self == .unknown }
     }
 
     /// The create body for a normalised spec: the parameters the model and scenario take, and no other.
@@ -56,7 +71,7 @@ enum ArkParameterRules {
         let family = Family(upstreamModel: request.upstreamModel, model: spec.model)
         let fromDraft = spec.draftJobID != nil
         let draft = spec.draft == true && !fromDraft
-        let references = !fromDraft && spec.scenario == .referenceImages
+        let references = !fromDraft && (spec.scenario == .referenceImages || spec.scenario == .multimodalReference)
 
         var body = ArkCreateTaskBody(model: request.upstreamModel, content: content)
         body.callbackURL = request.callbackURL
@@ -80,7 +95,9 @@ enum ArkParameterRules {
         if let returnLastFrame = spec.returnLastFrame {
             body.returnLastFrame = try allowed(!draft, "return_last_frame", returnLastFrame, noop: false, "a draft returns no last frame")
         }
-        if let tier = spec.serviceTier {
+        if let tier = spec.serviceTier, !family.cameraAndTier {
+            if tier != .default { throw refusal("service_tier", "\(request.upstreamModel) runs online only") }
+        } else if let tier = spec.serviceTier {
             if draft {
                 if tier != .default { throw refusal("service_tier", "a draft cannot use the offline (flex) tier") }
             } else {
@@ -88,8 +105,10 @@ enum ArkParameterRules {
             }
         }
         if let cameraFixed = spec.cameraFixed, !fromDraft {
-            body.cameraFixed = try allowed(!references, "camera_fixed", cameraFixed, noop: false, "reference images take no camera_fixed")
+            let why = family.cameraAndTier ? "reference media take no camera_fixed" : "\(request.upstreamModel) takes no camera_fixed"
+            body.cameraFixed = try allowed(!references && family.cameraAndTier, "camera_fixed", cameraFixed, noop: false, why)
         }
+        try addSeedance2Fields(spec, family: family, model: request.upstreamModel, to: &body)
         // Reused from the draft when the video is made from one; sent otherwise.
         if !fromDraft {
             body.seed = spec.seed
@@ -103,6 +122,33 @@ enum ArkParameterRules {
             }
         }
         return body
+    }
+
+    /// `priority`, `safety_identifier`, `tools`, `omni_reference_task_type`, `output_format`: 2.x parameters, refused
+    /// before sending for a model that does not document them.
+    private static func addSeedance2Fields(_ spec: JobSpec, family: Family, model: String, to body: inout ArkCreateTaskBody) throws(ProviderError) {
+        let twoX = family.seedance2 || family == .unknown
+        if let priority = spec.priority {
+            guard twoX else { throw refusal("priority", "\(model) has no task priority (Seedance 2.x only)") }
+            body.priority = priority
+        }
+        if let identifier = spec.safetyIdentifier {
+            guard twoX else { throw refusal("safety_identifier", "\(model) takes no safety_identifier (Seedance 2.x only)") }
+            body.safetyIdentifier = identifier
+        }
+        if let tools = spec.tools, !tools.isEmpty {
+            guard twoX else { throw refusal("tools", "\(model) takes no tools (Seedance 2.x only)") }
+            body.tools = tools.map { ArkTool(type: $0.rawValue) }
+        }
+        if let taskType = spec.taskType {
+            guard family.taskTypeAndFormat else { throw refusal("task_type", "omni_reference_task_type is documented for Seedance 2.5 only") }
+            body.omniReferenceTaskType = taskType.rawValue
+        }
+        if let format = spec.outputFormat {
+            guard family.taskTypeAndFormat else { throw refusal("output_format", "output_format is documented for Seedance 2.5 only") }
+            body.outputFormat = format.rawValue
+        }
+        if spec.hasReferenceMedia, !twoX { throw refusal("videos", "\(model) takes no reference videos or audio (Seedance 2.x only)") }
     }
 
     /// `value` where the parameter is supported; where it is not, nothing (when `value` is what Ark does anyway) or a

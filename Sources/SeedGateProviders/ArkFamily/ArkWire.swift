@@ -23,9 +23,18 @@ struct ArkCreateTaskBody: Codable, Equatable, Sendable {
     var seed: Int64?
     var cameraFixed: Bool?
     var watermark: Bool?
+    // Seedance 2.x. [ARK-REF-A] [ARK-REF-25] (seedance-2.md §3)
+    var priority: Int?
+    var safetyIdentifier: String?
+    var tools: [ArkTool]?
+    var omniReferenceTaskType: String?
+    var outputFormat: String?
 
     enum CodingKeys: String, CodingKey {
-        case model, content, draft, resolution, ratio, duration, frames, seed, watermark
+        case model, content, draft, resolution, ratio, duration, frames, seed, watermark, priority, tools
+        case safetyIdentifier = "safety_identifier"
+        case omniReferenceTaskType = "omni_reference_task_type"
+        case outputFormat = "output_format"
         case callbackURL = "callback_url"
         case returnLastFrame = "return_last_frame"
         case serviceTier = "service_tier"
@@ -35,18 +44,36 @@ struct ArkCreateTaskBody: Codable, Equatable, Sendable {
     }
 }
 
-/// One `content[]` item: `text`, `image_url` (with a `role`) or `draft_task`.
+/// `{"type": "web_search"}`, the one tool Ark documents. [ARK-REF-A] (seedance-2.md §9)
+struct ArkTool: Codable, Equatable, Sendable {
+    var type: String
+}
+
+/// One `content[]` item: `text`, `image_url` (with a `role`), `video_url` / `audio_url` (2.x, roles
+/// `reference_video` / `reference_audio`) or `draft_task`. [SDK-VOLC create_task_content_param.py] (seedance-2.md §4)
 struct ArkContentItem: Codable, Equatable, Sendable {
     var type: String
     var text: String?
     var imageURL: ArkURL?
+    var videoURL: ArkURL?
+    var audioURL: ArkURL?
     var role: String?
     var draftTask: ArkTaskReference?
 
     enum CodingKeys: String, CodingKey {
         case type, text, role
         case imageURL = "image_url"
+        case videoURL = "video_url"
+        case audioURL = "audio_url"
         case draftTask = "draft_task"
+    }
+
+    static func video(url: String) -> ArkContentItem {
+        ArkContentItem(type: "video_url", videoURL: ArkURL(url: url), role: "reference_video")
+    }
+
+    static func audio(url: String) -> ArkContentItem {
+        ArkContentItem(type: "audio_url", audioURL: ArkURL(url: url), role: "reference_audio")
     }
 
     static func text(_ text: String) -> ArkContentItem { ArkContentItem(type: "text", text: text) }
@@ -90,9 +117,16 @@ struct ArkTask: Codable, Equatable, Sendable {
     var draftTaskID: String?
     var serviceTier: String?
     var executionExpiresAfter: Int?
+    var priority: Int?
+    var safetyIdentifier: String?
+    /// Only the tools the model actually used. [ARK-REF-A] (seedance-2.md §9)
+    var tools: [ArkTool]?
+    var outputFormat: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, model, error, content, usage, seed, resolution, ratio, duration, frames, draft
+        case id, status, model, error, content, usage, seed, resolution, ratio, duration, frames, draft, priority, tools
+        case safetyIdentifier = "safety_identifier"
+        case outputFormat = "output_format"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case framesPerSecond = "framespersecond"
@@ -128,6 +162,10 @@ struct ArkTask: Codable, Equatable, Sendable {
         draftTaskID = container.lenient(.draftTaskID)
         serviceTier = container.lenient(.serviceTier)
         executionExpiresAfter = container.lenient(.executionExpiresAfter)
+        priority = container.lenient(.priority)
+        safetyIdentifier = container.lenient(.safetyIdentifier)
+        tools = container.lenient(.tools)
+        outputFormat = container.lenient(.outputFormat)
     }
 }
 
@@ -148,19 +186,36 @@ struct ArkTaskContent: Codable, Equatable, Sendable {
     }
 }
 
+/// `usage`: `completion_tokens` is the billing basis (2.0 bills at least its minimum), `total_tokens` equals it, and
+/// `tool_usage.web_search` counts searches where web search was enabled. [ARK-REF-A] (seedance-2.md §11)
 struct ArkUsage: Codable, Equatable, Sendable {
     var completionTokens: Int?
     var totalTokens: Int?
+    var toolUsage: ArkToolUsage?
 
     enum CodingKeys: String, CodingKey {
         case completionTokens = "completion_tokens"
         case totalTokens = "total_tokens"
+        case toolUsage = "tool_usage"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         completionTokens = container.lenient(.completionTokens)
         totalTokens = container.lenient(.totalTokens)
+        toolUsage = container.lenient(.toolUsage)
+    }
+}
+
+struct ArkToolUsage: Codable, Equatable, Sendable {
+    var webSearch: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case webSearch = "web_search"
+    }
+
+    init(from decoder: any Decoder) throws {
+        webSearch = try decoder.container(keyedBy: CodingKeys.self).lenient(.webSearch)
     }
 }
 

@@ -58,6 +58,7 @@ enum ChanjingMapping {
     /// First frame, then last frame. Chanjing takes image URLs: `data:` URLs (which SeedGate accepts) would need its
     /// upload flow, which this adapter does not use; reference images are not a Chanjing scenario.
     private static func frameURLs(_ spec: JobSpec) throws(ProviderError) -> [String] {
+        if spec.hasReferenceMedia { throw refusal("Chanjing documents no Seedance 2.x: no reference videos or audio") }
         if spec.images.contains(where: { $0.role == .reference }) {
             throw refusal("Chanjing takes a first frame and an optional last frame, not reference images")
         }

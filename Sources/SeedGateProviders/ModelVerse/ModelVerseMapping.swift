@@ -15,6 +15,7 @@ enum ModelVerseMapping {
     static func submitBody(for request: SubmitRequest) throws(ProviderError) -> ModelVerseSubmitBody {
         let spec = request.spec
         if spec.scenario == .referenceImages { throw unsupported("reference images") }
+        if spec.hasReferenceMedia { throw unsupported("reference videos or audio (ModelVerse documents no Seedance 2.x)") }
         if spec.frames != nil { throw unsupported("frames (use duration)") }
         if spec.returnLastFrame == true { throw unsupported("returning the last frame") }
         return ModelVerseSubmitBody(
@@ -94,6 +95,7 @@ enum ModelVerseMapping {
         let what =
             switch code {
             case .contentModerated: "moderation refused the content"
+            case .realPersonRefused: "moderation found a real person in the reference media"
             case .invalidRequest: "a parameter was rejected"
             default: "the generation failed"
             }

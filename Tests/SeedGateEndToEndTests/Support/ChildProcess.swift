@@ -33,8 +33,7 @@ final class ChildProcess: @unchecked Sendable {
         var cArgv = argv.map { strdup($0) } + [nil]
         var cEnvp = envp.map { strdup($0) } + [nil]
         defer {
-            cArgv.forEach { free($0) }
-            cEnvp.forEach { free($0) }
+            for pointer in cArgv + cEnvp { free(pointer) }
         }
         var child = pid_t()
         let spawned = posix_spawn(&child, executable, &actions, nil, &cArgv, &cEnvp)
@@ -76,7 +75,7 @@ final class ChildProcess: @unchecked Sendable {
         repeat { reaped = waitpid(pid, &status, 0) } while reaped == -1 && errno == EINTR
         lock.lock()
         defer { lock.unlock() }
-        if reaped == pid { exitStatus = status }  // otherwise `isRunning` reaped it and kept the status
+        if reaped == pid { exitStatus = status } // otherwise `isRunning` reaped it and kept the status
         let final = exitStatus ?? 0
         let signal = final & 0x7f
         return signal == 0 ? (final >> 8) & 0xff : 128 + signal

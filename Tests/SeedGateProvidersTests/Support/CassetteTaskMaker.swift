@@ -36,7 +36,11 @@ enum CassetteTaskMaker {
             content.append(.object(["type": "image_url", "image_url": .object(["url": "https://example.com/first.png"]), "role": "first_frame"]))
         }
         fields["content"] = .array(content)
-        for key in ["resolution", "ratio", "duration", "frames", "seed", "service_tier", "execution_expires_after", "generate_audio", "draft"] {
+        // Seedance 2.x takes no service_tier (its tasks still report the online tier) and echoes priority,
+        // safety_identifier and the tools it used.
+        let twoX = fields["model"]?.string?.contains("seedance-2-") == true
+        let keys = ["resolution", "ratio", "duration", "frames", "seed", "execution_expires_after", "generate_audio", "draft"]
+        for key in keys + (twoX ? ["priority", "safety_identifier", "tools"] : ["service_tier"]) {
             if let value = recorded?[key], value != .null { fields[key] = value }
         }
         if recorded?["content"]?["last_frame_url"] != nil { fields["return_last_frame"] = true }
