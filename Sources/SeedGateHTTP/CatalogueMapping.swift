@@ -25,7 +25,11 @@ extension Components.Schemas.ModelList {
                         ),
                         referenceImages: offering.referenceImages, referenceVideos: offering.referenceVideos.map(Self.limits),
                         referenceAudios: offering.referenceAudios.map(Self.limits), audioNeedsVisual: offering.audioNeedsVisual,
-                        limits: offering.limits.map { .init(rpm: $0.rpm, concurrency: $0.concurrency) }, retiredFrom: offering.retiredFrom
+                        limits: offering.limits.map { .init(rpm: $0.rpm, concurrency: $0.concurrency) },
+                        resolutionLimits: offering.resolutionLimits.map { limits in
+                            .init(additionalProperties: limits.mapValues { .init(rpm: $0.rpm, concurrency: $0.concurrency) })
+                        },
+                        retiredFrom: offering.retiredFrom
                     )
                 },
                 notOfferedBy: notOffered.isEmpty ? nil : notOffered

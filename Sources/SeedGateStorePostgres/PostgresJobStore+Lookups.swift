@@ -56,13 +56,30 @@ extension PostgresJobStore {
 
     /// Unfinished jobs handed to (`submitting`) or held by (`accepted`) each provider, per model.
     public func inFlightCounts() async throws -> [ProviderModel: Int] {
-        let rows = try await read(
-            """
-            SELECT provider, model, count(*) FROM jobs
-            WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted') AND provider IS NOT NULL
-            GROUP BY provider, model
-            """
-        )
+        try Self.counts(
+            try await read(
+                """
+                SELECT provider, model, count(*) FROM jobs
+                WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted') AND provider IS NOT NULL
+                GROUP BY provider, model
+                """
+            ))
+    }
+
+    /// The same for jobs asking for `resolution`: in-flight jobs are few, so reading it from their JSON body is cheap.
+    public func inFlightCounts(resolution: String) async throws -> [ProviderModel: Int] {
+        try Self.counts(
+            try await read(
+                """
+                SELECT provider, model, count(*) FROM jobs
+                WHERE status IN ('queued', 'running') AND submission IN ('submitting', 'accepted') AND provider IS NOT NULL
+                AND (body::jsonb #>> '{spec,resolution}') = \(resolution)
+                GROUP BY provider, model
+                """
+            ))
+    }
+
+    private static func counts(_ rows: [PostgresRow]) throws -> [ProviderModel: Int] {
         var counts: [ProviderModel: Int] = [:]
         for row in rows {
             let (provider, model, count) = try row.decode((String, String, Int).self)

@@ -63,6 +63,16 @@ extension SQLiteJobStore {
     }
 
     public func inFlightCounts() async throws -> [ProviderModel: Int] {
+        try await inFlightCounts(condition: "", [])
+    }
+
+    /// In-flight jobs are few (bounded by the providers' concurrency), so reading the resolution from their JSON body
+    /// costs little; the status index finds them.
+    public func inFlightCounts(resolution: String) async throws -> [ProviderModel: Int] {
+        try await inFlightCounts(condition: "AND json_extract(body, '$.spec.resolution') = ?", [resolution])
+    }
+
+    private func inFlightCounts(condition: String, _ extra: StatementArguments) async throws -> [ProviderModel: Int] {
         let open = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
         return try await SQLiteJobStoreError.mapping {
             try await pool.read { db in
@@ -70,10 +80,10 @@ extension SQLiteJobStore {
                     db,
                     sql: """
                         SELECT provider, model, COUNT(*) AS n FROM jobs
-                        WHERE status IN (?, ?) AND submission IN (?, ?) AND provider IS NOT NULL
+                        WHERE status IN (?, ?) AND submission IN (?, ?) AND provider IS NOT NULL \(condition)
                         GROUP BY provider, model
                         """,
-                    arguments: StatementArguments(open) + [SubmissionState.submitting.rawValue, SubmissionState.accepted.rawValue]
+                    arguments: StatementArguments(open) + [SubmissionState.submitting.rawValue, SubmissionState.accepted.rawValue] + extra
                 )
                 var counts: [ProviderModel: Int] = [:]
                 for row in rows {

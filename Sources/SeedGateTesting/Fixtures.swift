@@ -82,8 +82,10 @@ public enum Fixtures {
             )
         }
         let twoOh = DurationRule(min: 4, max: 15, auto: true, default: 5)
+        var twoZero = model("seedance-2.0", resolutions: ["480p", "720p", "1080p", "4k"], durations: twoOh, media: (9, 3, 15))
+        twoZero.resolutionLimits = ["4k": Limits(rpm: 15, concurrency: 1)]
         return [
-            model("seedance-2.0", resolutions: ["480p", "720p", "1080p", "4k"], durations: twoOh, media: (9, 3, 15)),
+            twoZero,
             model("seedance-2.0-fast", resolutions: ["480p", "720p"], durations: twoOh, media: (9, 3, 15)),
             model(
                 "seedance-2.5", resolutions: ["480p", "720p", "1080p"], durations: DurationRule(min: 4, max: 30, auto: true, default: -1),

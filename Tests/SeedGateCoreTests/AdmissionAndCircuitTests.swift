@@ -23,6 +23,22 @@ import Testing
         #expect(admission.admit(other, limits: limits, inFlight: 0), "another model has its own bucket")
     }
 
+    /// A resolution with limits of its own (Seedance 2.0 at 4k) is a second lane: a job goes out only when both allow
+    /// it, and a refusal by one takes no token from the other.
+    @Test func aResolutionLaneAndItsModelLaneMustBothAllow() {
+        let admission = AdmissionControl()
+        let model = Limits(rpm: 5, concurrency: 10)
+        let fourK = AdmissionControl.resolutionKey(key, resolution: "4k")
+        let lanes = { (inFlight4k: Int) in
+            [(key: key, limits: model, inFlight: 0), (key: fourK, limits: Limits(rpm: 1, concurrency: 1), inFlight: inFlight4k)]
+        }
+        #expect(!admission.admit(lanes(1)), "4k concurrency 1 is used")
+        #expect(admission.admit(lanes(0)))
+        #expect(!admission.admit(lanes(0)), "4k's one token a minute is spent")
+        let plain = (0..<10).filter { _ in admission.admit(key, limits: model, inFlight: 0) }.count
+        #expect(plain == 4, "the refused 4k attempts took no token of the model's five")
+    }
+
     @Test func tokenBucketRefillsOverTime() {
         let start = ContinuousClock.now
         var bucket = TokenBucket(perMinute: 60, now: start)

@@ -45,6 +45,21 @@ import Testing
         }
     }
 
+    /// Seedance 2.0 at 4k has limits of its own (concurrency 1 in the fixture) besides the model's.
+    @Test func aResolutionWithLimitsOfItsOwnHoldsBackOnlyItsJobs() async throws {
+        let jobs = service()
+        let fourK = JobSpec(model: "seedance-2.0", prompt: "x", resolution: "4k")
+        let fourKJobs = [try await create(jobs, fourK), try await create(jobs, fourK)].map(\.id)
+        let hd = try await create(jobs, JobSpec(model: "seedance-2.0", prompt: "x", resolution: "1080p"))
+        let planned = try await jobs.dueSubmissions(limit: 10)
+        let round = planned.map(\.job.id)
+        #expect(round.count == 2 && round.contains(hd.id), "the 1080p job is not held back")
+        #expect(round.filter(fourKJobs.contains).count == 1, "one 4k job at a time")
+        for submission in planned { _ = try await jobs.submit(submission) }
+        #expect(try await jobs.dueSubmissions(limit: 10).isEmpty, "the second 4k job waits while the first is in flight")
+        #expect(try await store.inFlightCounts(resolution: "4k")[ProviderModel(provider: "volcengine-ark", model: "seedance-2.0")] == 1)
+    }
+
     @Test func explicitProviderWhenAllowed() async throws {
         let job = try await create(service(allowProvider: true), JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "byteplus-modelark"))
         #expect(job.route == ["byteplus-modelark"])

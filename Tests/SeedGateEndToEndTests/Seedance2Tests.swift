@@ -136,6 +136,7 @@ import Testing
         #expect(ark["reference_images"] as? Int == 9)
         #expect(ark["audio_needs_visual"] as? Bool == true)
         #expect(ark[path: "limits.rpm"] as? Int == 600)
+        #expect(ark[path: "resolution_limits.4k.concurrency"] as? Int == 1)
         #expect((ark["resolutions"] as? [String])?.contains("4k") == true)
     }
 }

@@ -31,6 +31,15 @@ extension JobStoreBehaviour {
         #expect(try await store.queuePosition(of: jobs[3].id) == 2)
         let counts = try await store.inFlightCounts()
         #expect(counts == [ProviderModel(provider: "volcengine-ark", model: accepted.model): 1])
+        // Counted by resolution too (limits of their own at 4k), read from the stored spec.
+        var fourK = jobs[2]
+        fourK.provider = "volcengine-ark"
+        fourK.submission = .submitting
+        fourK.spec.resolution = "4k"
+        _ = try #require(try await store.update(fourK, expecting: fourK.version, events: []))
+        #expect(try await store.inFlightCounts(resolution: "4k") == [ProviderModel(provider: "volcengine-ark", model: fourK.model): 1])
+        #expect(try await store.inFlightCounts(resolution: "1080p").isEmpty)
+        #expect(try await store.inFlightCounts()[ProviderModel(provider: "volcengine-ark", model: accepted.model)] == 2)
     }
 
     static func outboxDeliveries(_ store: any JobStore) async throws {

@@ -52,6 +52,24 @@ def test_create_with_uploaded_first_frame(client, embedded):
     assert done.status == "completed", done
 
 
+def test_seedance_2_with_an_input_reference_and_15_seconds(client, embedded):
+    video = client.videos.create(
+        model="seedance-2.0",
+        prompt="the lighthouse beam sweeps over the sea",
+        seconds="15",
+        size="3840x2160",
+        input_reference=("frame.png", png(), "image/png"),
+    )
+    assert video.model == "seedance-2.0" and video.seconds == "15" and video.size == "3840x2160"
+    job = embedded.job(video.id)
+    assert job["request"]["images"][0]["role"] == "first_frame"
+    assert (job["request"]["duration"], job["request"]["resolution"]) == (15, "4k")
+    assert client.videos.poll(video.id).status == "completed"
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.videos.create(model="seedance-2.0-fast", prompt="x", seconds="16")
+    assert caught.value.param == "seconds"
+
+
 def test_retrieve_sends_poll_hint_and_maps_statuses(client):
     created = client.videos.create(model="seedance-1.0-pro", prompt="waves on a beach", seconds="4", size="1792x1024")
     assert created.status == "queued" and created.progress == 0

@@ -550,6 +550,14 @@ components:
           properties:
             rpm: { type: integer }
             concurrency: { type: integer }
+        resolution_limits:
+          type: object
+          description: 'Limits of their own at a resolution, applied besides the model''s (e.g. {"4k": {"rpm": 15, "concurrency": 1}}).'
+          additionalProperties:
+            type: object
+            properties:
+              rpm: { type: integer }
+              concurrency: { type: integer }
         retired_from:
           type: string
           description: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.

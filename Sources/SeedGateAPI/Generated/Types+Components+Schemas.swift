@@ -1354,6 +1354,53 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ModelOffering/limits`.
             package var limits: Components.Schemas.ModelOffering.LimitsPayload?
+            /// Limits of their own at a resolution, applied besides the model's (e.g. {"4k": {"rpm": 15, "concurrency": 1}}).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/resolution_limits`.
+            package struct ResolutionLimitsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ModelOffering/resolution_limits/additionalProperties`.
+                package struct AdditionalPropertiesPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/ModelOffering/resolution_limits/additionalProperties/rpm`.
+                    package var rpm: Swift.Int?
+                    /// - Remark: Generated from `#/components/schemas/ModelOffering/resolution_limits/additionalProperties/concurrency`.
+                    package var concurrency: Swift.Int?
+                    /// Creates a new `AdditionalPropertiesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - rpm:
+                    ///   - concurrency:
+                    package init(
+                        rpm: Swift.Int? = nil,
+                        concurrency: Swift.Int? = nil
+                    ) {
+                        self.rpm = rpm
+                        self.concurrency = concurrency
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case rpm
+                        case concurrency
+                    }
+                }
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: Components.Schemas.ModelOffering.ResolutionLimitsPayload.AdditionalPropertiesPayload]
+                /// Creates a new `ResolutionLimitsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: Components.Schemas.ModelOffering.ResolutionLimitsPayload.AdditionalPropertiesPayload] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Limits of their own at a resolution, applied besides the model's (e.g. {"4k": {"rpm": 15, "concurrency": 1}}).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelOffering/resolution_limits`.
+            package var resolutionLimits: Components.Schemas.ModelOffering.ResolutionLimitsPayload?
             /// The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
             ///
             /// - Remark: Generated from `#/components/schemas/ModelOffering/retired_from`.
@@ -1373,6 +1420,7 @@ extension Components {
             ///   - referenceAudios:
             ///   - audioNeedsVisual: Reference audio only together with an image or video.
             ///   - limits: Tasks created per minute and in flight at once for this model at this provider.
+            ///   - resolutionLimits: Limits of their own at a resolution, applied besides the model's (e.g. {"4k": {"rpm": 15, "concurrency": 1}}).
             ///   - retiredFrom: The day (YYYY-MM-DD, UTC) from which this provider no longer serves the model. Routing skips a retired offering, and a job that names it gets a 400 that names the alternatives.
             package init(
                 provider: Swift.String,
@@ -1387,6 +1435,7 @@ extension Components {
                 referenceAudios: Components.Schemas.MediaLimits? = nil,
                 audioNeedsVisual: Swift.Bool? = nil,
                 limits: Components.Schemas.ModelOffering.LimitsPayload? = nil,
+                resolutionLimits: Components.Schemas.ModelOffering.ResolutionLimitsPayload? = nil,
                 retiredFrom: Swift.String? = nil
             ) {
                 self.provider = provider
@@ -1401,6 +1450,7 @@ extension Components {
                 self.referenceAudios = referenceAudios
                 self.audioNeedsVisual = audioNeedsVisual
                 self.limits = limits
+                self.resolutionLimits = resolutionLimits
                 self.retiredFrom = retiredFrom
             }
             package enum CodingKeys: String, CodingKey {
@@ -1416,6 +1466,7 @@ extension Components {
                 case referenceAudios = "reference_audios"
                 case audioNeedsVisual = "audio_needs_visual"
                 case limits
+                case resolutionLimits = "resolution_limits"
                 case retiredFrom = "retired_from"
             }
         }

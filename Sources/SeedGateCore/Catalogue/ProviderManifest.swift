@@ -158,6 +158,8 @@ public struct ModelOffering: Sendable, Codable, Equatable {
     public var imageFormats: [String]?
     /// Inclusive seed range for this model when it differs from the provider's `seed_range`.
     public var seedRange: ClosedRangeValue?
+    /// Limits of their own at a resolution, applied besides the model's (Seedance 2.0 at 4k: RPM 15, concurrency 1).
+    public var resolutionLimits: [String: Limits]?
 
     public init(
         name: String, upstream: String, capabilities: [Capability], resolutions: [String], defaultResolution: String, ratios: [String],
@@ -166,7 +168,7 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         referenceResolutions: [String]? = nil, referenceRatios: [String]? = nil, frameRatios: [String]? = nil,
         referenceVideos: MediaRule? = nil, referenceAudios: MediaRule? = nil, audioNeedsVisual: Bool? = nil, takesServiceTier: Bool? = nil,
         imageFormats: [String]? = nil,
-        seedRange: ClosedRangeValue? = nil
+        seedRange: ClosedRangeValue? = nil, resolutionLimits: [String: Limits]? = nil
     ) {
         self.name = name
         self.upstream = upstream
@@ -192,6 +194,7 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         self.takesServiceTier = takesServiceTier
         self.imageFormats = imageFormats
         self.seedRange = seedRange
+        self.resolutionLimits = resolutionLimits
     }
 
     enum CodingKeys: String, CodingKey {
@@ -213,6 +216,7 @@ public struct ModelOffering: Sendable, Codable, Equatable {
         case takesServiceTier = "service_tier"
         case imageFormats = "image_formats"
         case seedRange = "seed_range"
+        case resolutionLimits = "resolution_limits"
     }
 
     /// The start (00:00 UTC) of `retired_from`; nil when the offering is not retired or the date does not parse.

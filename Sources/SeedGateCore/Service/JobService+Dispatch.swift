@@ -38,13 +38,22 @@ extension JobService {
         let due = try await store.jobsAwaitingSubmission(dueBy: now(), limit: limit)
         guard !due.isEmpty else { return [] }
         var inFlight = try await store.inFlightCounts()
+        // Jobs in flight at a resolution with limits of its own, read once per resolution that some due job asks for.
+        var inFlightAt: [String: [ProviderModel: Int]] = [:]
         var planned: [PlannedSubmission] = []
         for job in due {
             guard let providerID = chooseProvider(for: job), let provider = providers[providerID] else { continue }
             let key = ProviderModel(provider: providerID, model: job.model)
-            let limits = AdmissionControl.limits(provider, model: job.model)
-            guard admission.admit(key, limits: limits, inFlight: inFlight[key] ?? 0) else { continue }
+            var lanes = [(key: key, limits: AdmissionControl.limits(provider, model: job.model), inFlight: inFlight[key] ?? 0)]
+            let resolution = job.requestedSpec?.resolution ?? job.spec.resolution
+            if let resolution, let own = AdmissionControl.resolutionLimits(provider, model: job.model, resolution: resolution) {
+                if inFlightAt[resolution] == nil { inFlightAt[resolution] = try await store.inFlightCounts(resolution: resolution) }
+                let laneKey = AdmissionControl.resolutionKey(key, resolution: resolution)
+                lanes.append((key: laneKey, limits: own, inFlight: inFlightAt[resolution]?[key] ?? 0))
+            }
+            guard admission.admit(lanes) else { continue }
             inFlight[key, default: 0] += 1
+            if let resolution, lanes.count > 1 { inFlightAt[resolution, default: [:]][key, default: 0] += 1 }
             planned.append(PlannedSubmission(job: job, provider: providerID))
         }
         return planned

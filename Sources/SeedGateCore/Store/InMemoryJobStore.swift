@@ -86,9 +86,13 @@ public actor InMemoryJobStore: JobStore {
         jobs.values.filter { $0.status == .queued && $0.submission == .pending && $0.id < id }.count
     }
 
-    public func inFlightCounts() -> [ProviderModel: Int] {
+    public func inFlightCounts() -> [ProviderModel: Int] { inFlightCounts { _ in true } }
+
+    public func inFlightCounts(resolution: String) -> [ProviderModel: Int] { inFlightCounts { $0.spec.resolution == resolution } }
+
+    private func inFlightCounts(where included: (Job) -> Bool) -> [ProviderModel: Int] {
         var counts: [ProviderModel: Int] = [:]
-        for job in jobs.values where !job.status.isTerminal && (job.submission == .submitting || job.submission == .accepted) {
+        for job in jobs.values where !job.status.isTerminal && (job.submission == .submitting || job.submission == .accepted) && included(job) {
             guard let provider = job.provider else { continue }
             counts[ProviderModel(provider: provider, model: job.model), default: 0] += 1
         }

@@ -36,6 +36,9 @@ public protocol JobStore: Sendable {
     func queuePosition(of id: JobID) async throws -> Int
     /// Tasks handed to or held by each provider for each model and not yet finished (for concurrency limits).
     func inFlightCounts() async throws -> [ProviderModel: Int]
+    /// The same, counting only jobs whose spec asks for `resolution` (for limits of their own at a resolution,
+    /// such as Seedance 2.0 at 4k).
+    func inFlightCounts(resolution: String) async throws -> [ProviderModel: Int]
 
     /// Takes up to `limit` pending deliveries that are due, pushing their next attempt to `leaseUntil` so no other
     /// worker takes them meanwhile.
