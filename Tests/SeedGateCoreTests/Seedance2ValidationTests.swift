@@ -6,22 +6,8 @@ import Testing
 
 /// Seedance 2.x rules, each accepted and refused before anything is sent (seedance-2.md §3/§4/§5/§6/§7/§8), against
 /// `Fixtures.seedance2` (the Volcengine Ark offerings).
-@Suite struct Seedance2ValidationTests {
+@Suite struct Seedance2ValidationTests: ValidationHarness {
     let manifest = Fixtures.manifest()
-
-    func normalise(_ spec: JobSpec) throws(ValidationFailure) -> JobSpec {
-        try JobValidator.checkShape(spec, callbackURL: nil, metadata: [:])
-        return try JobValidator.normalise(spec, offering: manifest.offering(for: spec.model)!, manifest: manifest)
-    }
-
-    func failure(_ spec: JobSpec) -> ValidationFailure? {
-        do {
-            _ = try normalise(spec)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     static let image = "https://example.invalid/girl.png"
     static let video = MediaInput(url: "https://example.invalid/motion.mp4", seconds: 5)

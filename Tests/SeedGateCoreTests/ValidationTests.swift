@@ -5,22 +5,8 @@ import Testing
 @testable import SeedGateCore
 
 /// Each rule, accepted and rejected: shape first, then against the model's offering.
-@Suite struct ValidationTests {
+@Suite struct ValidationTests: ValidationHarness {
     let manifest = Fixtures.manifest()
-
-    func normalise(_ spec: JobSpec) throws(ValidationFailure) -> JobSpec {
-        try JobValidator.checkShape(spec, callbackURL: nil, metadata: [:])
-        return try JobValidator.normalise(spec, offering: manifest.offering(for: spec.model)!, manifest: manifest)
-    }
-
-    func failure(_ spec: JobSpec) -> ValidationFailure? {
-        do {
-            _ = try normalise(spec)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     @Test func textToVideoGetsDefaults() throws {
         let spec = try normalise(JobSpec(model: "seedance-1.5-pro", prompt: "a cat"))
