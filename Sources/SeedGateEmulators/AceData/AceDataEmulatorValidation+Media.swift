@@ -42,8 +42,8 @@ extension AceDataValidation {
                 guard let text = item.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw .badRequest("content.text must not be empty")
                 }
-                // EMULATOR ASSUMPTION: "the prompt (max 1000 characters)" [DOCS-VIDEOS-GUIDE] is enforced on 2.x.
-                guard text.count <= 1000 else { throw .badRequest("content.text must be at most 1000 characters") }
+                // No length limit: the sheets document none for AceData (Ark recommends ≤ 500 Chinese characters or
+                // ≤ 1000 English words, seedance-2.md §6, a recommendation rather than a refusal).
                 content.texts.append(text)
             case "image_url":
                 let url = try mediaURL(item.imageURL, member: "image_url")
