@@ -111,6 +111,10 @@ import Testing
         ("2.0 priority 0 and 9", JobSpec(model: "seedance-2.0", prompt: "x", priority: 9)),
         ("2.5 edit", JobSpec(model: "seedance-2.5", prompt: "x", videos: [video], taskType: .edit, outputFormat: .mov)),
         ("2.0 videos without prompt", JobSpec(model: "seedance-2.0", videos: [video])),
+        (
+            "a URL whose extension names no media format",
+            JobSpec(model: "seedance-2.0", prompt: "x", images: [ImageInput(url: "https://cdn.example/render.php?id=3", role: .reference)])
+        ),
     ])
     func accepted(_ what: String, _ spec: JobSpec) {
         let result = failure(spec)

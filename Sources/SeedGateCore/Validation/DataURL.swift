@@ -48,8 +48,17 @@ enum DataURL {
         return url.utf8.distance(from: comma.samePosition(in: url.utf8) ?? url.utf8.startIndex, to: url.utf8.endIndex) / 4 * 3
     }
 
-    /// The format a URL names: a data: URL's media subtype, else the path's extension (lower-cased, `jpg` read as
-    /// `jpeg`, `tif` as `tiff`); nil when neither names one (an `asset://` id, a path without an extension).
+    /// File extensions that name a media format. A path ending in anything else (`.php`, `.do`, a signed download
+    /// route) says nothing about the media behind it, so it is not checked.
+    static let mediaExtensions: Set<String> = [
+        "jpeg", "png", "webp", "bmp", "tiff", "gif", "heic", "heif", "avif", "svg",
+        "mp4", "mov", "avi", "mkv", "webm", "flv", "wmv", "m4v", "3gp", "mpeg", "mpg",
+        "wav", "mp3", "aac", "ogg", "oga", "flac", "m4a", "opus", "wma", "amr",
+    ]
+
+    /// The format a URL names: a data: URL's media subtype, else the path's extension when it is a media one
+    /// (lower-cased, `jpg` read as `jpeg`, `tif` as `tiff`); nil when neither names one (an `asset://` id, a path
+    /// without an extension or with another one).
     static func format(of url: String) -> String? {
         if url.lowercased().hasPrefix("data:") {
             guard let slash = url.firstIndex(of: "/"), let semicolon = url.firstIndex(of: ";"), slash < semicolon else { return nil }
@@ -59,11 +68,13 @@ enum DataURL {
             return nil
         }
         let ext = path[path.index(after: dot)...].lowercased()
-        switch ext {
-        case "jpg": return "jpeg"
-        case "tif": return "tiff"
-        default: return ext.isEmpty ? nil : ext
-        }
+        let format =
+            switch ext {
+            case "jpg": "jpeg"
+            case "tif": "tiff"
+            default: ext
+            }
+        return mediaExtensions.contains(format) ? format : nil
     }
 }
 
