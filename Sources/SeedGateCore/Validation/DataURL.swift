@@ -30,7 +30,7 @@ enum DataURL {
             throw .invalid(field, "\(kind.rawValue) format must be lower-case one of \(kind.formats.sorted().joined(separator: ", "))")
         }
         let payload = url[url.index(after: comma)...]
-        if payload.utf8.count / 4 * 3 > RequestLimits.dataURLBytes {
+        if estimatedBytes(of: url) > RequestLimits.dataURLBytes {
             throw .invalid(field, "\(kind.rawValue) is larger than \(RequestLimits.dataURLBytes / 1024 / 1024) MiB")
         }
         guard let bytes = Data(base64Encoded: String(payload)), !bytes.isEmpty else {
@@ -42,10 +42,10 @@ enum DataURL {
         return (format, bytes.count)
     }
 
-    /// The decoded size of a data: URL's payload, from its length (0 for any other URL).
+    /// The decoded size of a data: URL's payload (after the comma), from its length (0 for any other URL).
     static func estimatedBytes(of url: String) -> Int {
         guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ",") else { return 0 }
-        return url.utf8.distance(from: comma.samePosition(in: url.utf8) ?? url.utf8.startIndex, to: url.utf8.endIndex) / 4 * 3
+        return url[url.index(after: comma)...].utf8.count / 4 * 3
     }
 
     /// File extensions that name a media format. A path ending in anything else (`.php`, `.do`, a signed download
