@@ -23,6 +23,17 @@ import Testing
         try await jobs.create(CreateJob(spec: spec), tenant: "t1").job
     }
 
+    /// The validation failure `attempt` is refused with; nil, with an issue recorded as `accepted`, when it is not.
+    func refusal(_ accepted: Comment, _ attempt: () async throws -> Job) async throws -> ValidationFailure? {
+        do {
+            _ = try await attempt()
+            Issue.record(accepted)
+            return nil
+        } catch JobServiceError.validation(let failure, _) {
+            return failure
+        }
+    }
+
     @Test func createStoresQueuedJobWithRouteAndEvent() async throws {
         let jobs = service()
         let job = try await create(jobs)
@@ -37,12 +48,10 @@ import Testing
     @Test func unknownModelAndDisallowedProviderAreRejected() async throws {
         let jobs = service()
         await #expect(throws: JobServiceError.self) { try await create(jobs, JobSpec(model: "sora-2", prompt: "x")) }
-        do {
-            _ = try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "volcengine-ark"))
-            Issue.record("expected a rejection")
-        } catch JobServiceError.validation(let failure, _) {
-            #expect(failure.field == "provider")
+        let failure = try await refusal("expected a rejection") {
+            try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "volcengine-ark"))
         }
+        #expect(failure?.field == "provider")
     }
 
     /// Seedance 2.0 at 4k has limits of its own (concurrency 1 in the fixture) besides the model's.
@@ -259,13 +268,12 @@ import Testing
             store: store, providers: ProviderDirectory([.stub(ark)]), routing: RoutingPolicy(),
             callbackURLPolicy: { $0.contains("169.254") ? "link-local addresses are refused" : nil }
         )
-        do {
-            _ = try await jobs.create(
-                CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "http://169.254.169.254/x"), tenant: "t1")
-            Issue.record("expected a refusal")
-        } catch JobServiceError.validation(let failure, _) {
-            #expect(failure.field == "callback_url")
+        let failure = try await refusal("expected a refusal") {
+            try await jobs.create(
+                CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "x"), callbackURL: "http://169.254.169.254/x"), tenant: "t1"
+            ).job
         }
+        #expect(failure?.field == "callback_url")
     }
 
     @Test func callbacksOnlyWakeTheirOwnJob() async throws {
@@ -331,27 +339,23 @@ import Testing
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000)) // 2027-01-15
         let jobs = retiringService(day: "2027-01-01", clock: clock)
         #expect(try await create(jobs).route == ["volcengine-ark"], "routing skips the retired offering")
-        do {
-            _ = try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "byteplus-modelark"))
-            Issue.record("a job naming the retired provider was accepted")
-        } catch JobServiceError.validation(let failure, _) {
-            #expect(failure.field == "provider")
-            #expect(failure.reason.contains("retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
-            #expect(failure.reason.contains("providers still serving it: volcengine-ark"), "\(failure.reason)")
+        let named = try await refusal("a job naming the retired provider was accepted") {
+            try await create(jobs, JobSpec(model: "seedance-1.5-pro", prompt: "x", provider: "byteplus-modelark"))
         }
+        guard let failure = named else { return }
+        #expect(failure.field == "provider")
+        #expect(failure.reason.contains("retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
+        #expect(failure.reason.contains("providers still serving it: volcengine-ark"), "\(failure.reason)")
     }
 
     @Test func aModelRetiredEverywhereOnItsRouteIsRefusedNamingTheModelsOffered() async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
         let jobs = retiringService(day: "2027-01-01", clock: clock, routes: ["seedance-1.5-pro": [.init(provider: "byteplus-modelark")]])
-        do {
-            _ = try await create(jobs)
-            Issue.record("a job for a model retired on its whole route was accepted")
-        } catch JobServiceError.validation(let failure, _) {
-            #expect(failure.field == "model")
-            #expect(failure.reason.contains("seedance-1.5-pro is retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
-            #expect(failure.reason.contains("models offered:"), "\(failure.reason)")
-        }
+        let refused = try await refusal("a job for a model retired on its whole route was accepted") { try await create(jobs) }
+        guard let failure = refused else { return }
+        #expect(failure.field == "model")
+        #expect(failure.reason.contains("seedance-1.5-pro is retired on byteplus-modelark since 2027-01-01"), "\(failure.reason)")
+        #expect(failure.reason.contains("models offered:"), "\(failure.reason)")
     }
 
     @Test func aProviderThatRetiresTheModelAfterRoutingIsPassedOverBeforeAnythingIsSent() async throws {
