@@ -178,6 +178,8 @@ let package = Package(
         .testTarget(
             name: "SeedGateRuntimeTests",
             dependencies: ["SeedGateCore", "SeedGateRuntime", "SeedGateTesting", .product(name: "Crypto", package: "swift-crypto")],
+            // sigv4-vectors.json: SigV4 reference signatures computed by botocore (scripts/sigv4_vectors.py).
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         // The HTTP layer in-process (HummingbirdTesting's router mode: no sockets), over stub providers.
@@ -186,7 +188,10 @@ let package = Package(
             dependencies: [
                 "SeedGateCore",
                 "SeedGateServer",
+                "SeedGateRuntime",
+                "SeedGateHTTP",
                 "SeedGateTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -208,6 +213,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -48,6 +48,20 @@ public struct APIKeys: Sendable {
         SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The caller a request's key belongs to (`Authorization: Bearer <key>` or `X-API-Key`); throws the 401 problem.
+    /// With no keys configured every request is the anonymous caller.
+    func authenticate(_ request: Request) throws -> Caller {
+        if isOpen { return .anonymous }
+        let presented =
+            request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            ?? request.headers[HTTPField.Name("X-API-Key")!]
+        guard let key = presented, let caller = caller(for: key) else {
+            throw ProblemDetails(
+                status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
+        }
+        return caller
+    }
+
     /// The client holding `key`, compared digest to digest.
     func caller(for key: String) -> Caller? {
         let digest = Self.digest(key)
@@ -63,13 +77,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if keys.isOpen { return try await next(request, context) }
-        let presented =
-            request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            ?? request.headers[HTTPField.Name("X-API-Key")!]
-        guard let key = presented, let caller = keys.caller(for: key) else {
-            throw ProblemDetails(
-                status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
-        }
+        let caller = try keys.authenticate(request)
         var context = context
         context.logger[metadataKey: "client"] = .string(caller.name)
         return try await Caller.$current.withValue(caller) { try await next(request, context) }

@@ -12,10 +12,11 @@ import SeedGateCore
 /// authentication as the unified API: everything a facade route throws, a refused API key included, is answered in
 /// that facade's error shape (the request id, logging and body limit come from the router's own middleware).
 func addCompatibilityFacades<Context: RequestContext>(
-    to router: Router<Context>, jobs: JobService, keys: APIKeys, maxBodyBytes: Int, files: ResultFileFetcher = .httpClient
+    to router: Router<Context>, jobs: JobService, keys: APIKeys, maxBodyBytes: Int, files: ResultFileFetcher = .httpClient,
+    media: (any MediaStore)? = nil
 ) {
     router.addRoutes(
-        OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files).routes(authentication: AuthenticationMiddleware(keys: keys)))
+        OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files, media: media).routes(authentication: AuthenticationMiddleware(keys: keys)))
     router.addRoutes(ArkTasksRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes).routes(authentication: AuthenticationMiddleware(keys: keys)))
 }
 

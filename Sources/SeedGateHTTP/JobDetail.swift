@@ -8,8 +8,8 @@ struct JobDetail {
     var rendered: Components.Schemas.Job
     var pollAfterMilliseconds: Int?
 
-    init(job: Job, jobs: JobService) async throws {
-        rendered = Components.Schemas.Job(job)
+    init(job: Job, jobs: JobService, links: MediaLinks?) async throws {
+        rendered = Components.Schemas.Job(job, links: links, now: jobs.now())
         rendered.queuePosition = try await jobs.queuePosition(of: job)
         let deliveries = try await jobs.deliveries(of: job)
         if !deliveries.isEmpty { rendered.webhooks = deliveries.map { .init($0) } }
@@ -30,7 +30,8 @@ extension Components.Schemas.WebhookDelivery {
     }
 }
 
-/// The job as the API renders it, as JSON bytes (webhook payloads and SSE frames use the same shape as GET).
-public func renderJobJSON(_ job: Job) -> Data {
-    HTTPJSON.data(Components.Schemas.Job(job))
+/// The job as the API renders it, as JSON bytes (webhook payloads and SSE frames use the same shape as GET), with
+/// fresh signed links to its archived files when `links` is given.
+public func renderJobJSON(_ job: Job, links: MediaLinks? = nil) -> Data {
+    HTTPJSON.data(Components.Schemas.Job(job, links: links, now: Date()))
 }

@@ -8,20 +8,28 @@ import SeedGateCore
 /// proxies from closing the connection. One producer task per stream, cancelled when the client goes away; its two
 /// feeders are child tasks of it.
 enum JobEventStream {
-    static func body(for job: Job, jobs: JobService) -> HTTPBody {
+    static func body(for job: Job, jobs: JobService, links: MediaLinks? = nil) -> HTTPBody {
         let (output, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self)
         let producer = Task {
             var lastVersion = 0
             var lastStatus: JobStatus?
-            /// Sends the job if it is newer than what was sent and its status changed; returns true when the stream
-            /// should end.
+            var lastArchive: ArchiveState.Phase?
+            /// Sends the job if it is newer than what was sent and its status (or, once succeeded, its archive's phase)
+            /// changed; returns true when the stream should end: at a terminal status, except that a succeeded job
+            /// whose archive is pending is followed until `job.archived` or `job.archive_failed`.
             func send(_ job: Job) -> Bool {
                 guard job.version > lastVersion else { return false }
                 lastVersion = job.version
-                guard job.status != lastStatus else { return false }
-                lastStatus = job.status
-                continuation.yield(ArraySlice(frame(job)))
-                return job.status.isTerminal
+                let archive = job.output?.archive?.phase
+                if job.status != lastStatus {
+                    lastStatus = job.status
+                    lastArchive = archive
+                    continuation.yield(ArraySlice(frame(job, event: "job.\(job.status.rawValue)", links: links)))
+                } else if archive != lastArchive, archive == .archived || archive == .failed {
+                    lastArchive = archive
+                    continuation.yield(ArraySlice(frame(job, event: archive == .archived ? "job.archived" : "job.archive_failed", links: links)))
+                }
+                return job.status.isTerminal && archive != .pending
             }
             defer { continuation.finish() }
             if send(job) { return }
@@ -62,9 +70,9 @@ enum JobEventStream {
         return HTTPBody(output, length: .unknown, iterationBehavior: .single)
     }
 
-    static func frame(_ job: Job) -> [UInt8] {
-        var text = "id: \(job.id.rawValue)-\(job.version)\nevent: job.\(job.status.rawValue)\ndata: "
-        text += String(decoding: renderJobJSON(job), as: UTF8.self)
+    static func frame(_ job: Job, event: String, links: MediaLinks? = nil) -> [UInt8] {
+        var text = "id: \(job.id.rawValue)-\(job.version)\nevent: \(event)\ndata: "
+        text += String(decoding: renderJobJSON(job, links: links), as: UTF8.self)
         text += "\n\n"
         return Array(text.utf8)
     }

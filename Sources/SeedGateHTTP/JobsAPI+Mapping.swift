@@ -44,10 +44,11 @@ extension CreateJob {
 }
 
 extension Components.Schemas.Job {
-    init(_ job: Job) {
+    /// The job as the API shows it; `links` (with `now`) adds fresh signed links to archived files.
+    init(_ job: Job, links: MediaLinks? = nil, now: Date = Date()) {
         self.init(
             id: job.id.rawValue, object: .job, status: .init(job.status), model: job.model,
-            provider: job.provider?.rawValue, request: .init(job.spec), output: job.output.map { .init($0) },
+            provider: job.provider?.rawValue, request: .init(job.spec), output: job.output.map { .init($0, job: job.id, links: links, now: now) },
             usage: job.usage.map {
                 .init(
                     completionTokens: $0.completionTokens, totalTokens: $0.totalTokens,
@@ -90,13 +91,41 @@ extension Components.Schemas.JobRequest {
 }
 
 extension Components.Schemas.JobOutput {
-    init(_ output: JobOutput) {
+    init(_ output: JobOutput, job id: JobID, links: MediaLinks?, now: Date) {
         self.init(
-            videoUrl: output.videoURL, lastFrameUrl: output.lastFrameURL, duration: output.duration, frames: output.frames,
+            videoUrl: output.videoURL, lastFrameUrl: output.lastFrameURL,
+            providerVideoUrl: output.providerVideoURL, providerLastFrameUrl: output.providerLastFrameURL,
+            archive: output.archive.map { .init($0) },
+            duration: output.duration, frames: output.frames,
             resolution: output.resolution, ratio: output.ratio, fps: output.fps, seed: output.seed, expiresAt: output.expiresAt,
             priority: output.priority, safetyIdentifier: output.safetyIdentifier, generateAudio: output.generateAudio,
             outputFormat: output.outputFormat, toolsUsed: output.toolsUsed
         )
+        if let links, let archive = output.archive, archive.phase == .archived {
+            let video = links.link(job: id, variant: .video, now: now)
+            signedVideoUrl = video.url
+            signedUrlExpiresAt = video.expiresAt
+            if archive.lastFrame != nil { signedLastFrameUrl = links.link(job: id, variant: .lastFrame, now: now).url }
+        }
+    }
+}
+
+extension Components.Schemas.Archive {
+    init(_ archive: ArchiveState) {
+        self.init(
+            state: .init(rawValue: archive.phase.rawValue) ?? .pending, attempts: archive.attempts, nextAttemptAt: archive.nextAttemptAt,
+            store: archive.store, video: archive.video.map { .init($0) }, lastFrame: archive.lastFrame.map { .init($0) },
+            archivedAt: archive.archivedAt, deletedAt: archive.deletedAt, deletedBy: archive.deletedBy.flatMap { .init(rawValue: $0) },
+            error: archive.lastError.map {
+                .init(code: .init(rawValue: $0.code.rawValue) ?? .storeFailed, message: $0.message, at: $0.at, permanent: $0.permanent ? true : nil)
+            }
+        )
+    }
+}
+
+extension Components.Schemas.ArchivedFile {
+    init(_ file: SeedGateCore.ArchivedFile) {
+        self.init(bytes: file.bytes, sha256: file.sha256, contentType: file.contentType)
     }
 }
 
@@ -107,7 +136,7 @@ extension Components.Schemas.JobError {
 }
 
 extension Components.Schemas.JobList {
-    init(_ page: JobPage) {
-        self.init(object: .list, data: page.jobs.map { .init($0) }, hasMore: page.next != nil, nextCursor: page.next.map(JobCursor.encode))
+    init(_ page: JobPage, links: MediaLinks? = nil, now: Date = Date()) {
+        self.init(object: .list, data: page.jobs.map { .init($0, links: links, now: now) }, hasMore: page.next != nil, nextCursor: page.next.map(JobCursor.encode))
     }
 }

@@ -13,6 +13,8 @@ struct JobsAPI: APIProtocol {
 
     let jobs: JobService
     let emulated: Set<ProviderID>
+    /// Signed links to archived files, added to every job shown (nil: none).
+    var links: MediaLinks? = nil
 
     /// The tenant new jobs belong to.
     var tenant: String { Caller.current.tenant }
@@ -27,18 +29,18 @@ struct JobsAPI: APIProtocol {
             request.fingerprint = try IdempotencyKey.fingerprint(body)
         }
         let created = try await jobs.create(request, tenant: tenant)
-        return .accepted(.init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job))))
+        return .accepted(.init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job, links: links, now: jobs.now()))))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
-        let detail = try await JobDetail(job: job, jobs: jobs)
+        let detail = try await JobDetail(job: job, jobs: jobs, links: links)
         return .ok(.init(headers: .init(seedGatePollAfterMs: detail.pollAfterMilliseconds), body: .json(detail.rendered)))
     }
 
     func streamJobEvents(_ input: Operations.StreamJobEvents.Input) async throws -> Operations.StreamJobEvents.Output {
         let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
-        return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs))))
+        return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs, links: links))))
     }
 
     func receiveProviderCallback(_ input: Operations.ReceiveProviderCallback.Input) async throws -> Operations.ReceiveProviderCallback.Output {
@@ -60,11 +62,11 @@ struct JobsAPI: APIProtocol {
                 tenant: visibleTenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
                 provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
             ))
-        return .ok(.init(body: .json(.init(page))))
+        return .ok(.init(body: .json(.init(page, links: links, now: jobs.now()))))
     }
 
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
-        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: visibleTenant)))))
+        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: visibleTenant), links: links, now: jobs.now()))))
     }
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {

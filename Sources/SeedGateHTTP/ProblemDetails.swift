@@ -17,6 +17,8 @@ struct ProblemDetails: SeedGateResponseError, Sendable {
     var provider: String?
     var providerCode: String?
     var retryAfter: Int?
+    /// Headers the status calls for (e.g. `Content-Range: bytes */size` on a 416).
+    var extraHeaders: HTTPFields = [:]
 
     static let unsupportedMediaType = ProblemDetails(
         status: 415, code: "unsupported_media_type", title: "Unsupported media type", detail: "send the body as application/json"
@@ -82,8 +84,12 @@ struct ProblemDetails: SeedGateResponseError, Sendable {
             )
         case .notFound(let notFound):
             self.init(status: 404, code: "not_found", title: "Not found", detail: notFound.message)
+        case .conflict(let conflict) where conflict.reason == .notArchived:
+            self.init(status: 409, code: "not_archived", title: "Not archived", detail: conflict.message, retryAfter: 5)
         case .conflict(let conflict):
             self.init(status: 409, code: "conflict", title: "Conflict", detail: conflict.message)
+        case .gone(let gone):
+            self.init(status: 410, code: "gone", title: "Gone", detail: gone.message)
         case .idempotencyInProgress:
             self.init(
                 status: 409, code: "conflict", title: "Conflict", detail: "a request with this Idempotency-Key is still being handled; retry later",
@@ -211,7 +217,7 @@ struct ProblemDetails: SeedGateResponseError, Sendable {
             providersConsidered: considered.isEmpty ? nil : considered.map { .init(provider: $0.provider.rawValue, reason: $0.reason) },
             provider: provider, providerCode: providerCode, requestId: context.requestID
         )
-        var headers: HTTPFields = [:]
+        var headers = extraHeaders
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return HTTPJSON.response(
             body, status: status, headers: headers, contentType: "application/problem+json",

@@ -13,11 +13,17 @@ public struct HTTPSettings: Sendable {
     public var metricsText: (@Sendable () -> String)?
     /// Told about every answered request: method, status, seconds.
     public var requestObserver: (@Sendable (String, Int, Double) -> Void)?
+    /// Where archived files are read from (nil: `/v1/jobs/{id}/content` answers 503).
+    public var media: (any MediaStore)?
+    /// Signed links to archived files, shown on every job (nil: none).
+    public var links: MediaLinks?
 
     public init(
         maxBodyBytes: Int = 20 * 1024 * 1024, keys: APIKeys = APIKeys([]), metricsText: (@Sendable () -> String)? = nil,
-        requestObserver: (@Sendable (String, Int, Double) -> Void)? = nil
+        requestObserver: (@Sendable (String, Int, Double) -> Void)? = nil, media: (any MediaStore)? = nil, links: MediaLinks? = nil
     ) {
+        self.media = media
+        self.links = links
         self.maxBodyBytes = maxBodyBytes
         self.keys = keys
         self.metricsText = metricsText
@@ -39,11 +45,13 @@ public func buildRouter(
     let open = router.group()
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(keys: settings.keys))
     // RFC 3339 with milliseconds: job timestamps are compared at sub-second scale (lag, ordering).
-    try JobsAPI(jobs: jobs, emulated: emulated).registerHandlers(
+    // Archived files: streamed with Range from the media store, readable with a key or a signed link.
+    JobContentRoutes(jobs: jobs, media: settings.media, links: settings.links, keys: settings.keys).add(open: open, authenticated: authenticated)
+    try JobsAPI(jobs: jobs, emulated: emulated, links: settings.links).registerHandlers(
         on: GroupedTransport(open: open, authenticated: authenticated, openPaths: JobsAPI.openPaths),
         configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
     // The OpenAI Videos and Volcengine Ark compatible APIs, over the same jobs.
-    addCompatibilityFacades(to: router, jobs: jobs, keys: settings.keys, maxBodyBytes: settings.maxBodyBytes)
+    addCompatibilityFacades(to: router, jobs: jobs, keys: settings.keys, maxBodyBytes: settings.maxBodyBytes, media: settings.media)
     if let metricsText = settings.metricsText {
         open.get("/metrics") { _, _ in
             Response(

@@ -113,9 +113,11 @@ public struct ConfigurationFile: Decodable, Sendable {
     var webhooks: Webhooks?
     var clients: [Client]?
     var log: Log?
+    var archive: Archive?
+    var retention: Retention?
 
     enum CodingKeys: String, CodingKey {
-        case server, store, emulators, providers, routing, webhooks, clients, log
+        case server, store, emulators, providers, routing, webhooks, clients, log, archive, retention
         case catalogDirectory = "catalog_dir"
     }
 

@@ -31,15 +31,19 @@ public func buildApplication(
     }
     let callbackBase = CallbackBase(publicURL: configuration.publicURL, host: configuration.host)
     let metrics = dependencies.metrics
+    let media = dependencies.media
+    var archivePolicy = configuration.archive.policy
+    archivePolicy.enabled = configuration.archive.enabled && media != nil
     let jobs = JobService(
         store: dependencies.store, providers: dependencies.providers, routing: routing, callbackBase: { callbackBase.url },
         webhookEndpoints: configuration.webhookEndpoints, callbackURLPolicy: { destinations.checkSyntax($0)?.message },
-        observer: metrics, logger: logger, now: dependencies.now
+        observer: metrics, archivePolicy: archivePolicy, contentBase: { callbackBase.url }, logger: logger, now: dependencies.now
     )
+    let links = try mediaLinks(configuration, environment: environment, base: { callbackBase.url }, logger: logger, enabled: archivePolicy.enabled)
     let webhooks = WebhookService(
         jobs: jobs, poster: .httpClient(dependencies.httpClient), signer: try webhookSigner(configuration, environment: environment, logger: logger),
         destinations: destinations, schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow),
-        render: renderJobJSON, metrics: metrics, logger: logger
+        render: { renderJobJSON($0, links: links) }, metrics: metrics, logger: logger
     )
     let keys = try apiKeys(configuration, environment: environment)
     let registry = dependencies.metricsRegistry
@@ -47,7 +51,7 @@ public func buildApplication(
         jobs: jobs, emulated: dependencies.emulated,
         settings: HTTPSettings(
             maxBodyBytes: configuration.maxBodyBytes, keys: keys, metricsText: { registry.emitToString() },
-            requestObserver: { metrics.httpRequest(method: $0, status: $1, seconds: $2) }
+            requestObserver: { metrics.httpRequest(method: $0, status: $1, seconds: $2) }, media: media, links: links
         )
     )
     if keys.isOpen {
@@ -63,7 +67,7 @@ public func buildApplication(
             DispatcherService(jobs: jobs, logger: logger),
             PollerService(jobs: jobs, logger: logger),
             MetricsSamplerService(jobs: jobs, metrics: metrics, logger: logger),
-        ],
+        ] + mediaServices(configuration, jobs: jobs, media: media, metrics: metrics, logger: logger),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? 0
             callbackBase.listening(on: port)
@@ -105,4 +109,37 @@ func webhookSigner(_ configuration: ServerConfiguration, environment: [String: S
     logger.warning(
         "\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")
     return try WebhookSigner(secret: WebhookSigner.generateSecret())
+}
+
+/// The archiver and the retention sweeper, when there is a media store (retention of records and idempotency keys
+/// runs without one too).
+func mediaServices(
+    _ configuration: ServerConfiguration, jobs: JobService, media: (any MediaStore)?, metrics: SeedGateMetrics, logger: Logger
+) -> [any Service] {
+    var services: [any Service] = []
+    if let media, jobs.archivePolicy.enabled {
+        let destinations = DestinationGuard(
+            allowPrivateNetworks: configuration.archive.allowPrivateNetworks, allowLoopback: configuration.archive.allowLoopback)
+        services.append(
+            ArchiverService(jobs: jobs, media: media, destinations: destinations, settings: configuration.archive.settings, metrics: metrics, logger: logger))
+    }
+    if !configuration.retention.isEmpty {
+        services.append(RetentionService(jobs: jobs, media: media, policy: configuration.retention, metrics: metrics, logger: logger))
+    }
+    return services
+}
+
+/// The signer of links to archived files, from the secret in the environment; without one, a secret made for this
+/// run (links then stop working on restart, and replicas do not accept each other's).
+func mediaLinks(
+    _ configuration: ServerConfiguration, environment: [String: String], base: @escaping @Sendable () -> String?, logger: Logger, enabled: Bool
+) throws -> MediaLinks? {
+    guard enabled else { return nil }
+    let variable = configuration.archive.linkSecretVariable
+    if let secret = environment[variable], !secret.isEmpty {
+        guard secret.utf8.count >= 16 else { throw ConfigurationError("\(variable) must be at least 16 bytes long") }
+        return MediaLinks(secret: secret, lifetime: configuration.archive.signedURLSeconds, base: base)
+    }
+    logger.notice("\(variable) is not set: signed links to archived files are signed with a secret made for this run")
+    return MediaLinks(secret: MediaLinks.generateSecret(), lifetime: configuration.archive.signedURLSeconds, base: base)
 }

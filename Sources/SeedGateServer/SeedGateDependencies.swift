@@ -26,12 +26,16 @@ public struct SeedGateDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// One line on what this process is (demo or real providers, where jobs are kept), logged once listening.
     public var announcement: String
+    /// Where succeeded jobs' files are archived (nil: archiving is off).
+    public var media: (any MediaStore)?
 
     public init(
         store: any JobStore, providers: ProviderDirectory, emulated: Set<ProviderID> = [], embedded: Bool = false,
         httpClient: HTTPClient = AsyncHTTPClientTransport.makeClient(), metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        metrics: SeedGateMetrics? = nil, now: @escaping @Sendable () -> Date = Date.init, announcement: String = ""
+        metrics: SeedGateMetrics? = nil, now: @escaping @Sendable () -> Date = Date.init, announcement: String = "",
+        media: (any MediaStore)? = nil
     ) {
+        self.media = media
         self.store = store
         self.providers = providers
         self.emulated = emulated
@@ -94,7 +98,8 @@ public struct SeedGateDependencies: Sendable {
             let dependencies = SeedGateDependencies(
                 store: store, providers: providers, emulated: Set(plan.emulatedIDs), embedded: plan.embedded, httpClient: client,
                 metricsRegistry: registry, metrics: metrics,
-                announcement: announcement(configuration, plan: plan, baseURLs: baseURLs)
+                announcement: announcement(configuration, plan: plan, baseURLs: baseURLs),
+                media: try await MediaStoreFactory.open(configuration, environment: environment, httpClient: client, logger: logger)
             )
             let result: T
             do {
@@ -151,13 +156,19 @@ public struct SeedGateDependencies: Sendable {
             case .postgres: "PostgreSQL at \(redacted(configuration.databaseURL ?? ""))"
             case .memory: "an in-memory store (jobs are lost on exit)"
             }
+        let media =
+            !configuration.archive.enabled
+            ? "archiving off"
+            : configuration.archive.storeKind == .s3
+                ? "results archived to S3 bucket \(configuration.archive.s3?.bucket ?? "?")"
+                : "results archived in \(configuration.archive.mediaDirectory(sqlitePath: configuration.sqlitePath))"
         let providers = plan.entries.map { entry in
             entry.emulated ? "\(entry.manifest.id) (emulated at \(baseURLs[entry.manifest.id] ?? "?"))" : "\(entry.manifest.id) (\(entry.baseURL))"
         }.joined(separator: ", ")
         if plan.embedded {
             return
-                "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."
+                "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); \(media); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."
         }
-        return "jobs in \(store); providers: \(providers)"
+        return "jobs in \(store); \(media); providers: \(providers)"
     }
 }

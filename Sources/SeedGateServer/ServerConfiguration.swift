@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SeedGateCore
+import SeedGateRuntime
 import Yams
 
 /// The resolved configuration: file values, overridden by environment variables, overridden by command-line
@@ -87,6 +88,10 @@ public struct ServerConfiguration: Sendable {
     public var clients: [ClientSettings] = []
     public var logLevel = Logger.Level.info
     public var jsonLogs = false
+    /// Keeping succeeded jobs' files (`archive:`).
+    public var archive = ArchiveConfiguration()
+    /// How long finished jobs keep media, records and idempotency keys (`retention:`; empty: for ever).
+    public var retention = RetentionPolicy()
 
     public init() {}
 
@@ -179,6 +184,7 @@ public struct ServerConfiguration: Sendable {
             logLevel = parsed
         }
         if let format = file.log?.format { jsonLogs = try Self.parseLogFormat(format) }
+        try applyMedia(file)
     }
 
     mutating func apply(environment: [String: String]) throws {
@@ -202,6 +208,7 @@ public struct ServerConfiguration: Sendable {
             logLevel = parsed
         }
         if let format = environment["SEEDGATE_LOG_FORMAT"] { jsonLogs = try Self.parseLogFormat(format) }
+        try applyMediaEnvironment(environment)
     }
 
     static func parseLogFormat(_ format: String) throws -> Bool {

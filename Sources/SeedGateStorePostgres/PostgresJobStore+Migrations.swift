@@ -111,6 +111,53 @@ extension PostgresJobStore {
                 )
                 """
             ]),
+        PostgresMigration(
+            version: 6, name: "archive-and-retention",
+            statements: [
+                // Archiving and retention query jobs by when they finished and by their archive, so both get columns
+                // of their own (a JSON body is never scanned): `finished_at` (the job's `finishedAt`), `archive_phase`
+                // (`output.archive.phase`, NULL without an archive), `archive_due_at` (the job's `archiveDueAt`) and
+                // the archive claim's `archive_lease_until`, which, like `lease_until`, every write of the job clears.
+                """
+                ALTER TABLE jobs ADD COLUMN finished_at double precision, ADD COLUMN archive_phase text,
+                    ADD COLUMN archive_due_at double precision, ADD COLUMN archive_lease_until double precision
+                """,
+                // Finished rows are backfilled from their body, parsed once per row (JSON dates are reference-date
+                // seconds, the columns unix seconds); unfinished ones have nothing to fill.
+                """
+                UPDATE jobs SET
+                    finished_at = (old.doc ->> 'finishedAt')::double precision + 978307200,
+                    archive_phase = old.doc #>> '{output,archive,phase}',
+                    archive_due_at = CASE
+                        WHEN jobs.status = 'succeeded' AND old.doc #>> '{output,archive,phase}' = 'pending' THEN
+                            coalesce(old.doc #>> '{output,archive,nextAttemptAt}', old.doc ->> 'finishedAt', old.doc ->> 'updatedAt')
+                                ::double precision + 978307200
+                        END
+                FROM (
+                    SELECT id, body::jsonb AS doc FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled', 'expired')
+                ) AS old
+                WHERE jobs.id = old.id
+                """,
+                // Partial indexes that hold only the rows each query can return: the archive queue, and per retention
+                // target (all tenants, or one) the jobs still holding what it removes, so a job whose media or key
+                // retention took leaves its index and later sweeps never step over it again.
+                "CREATE INDEX jobs_archive_due ON jobs (archive_due_at, id) WHERE archive_due_at IS NOT NULL",
+                "CREATE INDEX jobs_retention ON jobs (finished_at, id) WHERE finished_at IS NOT NULL",
+                "CREATE INDEX jobs_tenant_retention ON jobs (tenant, finished_at, id) WHERE finished_at IS NOT NULL",
+                """
+                CREATE INDEX jobs_media_retention ON jobs (finished_at, id)
+                    WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted'
+                """,
+                """
+                CREATE INDEX jobs_tenant_media_retention ON jobs (tenant, finished_at, id)
+                    WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted'
+                """,
+                "CREATE INDEX jobs_key_retention ON jobs (finished_at, id) WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL",
+                """
+                CREATE INDEX jobs_tenant_key_retention ON jobs (tenant, finished_at, id)
+                    WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL
+                """,
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

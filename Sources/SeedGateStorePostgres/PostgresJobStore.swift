@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// Semantics match `InMemoryJobStore`: every write of an existing job is compare-and-set on `version`, and a write's
 /// events and webhook deliveries are stored in the same transaction. Claims (`claimDueForCheck`,
-/// `claimDueDeliveries`) lock the due rows with `FOR UPDATE SKIP LOCKED` and move their lease in the same
+/// `claimDueDeliveries`, `claimDueArchives`) lock the due rows with `FOR UPDATE SKIP LOCKED` and move their lease in the same
 /// transaction, so each due row is taken by exactly one replica per lease. Errors are `PostgresJobStoreError`s
 /// (plus `JobStoreError.duplicateIdempotencyKey`).
 public final class PostgresJobStore: JobStore {
@@ -53,10 +53,11 @@ public final class PostgresJobStore: JobStore {
                 try await connection.query(
                     """
                     INSERT INTO jobs (id, tenant, status, model, provider, submission, upstream_task_id, due_at,
-                        created_at, updated_at, idempotency_key, callback_token, version, body)
+                        created_at, updated_at, idempotency_key, callback_token, finished_at, archive_phase, archive_due_at,
+                        version, body)
                     VALUES (\(row.id.rawValue), \(row.tenant), \(row.status), \(row.model), \(row.provider), \(row.submission),
                         \(row.upstreamTaskID), \(row.dueAt), \(row.createdAt), \(row.updatedAt), \(row.idempotencyKey),
-                        \(row.callbackToken), 1, \(row.body))
+                        \(row.callbackToken), \(row.finishedAt), \(row.archivePhase), \(row.archiveDueAt), 1, \(row.body))
                     """,
                     logger: logger
                 )
@@ -81,8 +82,9 @@ public final class PostgresJobStore: JobStore {
                     UPDATE jobs SET tenant = \(row.tenant), status = \(row.status), model = \(row.model),
                         provider = \(row.provider), submission = \(row.submission), upstream_task_id = \(row.upstreamTaskID),
                         due_at = \(row.dueAt), created_at = \(row.createdAt), updated_at = \(row.updatedAt),
-                        idempotency_key = \(row.idempotencyKey), callback_token = \(row.callbackToken), body = \(row.body),
-                        lease_until = NULL, version = version + 1
+                        idempotency_key = \(row.idempotencyKey), callback_token = \(row.callbackToken),
+                        finished_at = \(row.finishedAt), archive_phase = \(row.archivePhase), archive_due_at = \(row.archiveDueAt),
+                        body = \(row.body), lease_until = NULL, archive_lease_until = NULL, version = version + 1
                     WHERE id = \(row.id.rawValue) AND version = \(version)
                     RETURNING id
                     """,

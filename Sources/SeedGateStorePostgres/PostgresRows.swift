@@ -21,6 +21,11 @@ enum PostgresRows {
         let updatedAt: Double
         let idempotencyKey: String?
         let callbackToken: String?
+        let finishedAt: Double?
+        /// `output.archive.phase` (nil: the job has no archive).
+        let archivePhase: String?
+        /// The job's `archiveDueAt`.
+        let archiveDueAt: Double?
         let body: String
 
         init(_ job: Job) throws {
@@ -36,6 +41,9 @@ enum PostgresRows {
             updatedAt = job.updatedAt.timeIntervalSince1970
             idempotencyKey = job.idempotencyKey
             callbackToken = job.callbackToken
+            finishedAt = job.finishedAt?.timeIntervalSince1970
+            archivePhase = job.output?.archive?.phase.rawValue
+            archiveDueAt = job.archiveDueAt?.timeIntervalSince1970
             body = try PostgresRows.encode(job, what: "job \(job.id)")
         }
     }

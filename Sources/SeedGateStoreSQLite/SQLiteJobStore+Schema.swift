@@ -92,6 +92,45 @@ extension SQLiteJobStore {
                     );
                     """)
         }
+        migrator.registerMigration("v5-archive-and-retention") { db in
+            // Archiving and retention query jobs by when they finished and by their archive, so both get columns of
+            // their own (a JSON body is never scanned): `finished_at` (the job's `finishedAt`), `archive_phase`
+            // (`output.archive.phase`, NULL without an archive), `archive_due_at` (the job's `archiveDueAt`) and the
+            // archive claim's `archive_lease_until`, which, like `lease_until`, every write of the job clears. Finished
+            // rows are backfilled from their body (JSON dates are reference-date seconds, the columns unix seconds);
+            // unfinished ones have nothing to fill. The partial indexes hold only the rows each query can return: the
+            // archive queue, and per retention target (all tenants, or one) the jobs still holding what it removes, so
+            // a job whose media or key retention took leaves its index and later sweeps never step over it again.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN finished_at REAL;
+                    ALTER TABLE jobs ADD COLUMN archive_phase TEXT;
+                    ALTER TABLE jobs ADD COLUMN archive_due_at REAL;
+                    ALTER TABLE jobs ADD COLUMN archive_lease_until REAL;
+                    UPDATE jobs SET
+                        finished_at = json_extract(body, '$.finishedAt') + 978307200,
+                        archive_phase = json_extract(body, '$.output.archive.phase'),
+                        archive_due_at = CASE
+                            WHEN status = 'succeeded' AND json_extract(body, '$.output.archive.phase') = 'pending' THEN
+                                coalesce(
+                                    json_extract(body, '$.output.archive.nextAttemptAt'), json_extract(body, '$.finishedAt'),
+                                    json_extract(body, '$.updatedAt')
+                                ) + 978307200
+                            END
+                    WHERE status IN ('succeeded', 'failed', 'cancelled', 'expired');
+                    CREATE INDEX jobs_archive_due ON jobs (archive_due_at, id) WHERE archive_due_at IS NOT NULL;
+                    CREATE INDEX jobs_retention ON jobs (finished_at, id) WHERE finished_at IS NOT NULL;
+                    CREATE INDEX jobs_tenant_retention ON jobs (tenant, finished_at, id) WHERE finished_at IS NOT NULL;
+                    CREATE INDEX jobs_media_retention ON jobs (finished_at, id)
+                        WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted';
+                    CREATE INDEX jobs_tenant_media_retention ON jobs (tenant, finished_at, id)
+                        WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted';
+                    CREATE INDEX jobs_key_retention ON jobs (finished_at, id)
+                        WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL;
+                    CREATE INDEX jobs_tenant_key_retention ON jobs (tenant, finished_at, id)
+                        WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

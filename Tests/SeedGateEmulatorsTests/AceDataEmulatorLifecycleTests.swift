@@ -49,7 +49,8 @@ struct AceDataEmulatorLifecycleTests {
             #expect(Set(data.keys) == ["task_id", "status", "video_url", "last_frame_url", "model"], "the fields of AceData's 1.x examples")
             #expect(data.keys.contains("last_frame_url") && data["last_frame_url"] is NSNull)
             let video = try await ace.send("GET", try #require(data["video_url"] as? String), key: nil)
-            #expect(video.status == 200 && video.headers["content-type"] == "video/mp4" && !video.body.isEmpty)
+            #expect(video.status == 200 && video.headers["content-type"] == "video/mp4")
+            #expect(Array(video.body) == EmulatorMedia.file(.mp4, .landscape16x9).bytes)
             #expect(ace.emulator.blockingCreates == 0)
         }
     }

@@ -28,6 +28,8 @@ struct AceDataEmulatorSeedance2Tests {
             #expect(videoFile.status == 200 && videoFile.headers["content-type"] == "video/mp4")
             let frameFile = try await ace.send("GET", try #require(data["last_frame_url"] as? String), key: nil)
             #expect(frameFile.status == 200 && frameFile.headers["content-type"] == "image/png")
+            #expect(Array(videoFile.body) == EmulatorMedia.file(.mp4, .landscape16x9).bytes)
+            #expect(Array(frameFile.body) == EmulatorMedia.file(.png, .landscape16x9).bytes)
         }
     }
 

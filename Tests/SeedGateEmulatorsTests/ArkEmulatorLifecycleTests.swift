@@ -44,7 +44,7 @@ struct ArkEmulatorLifecycleTests {
             let video = try await ark.send("GET", try #require(content["video_url"] as? String), key: nil)
             #expect(video.status == 200)
             #expect(video.headers["content-type"] == "video/mp4")
-            #expect(!video.body.isEmpty)
+            #expect(Array(video.body) == EmulatorMedia.file(.mp4, .landscape16x9).bytes, "the real 16:9 MP4")
         }
     }
 
@@ -71,6 +71,7 @@ struct ArkEmulatorLifecycleTests {
             let lastFrame = try #require((done["content"] as? [String: Any])?["last_frame_url"] as? String)
             let png = try await ark.send("GET", lastFrame, key: nil)
             #expect(png.status == 200 && png.headers["content-type"] == "image/png")
+            #expect(Array(png.body) == EmulatorMedia.file(.png, .landscape16x9).bytes)
         }
     }
 

@@ -204,6 +204,8 @@ struct ArkEmulatorSeedance2Tests {
             let video = try await ark.send("GET", try #require(content["video_url"]), key: nil)
             let frame = try await ark.send("GET", try #require(content["last_frame_url"]), key: nil)
             #expect(video.headers["content-type"] == "video/quicktime" && frame.headers["content-type"] == "image/jpeg")
+            #expect(Array(video.body) == EmulatorMedia.file(.mov, .landscape4x3).bytes, "the real 4:3 QuickTime file")
+            #expect(Array(frame.body) == EmulatorMedia.file(.jpeg, .landscape4x3).bytes, "the real 4:3 JPEG last frame")
         }
     }
 

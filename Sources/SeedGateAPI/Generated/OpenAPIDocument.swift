@@ -17,6 +17,8 @@ tags:
   - name: Jobs
   - name: Catalogue
   - name: Operations
+  - name: Content
+    description: Archived result files (served by hand-written routes; not generated).
 paths:
   /v1/jobs:
     post:
@@ -112,7 +114,8 @@ paths:
       summary: Server-Sent Events of the job's state changes until it ends
       description: |
         Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
-        state change, and closes after a terminal state. Comment lines keep the connection alive.
+        state change, and closes after a terminal state, except that a succeeded job whose archive is pending stays
+        open until `job.archived` (or `job.archive_failed`). Comment lines keep the connection alive.
       parameters:
         - $ref: '#/components/parameters/JobID'
       responses:
@@ -122,6 +125,79 @@ paths:
             text/event-stream:
               schema: { $ref: '#/components/schemas/JobEvent' }
         '404': { $ref: '#/components/responses/Problem' }
+        default: { $ref: '#/components/responses/Problem' }
+  /v1/jobs/{job_id}/content:
+    get:
+      operationId: getJobContent
+      tags: [Content]
+      summary: Download a succeeded job's archived video (or last frame)
+      description: |
+        Streams SeedGate's own copy of the result, kept after the provider's link expires. Supports `Range`
+        (206 with `Content-Range`; 416 when unsatisfiable), `If-None-Match` (304) and `HEAD`. Authenticated by the
+        API key, or without one by a signed link: `expires` (Unix seconds) and `signature` (from `output.signed_video_url`).
+        409 `not_archived` while archiving is pending or after it failed (see `output.archive`), 410 `gone` after the
+        media were deleted.
+      parameters:
+        - $ref: '#/components/parameters/JobID'
+        - name: variant
+          in: query
+          schema: { type: string, enum: [video, last_frame], default: video }
+        - name: expires
+          in: query
+          description: Signed links only; Unix seconds after which the link stops working.
+          schema: { type: integer }
+        - name: signature
+          in: query
+          description: Signed links only; HMAC-SHA256 of the job, variant and expiry.
+          schema: { type: string }
+        - name: Range
+          in: header
+          schema: { type: string, examples: ['bytes=0-1023'] }
+      responses:
+        '200':
+          description: The whole file.
+          headers:
+            ETag: { schema: { type: string }, description: "The file's SHA-256, in quotes." }
+            Accept-Ranges: { schema: { type: string, enum: [bytes] } }
+            Content-Length: { schema: { type: integer } }
+          content:
+            video/mp4: { schema: { type: string, format: binary } }
+            video/quicktime: { schema: { type: string, format: binary } }
+            image/png: { schema: { type: string, format: binary } }
+            image/jpeg: { schema: { type: string, format: binary } }
+        '206':
+          description: The requested byte range.
+          headers:
+            Content-Range: { schema: { type: string, examples: ['bytes 0-1023/52011'] } }
+            ETag: { schema: { type: string } }
+          content:
+            video/mp4: { schema: { type: string, format: binary } }
+            video/quicktime: { schema: { type: string, format: binary } }
+            image/png: { schema: { type: string, format: binary } }
+            image/jpeg: { schema: { type: string, format: binary } }
+        '304': { description: Not modified (the `If-None-Match` ETag matches). }
+        '401': { $ref: '#/components/responses/Problem' }
+        '404': { $ref: '#/components/responses/Problem' }
+        '409': { $ref: '#/components/responses/Problem' }
+        '410': { $ref: '#/components/responses/Problem' }
+        '416': { $ref: '#/components/responses/Problem' }
+        default: { $ref: '#/components/responses/Problem' }
+    delete:
+      operationId: deleteJobContent
+      tags: [Content]
+      summary: Delete a job's archived media early
+      description: Removes SeedGate's copy of the video and last frame; later reads answer 410. The job record stays.
+      parameters:
+        - $ref: '#/components/parameters/JobID'
+      responses:
+        '200':
+          description: The job, with `output.archive.state` `deleted`.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Job' }
+        '404': { $ref: '#/components/responses/Problem' }
+        '409': { $ref: '#/components/responses/Problem' }
+        '410': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/cancel:
     post:
@@ -357,7 +433,7 @@ components:
         id: { type: string }
         event:
           type: string
-          enum: [job.queued, job.running, job.succeeded, job.failed, job.cancelled, job.expired]
+          enum: [job.queued, job.running, job.succeeded, job.failed, job.cancelled, job.expired, job.archived, job.archive_failed]
         data:
           type: string
           contentMediaType: application/json
@@ -439,8 +515,18 @@ components:
     JobOutput:
       type: object
       properties:
-        video_url: { type: string }
+        video_url:
+          type: string
+          description: SeedGate's own `/v1/jobs/{id}/content` once archived (see `archive`); the provider's link until then.
         last_frame_url: { type: string }
+        provider_video_url: { type: string, description: The provider's own link (it expires; see expires_at). }
+        provider_last_frame_url: { type: string }
+        signed_video_url:
+          type: string
+          description: A link to the archived video that needs no API key, valid until `signed_url_expires_at` (fresh on every read).
+        signed_last_frame_url: { type: string }
+        signed_url_expires_at: { type: string, format: date-time }
+        archive: { $ref: '#/components/schemas/Archive' }
         duration: { type: integer }
         frames: { type: integer }
         resolution: { type: string }
@@ -456,6 +542,37 @@ components:
           type: array
           description: The tools the model actually used (e.g. web_search).
           items: { type: string }
+    Archive:
+      type: object
+      description: SeedGate's copy of the result files. `job.archived` (or `job.archive_failed`) follows `job.succeeded`.
+      required: [state, attempts]
+      properties:
+        state: { type: string, enum: [pending, archived, failed, deleted] }
+        attempts: { type: integer }
+        next_attempt_at: { type: string, format: date-time }
+        store: { type: string, description: 'The backend holding the files: directory or s3.' }
+        video: { $ref: '#/components/schemas/ArchivedFile' }
+        last_frame: { $ref: '#/components/schemas/ArchivedFile' }
+        archived_at: { type: string, format: date-time }
+        deleted_at: { type: string, format: date-time }
+        deleted_by: { type: string, enum: [client, retention] }
+        error:
+          type: object
+          required: [code, message, at]
+          properties:
+            code:
+              type: string
+              enum: [source_status, source_unreachable, length_mismatch, not_media, too_large, forbidden_destination, store_failed]
+            message: { type: string }
+            at: { type: string, format: date-time }
+            permanent: { type: boolean }
+    ArchivedFile:
+      type: object
+      required: [bytes, sha256, content_type]
+      properties:
+        bytes: { type: integer, format: int64 }
+        sha256: { type: string }
+        content_type: { type: string }
     Usage:
       type: object
       properties:

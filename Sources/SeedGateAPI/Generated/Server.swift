@@ -572,7 +572,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     /// Server-Sent Events of the job's state changes until it ends
     ///
     /// Sends the job's current state at once (`event: job.<status>`, `data:` the job as JSON), then one event per
-    /// state change, and closes after a terminal state. Comment lines keep the connection alive.
+    /// state change, and closes after a terminal state, except that a succeeded job whose archive is pending stays
+    /// open until `job.archived` (or `job.archive_failed`). Comment lines keep the connection alive.
     ///
     ///
     /// - Remark: HTTP `GET /v1/jobs/{job_id}/events`.

@@ -528,6 +528,8 @@ extension Components {
                 case job_failed = "job.failed"
                 case job_cancelled = "job.cancelled"
                 case job_expired = "job.expired"
+                case job_archived = "job.archived"
+                case job_archiveFailed = "job.archive_failed"
             }
             /// - Remark: Generated from `#/components/schemas/JobEvent/event`.
             package var event: Components.Schemas.JobEvent.EventPayload
@@ -891,10 +893,28 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/JobOutput`.
         package struct JobOutput: Codable, Hashable, Sendable {
+            /// SeedGate's own `/v1/jobs/{id}/content` once archived (see `archive`); the provider's link until then.
+            ///
             /// - Remark: Generated from `#/components/schemas/JobOutput/video_url`.
             package var videoUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/JobOutput/last_frame_url`.
             package var lastFrameUrl: Swift.String?
+            /// The provider's own link (it expires; see expires_at).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/provider_video_url`.
+            package var providerVideoUrl: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobOutput/provider_last_frame_url`.
+            package var providerLastFrameUrl: Swift.String?
+            /// A link to the archived video that needs no API key, valid until `signed_url_expires_at` (fresh on every read).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobOutput/signed_video_url`.
+            package var signedVideoUrl: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobOutput/signed_last_frame_url`.
+            package var signedLastFrameUrl: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobOutput/signed_url_expires_at`.
+            package var signedUrlExpiresAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/JobOutput/archive`.
+            package var archive: Components.Schemas.Archive?
             /// - Remark: Generated from `#/components/schemas/JobOutput/duration`.
             package var duration: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/JobOutput/frames`.
@@ -932,8 +952,14 @@ extension Components {
             /// Creates a new `JobOutput`.
             ///
             /// - Parameters:
-            ///   - videoUrl:
+            ///   - videoUrl: SeedGate's own `/v1/jobs/{id}/content` once archived (see `archive`); the provider's link until then.
             ///   - lastFrameUrl:
+            ///   - providerVideoUrl: The provider's own link (it expires; see expires_at).
+            ///   - providerLastFrameUrl:
+            ///   - signedVideoUrl: A link to the archived video that needs no API key, valid until `signed_url_expires_at` (fresh on every read).
+            ///   - signedLastFrameUrl:
+            ///   - signedUrlExpiresAt:
+            ///   - archive:
             ///   - duration:
             ///   - frames:
             ///   - resolution:
@@ -949,6 +975,12 @@ extension Components {
             package init(
                 videoUrl: Swift.String? = nil,
                 lastFrameUrl: Swift.String? = nil,
+                providerVideoUrl: Swift.String? = nil,
+                providerLastFrameUrl: Swift.String? = nil,
+                signedVideoUrl: Swift.String? = nil,
+                signedLastFrameUrl: Swift.String? = nil,
+                signedUrlExpiresAt: Foundation.Date? = nil,
+                archive: Components.Schemas.Archive? = nil,
                 duration: Swift.Int? = nil,
                 frames: Swift.Int? = nil,
                 resolution: Swift.String? = nil,
@@ -964,6 +996,12 @@ extension Components {
             ) {
                 self.videoUrl = videoUrl
                 self.lastFrameUrl = lastFrameUrl
+                self.providerVideoUrl = providerVideoUrl
+                self.providerLastFrameUrl = providerLastFrameUrl
+                self.signedVideoUrl = signedVideoUrl
+                self.signedLastFrameUrl = signedLastFrameUrl
+                self.signedUrlExpiresAt = signedUrlExpiresAt
+                self.archive = archive
                 self.duration = duration
                 self.frames = frames
                 self.resolution = resolution
@@ -980,6 +1018,12 @@ extension Components {
             package enum CodingKeys: String, CodingKey {
                 case videoUrl = "video_url"
                 case lastFrameUrl = "last_frame_url"
+                case providerVideoUrl = "provider_video_url"
+                case providerLastFrameUrl = "provider_last_frame_url"
+                case signedVideoUrl = "signed_video_url"
+                case signedLastFrameUrl = "signed_last_frame_url"
+                case signedUrlExpiresAt = "signed_url_expires_at"
+                case archive
                 case duration
                 case frames
                 case resolution
@@ -992,6 +1036,167 @@ extension Components {
                 case generateAudio = "generate_audio"
                 case outputFormat = "output_format"
                 case toolsUsed = "tools_used"
+            }
+        }
+        /// SeedGate's copy of the result files. `job.archived` (or `job.archive_failed`) follows `job.succeeded`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Archive`.
+        package struct Archive: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Archive/state`.
+            @frozen package enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case archived = "archived"
+                case failed = "failed"
+                case deleted = "deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/Archive/state`.
+            package var state: Components.Schemas.Archive.StatePayload
+            /// - Remark: Generated from `#/components/schemas/Archive/attempts`.
+            package var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Archive/next_attempt_at`.
+            package var nextAttemptAt: Foundation.Date?
+            /// The backend holding the files: directory or s3.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Archive/store`.
+            package var store: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Archive/video`.
+            package var video: Components.Schemas.ArchivedFile?
+            /// - Remark: Generated from `#/components/schemas/Archive/last_frame`.
+            package var lastFrame: Components.Schemas.ArchivedFile?
+            /// - Remark: Generated from `#/components/schemas/Archive/archived_at`.
+            package var archivedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Archive/deleted_at`.
+            package var deletedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Archive/deleted_by`.
+            @frozen package enum DeletedByPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case client = "client"
+                case retention = "retention"
+            }
+            /// - Remark: Generated from `#/components/schemas/Archive/deleted_by`.
+            package var deletedBy: Components.Schemas.Archive.DeletedByPayload?
+            /// - Remark: Generated from `#/components/schemas/Archive/error`.
+            package struct _ErrorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Archive/error/code`.
+                @frozen package enum CodePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sourceStatus = "source_status"
+                    case sourceUnreachable = "source_unreachable"
+                    case lengthMismatch = "length_mismatch"
+                    case notMedia = "not_media"
+                    case tooLarge = "too_large"
+                    case forbiddenDestination = "forbidden_destination"
+                    case storeFailed = "store_failed"
+                }
+                /// - Remark: Generated from `#/components/schemas/Archive/error/code`.
+                package var code: Components.Schemas.Archive._ErrorPayload.CodePayload
+                /// - Remark: Generated from `#/components/schemas/Archive/error/message`.
+                package var message: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Archive/error/at`.
+                package var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Archive/error/permanent`.
+                package var permanent: Swift.Bool?
+                /// Creates a new `_ErrorPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - message:
+                ///   - at:
+                ///   - permanent:
+                package init(
+                    code: Components.Schemas.Archive._ErrorPayload.CodePayload,
+                    message: Swift.String,
+                    at: Foundation.Date,
+                    permanent: Swift.Bool? = nil
+                ) {
+                    self.code = code
+                    self.message = message
+                    self.at = at
+                    self.permanent = permanent
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case code
+                    case message
+                    case at
+                    case permanent
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Archive/error`.
+            package var error: Components.Schemas.Archive._ErrorPayload?
+            /// Creates a new `Archive`.
+            ///
+            /// - Parameters:
+            ///   - state:
+            ///   - attempts:
+            ///   - nextAttemptAt:
+            ///   - store: The backend holding the files: directory or s3.
+            ///   - video:
+            ///   - lastFrame:
+            ///   - archivedAt:
+            ///   - deletedAt:
+            ///   - deletedBy:
+            ///   - error:
+            package init(
+                state: Components.Schemas.Archive.StatePayload,
+                attempts: Swift.Int,
+                nextAttemptAt: Foundation.Date? = nil,
+                store: Swift.String? = nil,
+                video: Components.Schemas.ArchivedFile? = nil,
+                lastFrame: Components.Schemas.ArchivedFile? = nil,
+                archivedAt: Foundation.Date? = nil,
+                deletedAt: Foundation.Date? = nil,
+                deletedBy: Components.Schemas.Archive.DeletedByPayload? = nil,
+                error: Components.Schemas.Archive._ErrorPayload? = nil
+            ) {
+                self.state = state
+                self.attempts = attempts
+                self.nextAttemptAt = nextAttemptAt
+                self.store = store
+                self.video = video
+                self.lastFrame = lastFrame
+                self.archivedAt = archivedAt
+                self.deletedAt = deletedAt
+                self.deletedBy = deletedBy
+                self.error = error
+            }
+            package enum CodingKeys: String, CodingKey {
+                case state
+                case attempts
+                case nextAttemptAt = "next_attempt_at"
+                case store
+                case video
+                case lastFrame = "last_frame"
+                case archivedAt = "archived_at"
+                case deletedAt = "deleted_at"
+                case deletedBy = "deleted_by"
+                case error
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ArchivedFile`.
+        package struct ArchivedFile: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ArchivedFile/bytes`.
+            package var bytes: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ArchivedFile/sha256`.
+            package var sha256: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ArchivedFile/content_type`.
+            package var contentType: Swift.String
+            /// Creates a new `ArchivedFile`.
+            ///
+            /// - Parameters:
+            ///   - bytes:
+            ///   - sha256:
+            ///   - contentType:
+            package init(
+                bytes: Swift.Int64,
+                sha256: Swift.String,
+                contentType: Swift.String
+            ) {
+                self.bytes = bytes
+                self.sha256 = sha256
+                self.contentType = contentType
+            }
+            package enum CodingKeys: String, CodingKey {
+                case bytes
+                case sha256
+                case contentType = "content_type"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Usage`.

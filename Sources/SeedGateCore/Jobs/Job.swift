@@ -128,6 +128,11 @@ public struct JobOutput: Sendable, Codable, Equatable {
     public var generateAudio: Bool?
     public var outputFormat: String?
     public var toolsUsed: [String]?
+    /// The provider's own result URLs, kept when `videoURL`/`lastFrameURL` move to SeedGate's archived copy.
+    public var providerVideoURL: String?
+    public var providerLastFrameURL: String?
+    /// SeedGate's copy of the result files (nil when archiving is off, or for jobs that never succeeded).
+    public var archive: ArchiveState?
 
     public init(
         videoURL: String? = nil, lastFrameURL: String? = nil, duration: Int? = nil, frames: Int? = nil,

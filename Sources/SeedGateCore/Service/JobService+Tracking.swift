@@ -30,7 +30,7 @@ extension JobService {
         }
         let date = now()
         let patience = Self.missingResultPatience
-        return try await write(job) { job in
+        let saved = try await write(job) { job in
             guard !job.status.isTerminal, job.upstream?.taskID == snapshot.taskID else { return false }
             job.upstream?.status = snapshot.rawStatus
             if case .mapped(.succeeded) = snapshot.status, !Self.carriesResult(snapshot.output) {
@@ -62,7 +62,10 @@ extension JobService {
                 default: break
                 }
             }
-            if let output = snapshot.output, job.status == .succeeded { job.output = output }
+            if let output = snapshot.output, job.status == .succeeded {
+                job.output = output
+                beginArchive(&job, at: date)
+            }
             if let usage = snapshot.usage { job.usage = usage }
             if !job.status.isTerminal, isPastDeadline(job, at: date) {
                 job.transition(to: .expired, at: date)
@@ -71,6 +74,8 @@ extension JobService {
             if !job.status.isTerminal { job.nextCheckAt = nextCheck(for: job, at: date) }
             return true
         }
+        if saved.archiveDueAt != nil { signals.archives.ring() }
+        return saved
     }
 
     /// The provider no longer knows the task: the job fails instead of waiting forever.

@@ -32,15 +32,22 @@ public struct JobService: Sendable {
     let idempotencyKeysInFlight = KeysInFlight()
     /// Live watchers of individual jobs (Server-Sent Events).
     public let watchers = JobWatchers()
+    /// Whether and how succeeded jobs' files are archived (`JobService+Archive.swift`).
+    public let archivePolicy: ArchivePolicy
+    /// SeedGate's base URL as clients reach it, for archived files' URLs (nil: the URLs are paths).
+    let contentBase: @Sendable () -> String?
 
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
         admission: AdmissionControl = AdmissionControl(), breakers: CircuitBreakers = CircuitBreakers(),
         callbackBase: @escaping @Sendable () -> String? = { nil },
         webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
-        observer: (any JobObserver)? = nil, logger: Logger = Logger(label: "seedgate.jobs"),
+        observer: (any JobObserver)? = nil, archivePolicy: ArchivePolicy = ArchivePolicy(enabled: false),
+        contentBase: @escaping @Sendable () -> String? = { nil }, logger: Logger = Logger(label: "seedgate.jobs"),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.archivePolicy = archivePolicy
+        self.contentBase = contentBase
         self.observer = observer
         self.callbackURLPolicy = callbackURLPolicy
         self.store = store
@@ -63,6 +70,18 @@ public struct JobService: Sendable {
         return urls
     }
 
+    /// The events of a write: a status change (`job.<status>`), and the archive's end (`job.archived`,
+    /// `job.archive_failed`), each carrying the job as written.
+    func events(from current: Job, to next: Job, at date: Date) -> [JobEvent] {
+        var events: [JobEvent] = []
+        if next.status != current.status { events.append(.statusChanged(next, at: date, webhookURLs: webhookURLs(for: next))) }
+        let before = current.output?.archive?.phase
+        if let phase = next.output?.archive?.phase, phase != before, phase == .archived || phase == .failed {
+            events.append(.archiveChanged(next, at: date, webhookURLs: webhookURLs(for: next)))
+        }
+        return events
+    }
+
     /// A job the tenant may see; other tenants' jobs are reported as not found.
     public func job(id rawID: String, tenant: String?) async throws -> Job {
         guard let id = JobID(rawID), let job = try await store.job(id: id), tenant == nil || job.tenant == tenant else {
@@ -81,7 +100,7 @@ public struct JobService: Sendable {
             guard try change(&next) else { return current }
             let date = now()
             next.updatedAt = date
-            let events = next.status != current.status ? [JobEvent.statusChanged(next, at: date, webhookURLs: webhookURLs(for: next))] : []
+            let events = events(from: current, to: next, at: date)
             if let saved = try await store.update(next, expecting: current.version, events: events) {
                 watchers.publish(saved)
                 observer?.jobWritten(from: current, to: saved)
@@ -111,6 +130,8 @@ public struct JobSignals: Sendable {
     public let submissions = Doorbell()
     /// Rung when a job should be checked upstream now (e.g. a provider callback arrived).
     public let checks = Doorbell()
+    /// Rung when a succeeded job's files are waiting to be archived.
+    public let archives = Doorbell()
 
     public init() {}
 }

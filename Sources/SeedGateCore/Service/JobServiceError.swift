@@ -11,6 +11,8 @@ public enum JobServiceError: Error, Sendable, Equatable {
     case idempotencyInProgress
     /// The idempotency key was used before with a different request.
     case idempotencyMismatch
+    /// What was asked for existed and was removed (archived media deleted early or by retention).
+    case gone(Refusal<GoneReason>)
 
     /// Something that does not exist, or that the caller may not see (another tenant's job reads as not found).
     public typealias NotFound = Refusal<NotFoundReason>
@@ -22,6 +24,8 @@ public enum JobServiceError: Error, Sendable, Equatable {
         case job
         /// No job carries this provider callback token.
         case callbackEndpoint = "callback_endpoint"
+        /// The job has no such file (no last frame).
+        case media
     }
 
     public enum ConflictReason: String, Sendable {
@@ -41,6 +45,13 @@ public enum JobServiceError: Error, Sendable, Equatable {
         case upstreamTaskLost = "upstream_task_lost"
         /// Concurrent writers kept winning; the caller may try again.
         case concurrentWrite = "concurrent_write"
+        /// The job has no archived file (yet): it has not succeeded, archiving is pending, failed or off.
+        case notArchived = "not_archived"
+    }
+
+    public enum GoneReason: String, Sendable {
+        /// The archived media were deleted (by the client or by retention).
+        case mediaDeleted = "media_deleted"
     }
 }
 

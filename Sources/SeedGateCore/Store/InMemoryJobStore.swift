@@ -2,9 +2,11 @@ import Foundation
 
 /// A `JobStore` held in memory, for tests. Same semantics as the database stores.
 public actor InMemoryJobStore: JobStore {
-    private var jobs: [JobID: Job] = [:]
-    private var outbox: [JobEvent] = []
-    private var deliveryLog: [WebhookDelivery] = []
+    var jobs: [JobID: Job] = [:]
+    var outbox: [JobEvent] = []
+    var deliveryLog: [WebhookDelivery] = []
+    /// Claimed archive tries (`InMemoryJobStore+Archive.swift`).
+    var archiveLeases: [JobID: Date] = [:]
     /// Claimed checks: the job is not due again before its lease ends, or until it is next written.
     private var leases: [JobID: Date] = [:]
     /// Provider shared state (`InMemoryJobStore+SharedState.swift`), by key.
@@ -37,6 +39,7 @@ public actor InMemoryJobStore: JobStore {
         stored.version = version + 1
         jobs[job.id] = stored
         leases[job.id] = nil
+        archiveLeases[job.id] = nil
         record(events)
         return stored
     }

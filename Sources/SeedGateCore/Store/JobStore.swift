@@ -47,6 +47,53 @@ public protocol JobStore: Sendable {
     func recordDeliveryAttempt(_ id: String, at: Date, outcome: DeliveryOutcome) async throws
     /// A job's webhook deliveries, oldest first.
     func deliveries(jobID: JobID) async throws -> [WebhookDelivery]
+
+    /// Claims up to `limit` jobs whose `archiveDueAt` is not after `dueBy` and that no unexpired archive claim holds,
+    /// most overdue first: each gets an archive lease until `leaseUntil` (the store's own bookkeeping, like a check
+    /// claim: the job's version stays, and its next write ends the lease).
+    func claimDueArchives(dueBy: Date, limit: Int, leaseUntil: Date) async throws -> [Job]
+    /// Finished jobs that a retention rule applies to, oldest finish first (see `RetentionQuery`).
+    func retentionCandidates(_ query: RetentionQuery) async throws -> [Job]
+    /// Removes a job with its events and webhook deliveries (retention). Removing a missing job is not an error.
+    func deleteJob(_ id: JobID) async throws
+}
+
+/// Which finished jobs a retention rule applies to: those of `tenant` (nil: of every tenant not in
+/// `excludingTenants`) that finished before `finishedBefore` and still hold what `target` removes.
+public struct RetentionQuery: Sendable, Equatable {
+    public enum Target: String, Sendable {
+        /// Succeeded jobs whose `output.archive` is not `deleted` (its phase is pending, archived or failed).
+        case media
+        /// Every finished job (the record itself).
+        case record
+        /// Finished jobs that still carry an idempotency key.
+        case idempotencyKey = "idempotency_key"
+    }
+
+    public var target: Target
+    public var tenant: String?
+    public var excludingTenants: [String]
+    public var finishedBefore: Date
+    public var limit: Int
+
+    public init(target: Target, tenant: String?, excludingTenants: [String] = [], finishedBefore: Date, limit: Int) {
+        self.target = target
+        self.tenant = tenant
+        self.excludingTenants = excludingTenants
+        self.finishedBefore = finishedBefore
+        self.limit = limit
+    }
+
+    /// Whether `job` is one the query selects (the in-memory store's filter; the database stores say the same in SQL).
+    public func matches(_ job: Job) -> Bool {
+        guard job.status.isTerminal, let finished = job.finishedAt, finished < finishedBefore else { return false }
+        if let tenant { guard job.tenant == tenant else { return false } } else if excludingTenants.contains(job.tenant) { return false }
+        switch target {
+        case .media: return job.status == .succeeded && job.output?.archive.map { $0.phase != .deleted } == true
+        case .record: return true
+        case .idempotencyKey: return job.idempotencyKey != nil
+        }
+    }
 }
 
 /// A job claimed for a status check, and when that check was due.
@@ -150,6 +197,15 @@ public struct JobEvent: Sendable, Codable, Equatable {
         JobEvent(
             id: "evt_" + String(JobID.generate(at: date).rawValue.dropFirst(JobID.prefix.count)),
             jobID: job.id, type: "job.\(job.status.rawValue)", status: job.status, at: date, job: job, webhookURLs: webhookURLs
+        )
+    }
+
+    /// `job.archived` or `job.archive_failed`, after the archive of a succeeded job ended.
+    public static func archiveChanged(_ job: Job, at date: Date, webhookURLs: [String] = []) -> JobEvent {
+        let type = job.output?.archive?.phase == .archived ? "job.archived" : "job.archive_failed"
+        return JobEvent(
+            id: "evt_" + String(JobID.generate(at: date).rawValue.dropFirst(JobID.prefix.count)),
+            jobID: job.id, type: type, status: job.status, at: date, job: job, webhookURLs: webhookURLs
         )
     }
 

@@ -83,11 +83,11 @@ extension AceDataEmulator {
         let id = state.id
         switch state.status {
         case .succeeded:
-            // EMULATOR ASSUMPTION: the last frame is a PNG for 2.x too (Ark's pages say PNG, then JPEG, seedance-2.md
-            // seedance-2.md §17 (conflict 2)), and a 2.5 `output_format: mov` video is still served from an `.mp4` file URL.
+            // Which files: `AceDataTaskSpec.resultFiles`.
+            let files = spec.resultFiles
             let video = AceDataGenerateBody.Video(
-                taskID: spec.upstreamTaskID, status: "succeeded", videoURL: "\(baseURL)/emulator/files/\(id).mp4",
-                lastFrameURL: .some(spec.returnLastFrame ? "\(baseURL)/emulator/files/\(id).png" : nil), model: spec.model,
+                taskID: spec.upstreamTaskID, status: "succeeded", videoURL: files.videoURL(baseURL: baseURL, taskID: id),
+                lastFrameURL: .some(files.lastFrameURL(baseURL: baseURL, taskID: id)), model: spec.model,
                 duration: spec.reportsOutput ? spec.duration : nil, resolution: spec.reportsOutput ? spec.resolution : nil,
                 ratio: spec.reportsOutput ? spec.ratio : nil
             )

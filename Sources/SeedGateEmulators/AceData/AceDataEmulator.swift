@@ -100,7 +100,7 @@ public struct AceDataEmulator: Sendable {
             .add(middleware: EmulatorFaultInjection(book: book, dialect: AceDataFaultDialect(book: book)))
         api.post("videos") { request, _ in try await self.create(request) }
         api.post("tasks") { request, _ in try await self.tasks(request) }
-        EmulatorHelperRoutes.add(to: router, book: book)
+        EmulatorHelperRoutes.add(to: router, book: book, configuration: configuration)
         let blocking = self.blocking
         router.get("/emulator/acedata/stats") { _, _ -> Response in
             EmulatorHelperRoutes.jsonResponse(.ok, Data("{\"blocking_creates\":\(blocking.value)}".utf8))

@@ -38,3 +38,14 @@ struct AceDataTaskSpec: Sendable {
     /// show them, its 1.x examples do not. [DOCS-VIDEOS] [S003]
     var reportsOutput = false
 }
+
+/// AceData's result files, served by the shared file server (`EmulatorFileRoutes`): an MP4 video, re-hosted on AceData's
+/// CDN as `…/seedance/<uuid>.mp4` (acedata.md, Results), and with `return_last_frame` a last frame (acedata.md, Results).
+/// EMULATOR ASSUMPTION: the last frame is a PNG for 2.x too (Ark's pages say PNG, then JPEG: seedance-2.md §17
+/// (conflict 2)), and a 2.5 `output_format: mov` video is still served from an `.mp4` file URL, as AceData's CDN names
+/// its files; both are drawn at the ratio the task reports (`adaptive` is reported as 16:9).
+extension AceDataTaskSpec: EmulatorResultSpec {
+    var resultFiles: EmulatorResultFiles {
+        EmulatorResultFiles(ratio: ratio, video: .mp4, lastFrame: returnLastFrame ? .png : nil, prompt: prompt)
+    }
+}

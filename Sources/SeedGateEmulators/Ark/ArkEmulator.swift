@@ -90,8 +90,7 @@ public struct ArkEmulator: Sendable {
         api.get { request, context in try await self.list(request, context: context) }
         api.get(":id") { _, context in try await self.get(context: context) }
         api.delete(":id") { _, context in try await self.delete(context: context) }
-        EmulatorHelperRoutes.add(to: router, book: book)
-        Self.addArkFileRoutes(to: router, book: book)
+        EmulatorHelperRoutes.add(to: router, book: book, configuration: configuration)
         return router
     }
 

@@ -56,8 +56,7 @@ public struct ArkTaskSpec: Sendable, Equatable {
 
 extension ArkTaskObject {
     /// The task as Ark shows it at `state`: output fields only once succeeded, `error` only when failed.
-    /// Result URLs point at the emulator's own `/emulator/files/` (2.5's `.mov` videos and `.jpeg` last frames at
-    /// `/emulator/ark-files/`, `ArkEmulator+Files.swift`).
+    /// Result URLs point at the emulator's own file server (`EmulatorFileRoutes`; which files: `ArkEmulator+Files.swift`).
     init(_ state: EmulatedTaskState<ArkTaskSpec>, baseURL: String) {
         let spec = state.task.spec
         self.init(
@@ -68,12 +67,10 @@ extension ArkTaskObject {
             serviceTier: spec.serviceTier, executionExpiresAfter: spec.executionExpiresAfter
         )
         guard state.status == .succeeded else { return }
-        let files = "\(baseURL)/emulator/files/\(state.id)"
-        let arkFiles = "\(baseURL)\(ArkEmulator.arkFilesPath)/\(state.id)"
-        // The last frame is PNG in the 2.0-era pages and JPEG in the newest (2.5) page (seedance-2.md §3, seedance-2.md §17 (conflict 2)).
-        let lastFrame = spec.generation == .seedance25 ? "\(arkFiles).jpeg" : "\(files).png"
-        let video = spec.outputFormat == "mov" ? "\(arkFiles).mov" : "\(files).mp4"
-        content = Content(videoURL: video, lastFrameURL: spec.returnLastFrame ? lastFrame : nil)
+        let files = spec.resultFiles
+        content = Content(
+            videoURL: files.videoURL(baseURL: baseURL, taskID: state.id),
+            lastFrameURL: files.lastFrameURL(baseURL: baseURL, taskID: state.id))
         // EMULATOR ASSUMPTION (seedance-2.md §9): with web search enabled the model searched once; `tools` lists the tool it used.
         usage = Usage(
             completionTokens: spec.tokens, totalTokens: spec.tokens, toolUsage: spec.webSearch ? ToolUsage(webSearch: 1) : nil)

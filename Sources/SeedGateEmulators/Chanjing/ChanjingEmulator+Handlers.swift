@@ -125,7 +125,7 @@ extension ChanjingTaskObject {
         self.init(
             id: state.task.sequence + 1, uniqueID: state.id, createTime: Int(state.task.createdAt.timeIntervalSince1970),
             progressDesc: progress, errMsg: errMsg, aspectRatio: spec.aspectRatio,
-            outputURL: state.status == .succeeded ? ["\(baseURL)/emulator/files/\(state.id).mp4"] : [],
+            outputURL: state.status == .succeeded ? [spec.resultFiles.videoURL(baseURL: baseURL, taskID: state.id)] : [],
             motionInfo: MotionInfo(
                 refPrompt: spec.prompt, clarity: spec.clarity, aspectRatio: spec.aspectRatio, videoDuration: spec.videoDuration
             ),

@@ -95,7 +95,7 @@ public struct ChanjingEmulator: Sendable {
         tasks.post("submit") { request, _ in try await self.submit(request) }
         tasks.get { request, _ in try await self.task(request) }
         tasks.post("page") { request, _ in try await self.page(request) }
-        EmulatorHelperRoutes.add(to: router, book: book)
+        EmulatorHelperRoutes.add(to: router, book: book, configuration: configuration)
         router.get("/emulator/tokens") { _, _ -> Response in
             EmulatorHelperRoutes.jsonResponse(.ok, try JSONEncoder().encode(await self.tokens.statistics()))
         }

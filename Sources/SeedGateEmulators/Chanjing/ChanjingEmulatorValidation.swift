@@ -14,6 +14,12 @@ public struct ChanjingTaskSpec: Sendable, Equatable {
     public var videoDuration: Int
 }
 
+/// Chanjing's result files, served by the shared file server (`EmulatorFileRoutes`): one MP4 video in `output_url`,
+/// no last frame (chanjing.md, Results), drawn at the task's `aspect_ratio`.
+extension ChanjingTaskSpec: EmulatorResultSpec {
+    public var resultFiles: EmulatorResultFiles { EmulatorResultFiles(ratio: aspectRatio, prompt: prompt) }
+}
+
 /// The submit rules of the two Seedance model codes ([S004]; durations [3P]).
 ///
 /// Every rule is [S004]'s, read strictly: `ref_prompt`, `creation_type`, `video_duration` and `model_code` are

@@ -76,7 +76,7 @@ public struct ModelVerseEmulator: Sendable {
             .add(middleware: EmulatorFaultInjection(book: book, dialect: ModelVerseFaultDialect()))
         api.post("submit") { request, _ in try await self.submit(request) }
         api.get("status") { request, _ in try await self.status(request) }
-        EmulatorHelperRoutes.add(to: router, book: book)
+        EmulatorHelperRoutes.add(to: router, book: book, configuration: configuration)
         return router
     }
 }

@@ -141,7 +141,8 @@ struct ModelVerseStatusAnswer: Encodable {
         guard finished else { return }
         let tokens = state.status == .succeeded ? spec.tokens : 0
         usage = Usage(completionTokens: tokens, totalTokens: tokens, duration: spec.duration ?? 5)
-        if state.status == .succeeded { output.urls = ["\(baseURL)/emulator/files/\(state.id).mp4"] }
+        // ModelVerse returns the video only, never a last frame (modelverse.md, Results).
+        if state.status == .succeeded { output.urls = [spec.resultFiles.videoURL(baseURL: baseURL, taskID: state.id)] }
     }
 }
 

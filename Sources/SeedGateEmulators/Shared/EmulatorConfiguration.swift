@@ -29,12 +29,17 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var callbackTimeout: Duration
     /// Level of the emulator application's logger.
     public var logLevel: Logger.Level
+    /// How long a result URL (video, last frame) works after its task succeeded, on the emulator's clock; later the file
+    /// server answers 403 `AccessDenied` "Request has expired" (`EmulatorFileRoutes`). Default 24 h, what Ark and
+    /// BytePlus document for their result URLs (volcengine-ark.md §2, seedance-2.md §14), used for every provider.
+    public var fileLifetime: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, apiKey: String = "emulator-key",
         queueSeconds: Double = 1, runSeconds: Double = 3, latency: Duration = .zero,
         publicBaseURL: String? = nil, callbackTick: Duration = .milliseconds(200),
-        callbackAttempts: Int = 3, callbackTimeout: Duration = .seconds(5), logLevel: Logger.Level = .info
+        callbackAttempts: Int = 3, callbackTimeout: Duration = .seconds(5), logLevel: Logger.Level = .info,
+        fileLifetime: Duration = .seconds(24 * 60 * 60)
     ) {
         self.host = host
         self.port = port
@@ -47,10 +52,12 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         self.callbackAttempts = callbackAttempts
         self.callbackTimeout = callbackTimeout
         self.logLevel = logLevel
+        self.fileLifetime = fileLifetime
     }
 
     /// Never shows the key.
     public var description: String {
-        "EmulatorConfiguration(\(host):\(port), queue \(queueSeconds) s, run \(runSeconds) s, latency \(latency), apiKey: <redacted>)"
+        "EmulatorConfiguration(\(host):\(port), queue \(queueSeconds) s, run \(runSeconds) s, latency \(latency), "
+            + "file lifetime \(fileLifetime), apiKey: <redacted>)"
     }
 }

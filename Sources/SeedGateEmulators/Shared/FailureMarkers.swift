@@ -11,6 +11,26 @@ import Foundation
 /// | `[[expire]]` | the task is accepted, then ends `expired` when it would have finished |
 /// | `[[slow:N]]` | the task runs for N seconds (a decimal number) instead of the configured run time |
 ///
+/// File markers change how the emulator's file server (`EmulatorFileRoutes`) serves a succeeded task's result files,
+/// the video and the last frame alike, for testing how a client downloads and archives them. The marker is written into
+/// the result URLs as a `fault=<name>` query item (`EmulatorFileFault`); the file server reads it from there, never
+/// from the prompt, so any result URL can be given a fault by hand too.
+///
+/// | Marker | Effect on `GET` of a result URL |
+/// |---|---|
+/// | `[[file:html]]` | 200 `text/html` with an HTML error page instead of the file |
+/// | `[[file:truncate]]` | the full `Content-Length` is announced, then the connection closes after half the bytes (\*) |
+/// | `[[file:stall]]` | the headers and a first chunk are sent, then nothing for 10 minutes, then the connection closes |
+/// | `[[file:oversize]]` | 200 with a valid-looking file of 64 MiB, made on the fly and streamed in chunks |
+/// | `[[file:missing]]` | 404 `NoSuchKey` from the first request |
+/// | `[[file:flaky]]` | the first 2 GETs of each file answer 503 `ServiceUnavailable`, later ones succeed |
+///
+/// (\*) Whole-file GETs only: a `Range` GET, as a resuming client sends, is answered in full. A `HEAD` shows the headers
+/// the `GET` would send; it is not counted by `flaky`.
+///
+/// Without a file marker a result URL serves a real, playable file of the task's ratio (`EmulatorMedia`), with `Range`
+/// support, until `EmulatorConfiguration.fileLifetime` (default 24 h) after the task succeeded; then 403 `AccessDenied`.
+///
 /// Markers are case-sensitive, may appear anywhere in the text and are not removed from it. Unknown
 /// `[[…]]` markers are ignored. Each emulator maps the neutral cases to its own provider's codes. Provider-only
 /// markers (Ark's `[[ark:…]]` prompt markers and its `real-face` URL marker) are listed in `Ark/ArkMarkers.swift`.

@@ -20,6 +20,8 @@ struct OpenAIVideosRoutes: Sendable {
     let jobs: JobService
     let maxBodyBytes: Int
     let files: ResultFileFetcher
+    /// Archived files, served in preference to the provider's (which expire).
+    var media: (any MediaStore)? = nil
 
     /// The facade's routes: everything they throw (a refused API key included) is answered as an OpenAI error.
     func routes<Context: RequestContext>(authentication: AuthenticationMiddleware<Context>) -> RouteCollection<Context> {
@@ -31,7 +33,7 @@ struct OpenAIVideosRoutes: Sendable {
         routes.get("/v1/videos/:id") { _, context in try await retrieve(id: context.parameters.get("id") ?? "") }
         routes.delete("/v1/videos/:id") { _, context in try await delete(id: context.parameters.get("id") ?? "") }
         routes.get("/v1/videos/:id/content") { request, context in
-            try await content(id: context.parameters.get("id") ?? "", variant: request.uri.queryParameters.get("variant"))
+            try await content(id: context.parameters.get("id") ?? "", variant: request.uri.queryParameters.get("variant"), request: request)
         }
         return routes
     }
@@ -102,7 +104,7 @@ struct OpenAIVideosRoutes: Sendable {
         return HTTPJSON.response(OpenAIVideoDeleted(id: job.id.rawValue, deleted: true))
     }
 
-    func content(id: String, variant: String?) async throws -> Response {
+    func content(id: String, variant: String?, request: Request) async throws -> Response {
         let job = try await find(id)
         let variant = variant ?? "video"
         guard ["video", "thumbnail", "spritesheet"].contains(variant) else {
@@ -118,10 +120,23 @@ struct OpenAIVideosRoutes: Sendable {
         case .succeeded:
             break
         }
+        let archived: JobService.MediaVariant? = variant == "video" ? .video : variant == "thumbnail" ? .lastFrame : nil
+        if let archived, let media, let archive = job.output?.archive {
+            switch archive.phase {
+            case .archived:
+                if let file = archived == .video ? archive.video : archive.lastFrame {
+                    return try await ArchivedFileResponse.make(job: job, file: file, variant: archived, media: media, request: request)
+                }
+            case .deleted:
+                throw OpenAIError(status: 404, message: "The video's content was deleted.", code: "not_found")
+            case .pending, .failed:
+                break  // the provider's copy, while it lasts
+            }
+        }
         let url: String?
         switch variant {
-        case "video": url = job.output?.videoURL
-        case "thumbnail": url = job.output?.lastFrameURL
+        case "video": url = job.output?.providerVideoURL ?? job.output?.videoURL
+        case "thumbnail": url = job.output?.providerLastFrameURL ?? job.output?.lastFrameURL
         default: url = nil
         }
         guard let url else {

@@ -26,10 +26,12 @@ struct RunningEmulator {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     static func start(
-        queueSeconds: Double = 0.3, runSeconds: Double = 0.6, port: Int = 0, models: ArkModelSet = .volcengine
+        queueSeconds: Double = 0.3, runSeconds: Double = 0.6, port: Int = 0, models: ArkModelSet = .volcengine,
+        fileLifetime: Duration = .seconds(24 * 60 * 60)
     ) async throws -> RunningEmulator {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = EmulatorConfiguration(port: port, queueSeconds: queueSeconds, runSeconds: runSeconds, logLevel: .warning)
+        let configuration = EmulatorConfiguration(
+            port: port, queueSeconds: queueSeconds, runSeconds: runSeconds, logLevel: .warning, fileLifetime: fileLifetime)
         let app = ArkEmulator(configuration: configuration, models: models).makeApplication(onServerRunning: { continuation.yield($0) })
         let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
         let task = Task { try await group.run() }

@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import SeedGateCore
+import ServiceLifecycle
+
+/// Keeps SeedGate's own copy of every succeeded job's files: claims jobs whose archive try is due (leased, so one
+/// worker or replica at a time), downloads the video and last frame into the media store with `ArchiveTransfer`,
+/// and records the result through `JobService` (archived, or a failure retried with back-off). At most
+/// `settings.concurrency` downloads run at once; a crash leaves the claim to expire and the try is taken again.
+public struct ArchiverService: Service {
+    let jobs: JobService
+    let media: any MediaStore
+    let destinations: DestinationGuard
+    let settings: ArchiveSettings
+    let metrics: SeedGateMetrics?
+    let logger: Logger
+
+    public init(
+        jobs: JobService, media: any MediaStore, destinations: DestinationGuard, settings: ArchiveSettings = ArchiveSettings(),
+        metrics: SeedGateMetrics? = nil, logger: Logger = Logger(label: "seedgate.archive")
+    ) {
+        self.jobs = jobs
+        self.media = media
+        self.destinations = destinations
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Its own client: redirects are followed by hand (each hop passes the destination guard), and the read
+        // timeout is the stall timeout.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(10), read: .milliseconds(Int64(settings.stallTimeout * 1000))),
+                decompression: .disabled
+            ))
+        let transfer = ArchiveTransfer(
+            client: client, media: media, destinations: destinations, settings: settings,
+            limiter: settings.bandwidthBytesPerSecond.map { BandwidthLimiter(bytesPerSecond: $0) })
+        if let directory = media as? DirectoryMediaStore { directory.removeStalePartials(olderThan: jobs.archivePolicy.lease) }
+        logger.info("archiver started", metadata: ["store": "\(media.kind)", "concurrency": "\(settings.concurrency)"])
+        await cancelWhenGracefulShutdown { await loop(transfer) }
+        try? await client.shutdown()
+        logger.info("archiver stopped")
+    }
+
+    /// Keeps up to `concurrency` archives running, claiming more whenever one ends or the doorbell rings.
+    func loop(_ transfer: ArchiveTransfer) async {
+        await withTaskGroup(of: Bool.self) { group in
+            var running = 0
+            var waiting = false
+            while !Task.isCancelled {
+                if running < settings.concurrency {
+                    do {
+                        for job in try await jobs.claimArchives(limit: settings.concurrency - running) {
+                            group.addTask {
+                                await archive(job, with: transfer)
+                                return false
+                            }
+                            running += 1
+                        }
+                    } catch {
+                        logger.error("claiming archives failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                if !waiting {
+                    group.addTask {
+                        await jobs.signals.archives.wait(upTo: settings.tick)
+                        return true
+                    }
+                    waiting = true
+                }
+                guard let wasWaiter = await group.next() else { continue }
+                if wasWaiter { waiting = false } else { running -= 1 }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// One try at archiving one job.
+    func archive(_ job: Job, with transfer: ArchiveTransfer) async {
+        guard let output = job.output, let videoURL = output.providerVideoURL else {
+            await record(job, ArchiveTransfer.Failure(code: .sourceStatus, message: "the job has no video URL", permanent: true))
+            return
+        }
+        let stem = Self.keyStem(job)
+        do {
+            let video = try await transfer.transfer(videoURL, keyStem: stem + "/video", expected: .video)
+            var lastFrame: ArchivedFile?
+            if let frameURL = output.providerLastFrameURL {
+                lastFrame = try await transfer.transfer(frameURL, keyStem: stem + "/last_frame", expected: .image)
+            }
+            let saved = try await jobs.recordArchived(job, store: media.kind, video: video, lastFrame: lastFrame)
+            metrics?.archiveFinished(outcome: "archived", bytes: video.bytes + (lastFrame?.bytes ?? 0), lag: Self.lag(saved))
+            logger.info("job archived", metadata: ["job.id": "\(job.id)", "bytes": "\(video.bytes)", "store": "\(media.kind)"])
+        } catch let failure as ArchiveTransfer.Failure {
+            await record(job, failure)
+        } catch {
+            logger.error("recording an archive failed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    private func record(_ job: Job, _ failure: ArchiveTransfer.Failure) async {
+        metrics?.archiveFinished(outcome: failure.code.rawValue, bytes: 0, lag: nil)
+        do {
+            try await jobs.recordArchiveFailure(
+                job, ArchiveFailure(code: failure.code, message: failure.message, at: jobs.now(), permanent: failure.permanent))
+        } catch {
+            logger.error("recording an archive failure failed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// `<tenant>/<job id>`: the tenant's characters outside `[A-Za-z0-9._-]` are replaced, so keys stay plain paths.
+    static func keyStem(_ job: Job) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+        var tenant = String(job.tenant.map { allowed.contains($0) ? $0 : "_" })
+        if tenant.isEmpty { tenant = "_" }
+        return "\(tenant)/\(job.id.rawValue)"
+    }
+
+    /// Seconds from the job's success to its archive.
+    static func lag(_ job: Job) -> Double? {
+        guard let archived = job.output?.archive?.archivedAt, let finished = job.finishedAt else { return nil }
+        return max(0, archived.timeIntervalSince(finished))
+    }
+}

@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SeedGateCore
+import SeedGateServer
+import Testing
+
+/// Durable results over loopback: a real Ark emulator handing out real MP4/PNG files that expire, a SeedGate server
+/// archiving them into a directory, and the archived copies served with Range after the provider's links died.
+@Suite(.timeLimit(.minutes(3))) struct ArchiveTests {
+    let client = HTTPClient.shared
+
+    /// A server over `emulator` archiving into a fresh directory, retrying quickly.
+    func server(_ emulator: RunningEmulator, _ tune: (inout ArchiveConfiguration) -> Void = { _ in }) async throws -> (RunningServer, URL) {
+        let database = temporaryDatabase()
+        var configuration = RunningServer.configuration(emulator: emulator, database: database)
+        configuration.archive.policy.baseBackoff = 0.2
+        configuration.archive.settings.tick = .milliseconds(100)
+        tune(&configuration.archive)
+        let media = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("media")
+        return (try await RunningServer.start(configuration), media)
+    }
+
+    func create(_ server: RunningServer, _ body: [String: Any]) async throws -> String {
+        let created = try await client.json(.POST, server.baseURL + "/v1/jobs", body: body)
+        #expect(created.status == 202, "\(created.text)")
+        return try #require(created.body["id"] as? String)
+    }
+
+    func bytes(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        return (Int(response.status.code), response.headers, Array(body.readableBytesView))
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+
+    func archiveState(_ job: [String: Any]) -> String? { job[path: "output.archive.state"] as? String }
+
+    @Test func aSucceededJobIsArchivedAndStillServedAfterTheProvidersLinkExpired() async throws {
+        let emulator = try await RunningEmulator.start(fileLifetime: .seconds(4))
+        let receiver = try await WebhookReceiver.start()
+        let (server, media) = try await server(emulator)
+        let id = try await create(
+            server,
+            ["model": "seedance-1.5-pro", "prompt": "a fox", "ratio": "9:16", "return_last_frame": true, "callback_url": receiver.url])
+        let job = try await client.waitForJob(server, id) { archiveState($0) == "archived" }
+        #expect(job["status"] as? String == "succeeded")
+        let providerURL = try #require(job[path: "output.provider_video_url"] as? String)
+        #expect(providerURL.hasPrefix(emulator.baseURL))
+        #expect(job[path: "output.video_url"] as? String == server.baseURL + "/v1/jobs/\(id)/content")
+        let original = try await bytes(providerURL)
+        #expect(original.status == 200)
+        #expect(Array(original.body[4..<8]) == Array("ftyp".utf8), "the emulator hands out a real MP4")
+        #expect(job[path: "output.archive.video.sha256"] as? String == Self.sha256(original.body))
+        #expect(job[path: "output.archive.video.bytes"] as? Int == original.body.count)
+
+        // The archived copy equals the provider's, whole and by range, and has a last frame.
+        let archived = try await bytes(server.baseURL + "/v1/jobs/\(id)/content")
+        #expect(archived.status == 200)
+        #expect(archived.body == original.body)
+        #expect(archived.headers.first(name: "content-type") == "video/mp4")
+        #expect(archived.headers.first(name: "etag") == "\"\(Self.sha256(original.body))\"")
+        let range = try await bytes(server.baseURL + "/v1/jobs/\(id)/content", headers: [("Range", "bytes=10-59")])
+        #expect(range.status == 206)
+        #expect(range.body == Array(original.body[10...59]))
+        let frame = try await bytes(server.baseURL + "/v1/jobs/\(id)/content?variant=last_frame")
+        #expect(frame.status == 200)
+        #expect(frame.headers.first(name: "content-type") == "image/png")
+        #expect(Array(frame.body.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        let files = try FileManager.default.subpathsOfDirectory(atPath: media.path).filter { $0.hasSuffix(".mp4") || $0.hasSuffix(".png") }
+        #expect(files.count == 2, "the video and the last frame are in the media directory: \(files)")
+
+        // The provider's link expires; SeedGate's copy does not. The emulator stops; still served.
+        try await Task.sleep(for: .seconds(4))
+        #expect(try await bytes(providerURL).status == 403, "the emulator's link has expired")
+        try await emulator.stop()
+        #expect(try await bytes(server.baseURL + "/v1/jobs/\(id)/content").body == original.body)
+        let openAI = try await bytes(server.baseURL + "/v1/videos/\(id)/content")
+        #expect(openAI.status == 200)
+        #expect(openAI.body == original.body, "the OpenAI facade's download_content serves the archived file")
+        let ark = try await client.json(.GET, server.baseURL + "/api/v3/contents/generations/tasks/\(id)")
+        #expect(ark.body[path: "content.video_url"] as? String == server.baseURL + "/v1/jobs/\(id)/content")
+
+        // job.succeeded then job.archived reach the webhook; the archived one names SeedGate's URL and a signed link
+        // that works without a key.
+        var events: [[String: Any]] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            events = receiver.requests.compactMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }
+            if events.contains(where: { $0["type"] as? String == "job.archived" }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let types = events.compactMap { $0["type"] as? String }
+        #expect(types.contains("job.succeeded") && types.contains("job.archived"), "\(types)")
+        let event = try #require(events.first { $0["type"] as? String == "job.archived" })
+        #expect(event[path: "data.output.video_url"] as? String == server.baseURL + "/v1/jobs/\(id)/content")
+        let signed = try #require(event[path: "data.output.signed_video_url"] as? String)
+        #expect(try await bytes(signed).body == original.body)
+
+        let metrics = try await bytes(server.baseURL + "/metrics")
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(text.contains("seedgate_archive_bytes_total"))
+        #expect(text.contains("seedgate_archive_attempts_total{outcome=\"archived\"}"))
+        #expect(text.contains("seedgate_archive_lag_seconds_count"))
+        try await server.stop()
+        try await receiver.stop()
+    }
+
+    @Test func badDownloadsLeaveTheJobSucceededWithAVisibleArchiveErrorAndNothingStored() async throws {
+        let emulator = try await RunningEmulator.start()
+        let (server, media) = try await server(emulator) {
+            $0.policy.maxAttempts = 2
+            $0.settings.stallTimeout = 1
+            $0.settings.maxBytes = 1024 * 1024
+        }
+        let cases: [(marker: String, code: String)] = [
+            ("html", "not_media"), ("truncate", "source_unreachable"), ("stall", "source_unreachable"), ("oversize", "too_large"),
+            ("missing", "source_status"),
+        ]
+        var ids: [String: String] = [:]
+        for fault in cases {
+            ids[fault.marker] = try await create(server, ["model": "seedance-1.5-pro", "prompt": "fault [[file:\(fault.marker)]]"])
+        }
+        for fault in cases {
+            let id = try #require(ids[fault.marker])
+            let job = try await client.waitForJob(server, id, timeout: .seconds(40)) { archiveState($0) == "failed" }
+            #expect(job["status"] as? String == "succeeded", "\(fault.marker): an archive failure never fails the job")
+            #expect(job[path: "output.archive.error.code"] as? String == fault.code, "\(fault.marker): \(job[path: "output.archive"] ?? "-")")
+            #expect(job[path: "output.video_url"] as? String == job[path: "output.provider_video_url"] as? String)
+            let content = try await client.json(.GET, server.baseURL + "/v1/jobs/\(id)/content")
+            #expect(content.status == 409)
+            #expect(content.body["code"] as? String == "not_archived")
+        }
+        // oversize is refused by its declared length, so it is tried once; the others twice.
+        #expect(
+            try await client.json(.GET, server.baseURL + "/v1/jobs/\(try #require(ids["oversize"]))").body[path: "output.archive.attempts"] as? Int
+                == 1)
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: media.path).filter { !$0.hasPrefix(".partial") && $0.contains(".") }
+        #expect(stored.isEmpty, "nothing corrupt is kept: \(stored)")
+        let partials = try FileManager.default.contentsOfDirectory(atPath: media.appendingPathComponent(".partial").path)
+        #expect(partials.isEmpty, "aborted writes leave no temporary file: \(partials)")
+
+        try await server.stop()
+        try await emulator.stop()
+    }
+
+    @Test func aFlakyFileServerIsRetriedUntilTheArchiveSucceeds() async throws {
+        let emulator = try await RunningEmulator.start()
+        let (server, _) = try await server(emulator) { $0.policy.maxAttempts = 5 }
+        let id = try await create(server, ["model": "seedance-1.5-pro", "prompt": "fault [[file:flaky]]"])
+        let job = try await client.waitForJob(server, id, timeout: .seconds(30)) { archiveState($0) == "archived" }
+        #expect(job[path: "output.archive.attempts"] as? Int == 3, "two 503s, then the file")
+        #expect(job[path: "output.archive.error"] == nil, "a success clears the last error")
+        #expect(try await bytes(server.baseURL + "/v1/jobs/\(id)/content").status == 200)
+        try await server.stop()
+        try await emulator.stop()
+    }
+
+    @Test func aFileURLAtALoopbackAddressIsRefusedWhenLoopbackIsNotAllowed() async throws {
+        let emulator = try await RunningEmulator.start()
+        let (server, _) = try await server(emulator) { $0.allowLoopback = false }
+        let id = try await create(server, ["model": "seedance-1.5-pro", "prompt": "a loopback file"])
+        let job = try await client.waitForJob(server, id) { archiveState($0) == "failed" }
+        #expect(job[path: "output.archive.error.code"] as? String == "forbidden_destination")
+        #expect(job[path: "output.archive.error.permanent"] as? Bool == true)
+        #expect(job[path: "output.archive.attempts"] as? Int == 1, "a forbidden destination is not retried")
+        try await server.stop()
+        try await emulator.stop()
+    }
+}
