@@ -175,10 +175,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Fixtures/sigv4-vectors.json: SigV4 reference signatures computed by botocore (scripts/sigv4_vectors.py).
         .testTarget(
             name: "SeedGateRuntimeTests",
             dependencies: ["SeedGateCore", "SeedGateRuntime", "SeedGateTesting", .product(name: "Crypto", package: "swift-crypto")],
-            // sigv4-vectors.json: SigV4 reference signatures computed by botocore (scripts/sigv4_vectors.py).
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

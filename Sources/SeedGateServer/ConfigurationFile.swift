@@ -26,10 +26,12 @@ public struct ConfigurationFile: Decodable, Sendable {
     public struct Emulators: Decodable, Sendable {
         var queueSeconds: Double?
         var runSeconds: Double?
+        var fileLifetimeSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case queueSeconds = "queue_seconds"
             case runSeconds = "run_seconds"
+            case fileLifetimeSeconds = "file_lifetime_seconds"
         }
     }
 

@@ -14,9 +14,10 @@ enum EmbeddedEmulators {
     }
 
     /// Builds the emulators for `ids`; the caller runs `services` and reads `ports`.
-    static func make(ids: [ProviderID], queueSeconds: Double, runSeconds: Double) throws -> Started {
+    static func make(ids: [ProviderID], queueSeconds: Double, runSeconds: Double, fileLifetimeSeconds: Double = 86_400) throws -> Started {
         let (ports, continuation) = AsyncStream.makeStream(of: (ProviderID, Int).self)
-        let configuration = EmulatorConfiguration(queueSeconds: queueSeconds, runSeconds: runSeconds, logLevel: .warning)
+        let configuration = EmulatorConfiguration(
+            queueSeconds: queueSeconds, runSeconds: runSeconds, logLevel: .warning, fileLifetime: .milliseconds(Int64(fileLifetimeSeconds * 1000)))
         var services: [any Service] = []
         var credentials: [ProviderID: [String: String]] = [:]
         for id in ids {

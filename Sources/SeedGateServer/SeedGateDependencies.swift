@@ -66,7 +66,8 @@ public struct SeedGateDependencies: Sendable {
             var emulatorGroup: ServiceGroup?
             if !plan.emulatedIDs.isEmpty {
                 let emulators = try EmbeddedEmulators.make(
-                    ids: plan.emulatedIDs, queueSeconds: configuration.emulatorQueueSeconds, runSeconds: configuration.emulatorRunSeconds
+                    ids: plan.emulatedIDs, queueSeconds: configuration.emulatorQueueSeconds, runSeconds: configuration.emulatorRunSeconds,
+                    fileLifetimeSeconds: configuration.emulatorFileLifetimeSeconds
                 )
                 let group = ServiceGroup(configuration: .init(services: emulators.services, logger: logger))
                 emulatorGroup = group

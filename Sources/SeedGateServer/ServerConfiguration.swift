@@ -67,6 +67,8 @@ public struct ServerConfiguration: Sendable {
     public var catalogDirectory = "Providers"
     public var emulatorQueueSeconds = 1.0
     public var emulatorRunSeconds = 3.0
+    /// How long the emulators' result links work (the providers document 24 hours).
+    public var emulatorFileLifetimeSeconds = 86_400.0
     /// Providers named in the file; nil means "decide from the environment" (see `ProviderPlan`).
     public var providers: [ProviderSettings]?
     public var routing = RoutingPolicy()
@@ -136,6 +138,7 @@ public struct ServerConfiguration: Sendable {
         catalogDirectory = file.catalogDirectory ?? catalogDirectory
         emulatorQueueSeconds = file.emulators?.queueSeconds ?? emulatorQueueSeconds
         emulatorRunSeconds = file.emulators?.runSeconds ?? emulatorRunSeconds
+        emulatorFileLifetimeSeconds = file.emulators?.fileLifetimeSeconds ?? emulatorFileLifetimeSeconds
         providers = file.providers?.sorted { $0.key < $1.key }.map { id, provider in
             ProviderSettings(
                 id: ProviderID(id), baseURL: provider.baseURL, credentialVariables: provider.credentials ?? [:],
@@ -202,6 +205,12 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("store.kind is postgres but neither store.url nor SEEDGATE_DATABASE_URL is set")
         }
         if let directory = environment["SEEDGATE_CATALOG_DIR"] { catalogDirectory = directory }
+        if let lifetime = environment["SEEDGATE_EMULATOR_FILE_LIFETIME"] {
+            guard let seconds = Double(lifetime), seconds > 0 else {
+                throw ConfigurationError("SEEDGATE_EMULATOR_FILE_LIFETIME must be a positive number of seconds")
+            }
+            emulatorFileLifetimeSeconds = seconds
+        }
         if let url = environment["SEEDGATE_PUBLIC_URL"] { publicURL = url }
         if let level = environment["SEEDGATE_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("SEEDGATE_LOG_LEVEL \(level) is not a log level") }

@@ -63,10 +63,12 @@ extension SQLiteJobStore {
     /// The statement `RetentionQuery.matches(_:)` describes: finished (a terminal status and a finish time strictly
     /// before the cutoff), of the tenant or of none of the excluded ones, holding what the target removes. The target's
     /// condition is literal SQL, spelled as in its index's `WHERE`, which is how SQLite recognises the partial index.
+    /// The status terms carry a unary `+`, which keeps SQLite from answering them from `jobs_due` (without statistics
+    /// it rates an `IN` on an indexed column above the `finished_at` range) and then sorting what it found.
     static func retentionSQL(_ query: RetentionQuery) -> (sql: String, arguments: StatementArguments) {
         let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)
         var conditions = [
-            "finished_at IS NOT NULL", "finished_at < ?", "status IN (\(terminal.map { _ in "?" }.joined(separator: ", ")))",
+            "finished_at IS NOT NULL", "finished_at < ?", "+status IN (\(terminal.map { _ in "?" }.joined(separator: ", ")))",
         ]
         var arguments: StatementArguments = [query.finishedBefore.timeIntervalSince1970]
         arguments += StatementArguments(terminal)
@@ -79,7 +81,7 @@ extension SQLiteJobStore {
         }
         switch query.target {
         case .media:
-            conditions.append("status = 'succeeded' AND archive_phase <> 'deleted'")
+            conditions.append("+status = 'succeeded' AND archive_phase <> 'deleted'")
         case .record:
             break
         case .idempotencyKey:

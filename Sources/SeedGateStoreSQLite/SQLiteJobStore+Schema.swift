@@ -122,9 +122,9 @@ extension SQLiteJobStore {
                     CREATE INDEX jobs_retention ON jobs (finished_at, id) WHERE finished_at IS NOT NULL;
                     CREATE INDEX jobs_tenant_retention ON jobs (tenant, finished_at, id) WHERE finished_at IS NOT NULL;
                     CREATE INDEX jobs_media_retention ON jobs (finished_at, id)
-                        WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted';
+                        WHERE finished_at IS NOT NULL AND archive_phase <> 'deleted';
                     CREATE INDEX jobs_tenant_media_retention ON jobs (tenant, finished_at, id)
-                        WHERE finished_at IS NOT NULL AND status = 'succeeded' AND archive_phase <> 'deleted';
+                        WHERE finished_at IS NOT NULL AND archive_phase <> 'deleted';
                     CREATE INDEX jobs_key_retention ON jobs (finished_at, id)
                         WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL;
                     CREATE INDEX jobs_tenant_key_retention ON jobs (tenant, finished_at, id)

@@ -62,7 +62,7 @@ import Testing
             }
             let job = try await client.waitForJob(running, largeID, timeout: .seconds(60), until: isTerminal)
             #expect(job["status"] as? String == "succeeded", "\(job["error"] ?? job)")
-            #expect((job[path: "output.video_url"] as? String)?.hasPrefix("http://127.0.0.1:\(port)/") == true)
+            #expect((job[path: "output.provider_video_url"] as? String)?.hasPrefix("http://127.0.0.1:\(port)/") == true)
             // Every status answer about the large job is larger than 8 MiB: the record echoes the request.
             let record = try await client.json(
                 .POST, "http://127.0.0.1:\(port)/seedance/tasks", body: ["action": "retrieve_batch", "limit": 10],

@@ -95,11 +95,13 @@ import Testing
         _ = try await client.waitForJob(server, id, until: isTerminal)
         let job = try await client.waitForJob(server, id) { job in
             let deliveries = job["webhooks"] as? [[String: Any]] ?? []
-            return deliveries.count >= 2 && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
+            return deliveries.contains { $0["type"] as? String == "job.archived" } && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
         }
         let deliveries = try #require(job["webhooks"] as? [[String: Any]])
         let types = deliveries.compactMap { $0["type"] as? String }
-        #expect(types == ["job.queued", "job.running", "job.succeeded"] || types == ["job.queued", "job.succeeded"], "\(types)")
+        #expect(
+            types == ["job.queued", "job.running", "job.succeeded", "job.archived"] || types == ["job.queued", "job.succeeded", "job.archived"],
+            "\(types)")
         #expect(deliveries.reduce(0) { $0 + ($1["attempts"] as? Int ?? 0) } == types.count + 2, "two failed attempts were retried")
 
         let signer = try WebhookSigner(secret: RunningServer.webhookSecret)
@@ -151,9 +153,12 @@ import Testing
         let events = text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
         // One event per status change: queued first, succeeded last, running between when SeedGate saw it (a
         // check that comes after the provider finished sees queued → succeeded, and SeedGate invents nothing).
+        // The stream stays open after job.succeeded until the archive is done: job.archived ends it.
         #expect(events.first == "job.queued")
-        #expect(events.last == "job.succeeded")
-        #expect(events == ["job.queued", "job.running", "job.succeeded"] || events == ["job.queued", "job.succeeded"], "\(events)")
+        #expect(events.last == "job.archived")
+        #expect(
+            events == ["job.queued", "job.running", "job.succeeded", "job.archived"] || events == ["job.queued", "job.succeeded", "job.archived"],
+            "\(events)")
 
         let finished = try await client.json(.GET, server.baseURL + "/v1/jobs/\(id)")
         #expect(finished.headers.first(name: "SeedGate-Poll-After-Ms") == nil)

@@ -19,7 +19,7 @@ import Testing
         let job = try await client.waitForJob(server, id, until: isTerminal)
         #expect(job["status"] as? String == "succeeded")
         #expect(job["provider"] as? String == "volcengine-ark")
-        let video = try #require(job[path: "output.video_url"] as? String)
+        let video = try #require(job[path: "output.provider_video_url"] as? String)
         #expect(video.hasPrefix(emulator.baseURL))
         #expect((job[path: "upstream.task_id"] as? String)?.hasPrefix("cgt-") == true)
         #expect(job[path: "upstream.status"] as? String == "succeeded")

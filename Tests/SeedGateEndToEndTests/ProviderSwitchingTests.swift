@@ -120,7 +120,8 @@ import Testing
                 let job = try await run(body, model: model, through: manifest.id, fleet: fleet, client: client)
                 #expect(job["status"] as? String == "succeeded", "\(manifest.id) \(model): \(job)")
                 #expect(job["provider"] as? String == manifest.id.rawValue)
-                let video = job[path: "output.video_url"] as? String
+                // The provider's own link (output.video_url moves to SeedGate's copy once it is archived).
+                let video = job[path: "output.provider_video_url"] as? String
                 #expect(video?.hasPrefix(fleet.baseURLs[manifest.id] ?? "-") == true, "\(manifest.id): \(video ?? "no video")")
                 served.insert(manifest.id)
             }

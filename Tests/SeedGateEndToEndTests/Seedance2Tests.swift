@@ -65,7 +65,7 @@ import Testing
                 #expect((job[path: "request.audios"] as? [Any])?.count == 1)
                 #expect(job[path: "request.generate_audio"] as? Bool == true, "2.x audio default written in")
                 #expect(job[path: "request.camera_fixed"] == nil && job[path: "request.service_tier"] == nil, "no 1.x-only parameters")
-                let video = job[path: "output.video_url"] as? String
+                let video = job[path: "output.provider_video_url"] as? String
                 #expect(video?.hasPrefix(fleet.baseURLs[provider] ?? "-") == true, "\(provider): \(video ?? "no video")")
                 #expect(job[path: "output.last_frame_url"] is String, "\(provider): no last frame")
             } catch {

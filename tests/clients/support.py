@@ -3,7 +3,11 @@
 import struct
 import zlib
 
-MP4_START = b"\x00\x00\x00\x18ftyp"  # what the emulators' result files start with
+
+
+def is_mp4(data: bytes) -> bool:
+    """Whether data is an ISO base media file (the emulators hand out real MP4s): a box size, then `ftyp`."""
+    return len(data) > 8 and data[4:8] == b"ftyp"
 
 
 def png(width: int = 320, height: int = 320) -> bytes:
