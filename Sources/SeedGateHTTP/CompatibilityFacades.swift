@@ -16,7 +16,8 @@ func addCompatibilityFacades<Context: RequestContext>(
     media: (any MediaStore)? = nil
 ) {
     router.addRoutes(
-        OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files, media: media).routes(authentication: AuthenticationMiddleware(keys: keys)))
+        OpenAIVideosRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes, files: files, media: media).routes(
+            authentication: AuthenticationMiddleware(keys: keys)))
     router.addRoutes(ArkTasksRoutes(jobs: jobs, maxBodyBytes: maxBodyBytes).routes(authentication: AuthenticationMiddleware(keys: keys)))
 }
 

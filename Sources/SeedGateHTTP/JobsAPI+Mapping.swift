@@ -137,6 +137,8 @@ extension Components.Schemas.JobError {
 
 extension Components.Schemas.JobList {
     init(_ page: JobPage, links: MediaLinks? = nil, now: Date = Date()) {
-        self.init(object: .list, data: page.jobs.map { .init($0, links: links, now: now) }, hasMore: page.next != nil, nextCursor: page.next.map(JobCursor.encode))
+        self.init(
+            object: .list, data: page.jobs.map { .init($0, links: links, now: now) }, hasMore: page.next != nil,
+            nextCursor: page.next.map(JobCursor.encode))
     }
 }

@@ -29,7 +29,9 @@ struct JobsAPI: APIProtocol {
             request.fingerprint = try IdempotencyKey.fingerprint(body)
         }
         let created = try await jobs.create(request, tenant: tenant)
-        return .accepted(.init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job, links: links, now: jobs.now()))))
+        return .accepted(
+            .init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job, links: links, now: jobs.now())))
+        )
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {

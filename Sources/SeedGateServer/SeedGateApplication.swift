@@ -121,7 +121,8 @@ func mediaServices(
         let destinations = DestinationGuard(
             allowPrivateNetworks: configuration.archive.allowPrivateNetworks, allowLoopback: configuration.archive.allowLoopback)
         services.append(
-            ArchiverService(jobs: jobs, media: media, destinations: destinations, settings: configuration.archive.settings, metrics: metrics, logger: logger))
+            ArchiverService(
+                jobs: jobs, media: media, destinations: destinations, settings: configuration.archive.settings, metrics: metrics, logger: logger))
     }
     if !configuration.retention.isEmpty {
         services.append(RetentionService(jobs: jobs, media: media, policy: configuration.retention, metrics: metrics, logger: logger))

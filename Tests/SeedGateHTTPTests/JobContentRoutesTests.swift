@@ -157,7 +157,8 @@ struct JobContentRoutesTests {
             #expect(Array(viaLink.body.readableBytesView) == bytes)
             let tampered = try await client.execute(uri: path.replacingOccurrences(of: "expires=", with: "expires=1"), method: .get)
             #expect(tampered.status == .forbidden)
-            let otherJob = try await client.execute(uri: path.replacingOccurrences(of: job.id.rawValue, with: JobID.generate().rawValue), method: .get)
+            let otherJob = try await client.execute(
+                uri: path.replacingOccurrences(of: job.id.rawValue, with: JobID.generate().rawValue), method: .get)
             #expect(otherJob.status == .forbidden, "a link signs one job")
             gateway.clock.advance(by: 25 * 3600)
             let expired = try await client.execute(uri: path, method: .get)

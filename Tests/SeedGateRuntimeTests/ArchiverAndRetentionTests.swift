@@ -22,7 +22,8 @@ import Testing
 
     /// A succeeded job of `tenant` that finished `age` seconds ago, with its archive in `phase`.
     func succeededJob(
-        tenant: String = "default", age: TimeInterval = 0, phase: ArchiveState.Phase = .pending, videoURL: String = "https://cdn.example.invalid/v.mp4",
+        tenant: String = "default", age: TimeInterval = 0, phase: ArchiveState.Phase = .pending,
+        videoURL: String = "https://cdn.example.invalid/v.mp4",
         key: String? = nil, idempotencyKey: String? = nil
     ) async throws -> Job {
         let finished = gateway.clock.now().addingTimeInterval(-age)
@@ -46,8 +47,10 @@ import Testing
         let job = try await succeededJob(videoURL: "http://169.254.169.254/latest/meta-data/video.mp4")
         let archiver = ArchiverService(jobs: jobs, media: try temporaryStore(), destinations: DestinationGuard())
         #expect(try await jobs.claimArchives(limit: 10).map(\.id) == [job.id])
-        await archiver.archive(job, with: ArchiveTransfer(
-            client: .shared, media: archiver.media, destinations: archiver.destinations, settings: archiver.settings, limiter: nil))
+        await archiver.archive(
+            job,
+            with: ArchiveTransfer(
+                client: .shared, media: archiver.media, destinations: archiver.destinations, settings: archiver.settings, limiter: nil))
         let after = try #require(try await gateway.store.job(id: job.id))
         #expect(after.status == .succeeded)
         #expect(after.output?.archive?.phase == .failed)

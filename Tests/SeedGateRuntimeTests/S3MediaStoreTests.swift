@@ -20,8 +20,8 @@ enum S3TestServer {
     }
 
     static func settings(
-        bucket: String = bucket, prefix: String = "", pathStyle: Bool = true, partSize: Int = S3Settings.minimumPartSize,
-        credentials: S3Credentials = credentials
+        bucket: String = bucket, region: String = region, prefix: String = "", pathStyle: Bool = true,
+        partSize: Int = S3Settings.minimumPartSize, credentials: S3Credentials = credentials
     ) throws -> S3Settings {
         S3Settings(
             endpoint: try #require(endpoint), region: region, bucket: bucket, prefix: prefix, pathStyle: pathStyle, partSize: partSize,
@@ -86,6 +86,16 @@ struct S3MediaStoreTests {
             try await store.createBucketIfNeeded()
             #expect(try await store.put("a/b.txt", contentType: "text/plain", body: .bytes(Array("hello".utf8))) == 5)
             #expect(try await store.read("a/b.txt", range: nil).collect() == Array("hello".utf8))
+        }
+    }
+
+    /// Outside us-east-1 CreateBucket names its region (LocationConstraint) and every request is signed for it.
+    @Test func bucketInAnotherRegion() async throws {
+        let bucket = "seedgate-eu-\(S3TestServer.runID)"
+        try await S3TestServer.withStore(try S3TestServer.settings(bucket: bucket, region: "eu-west-1")) { store throws in
+            try await store.createBucketIfNeeded()
+            #expect(try await store.put("k/v.mp4", contentType: "video/mp4", body: .bytes(Array("eu".utf8))) == 2)
+            #expect(try await store.read("k/v.mp4", range: nil).collect() == Array("eu".utf8))
         }
     }
 

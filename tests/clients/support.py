@@ -4,7 +4,6 @@ import struct
 import zlib
 
 
-
 def is_mp4(data: bytes) -> bool:
     """Whether data is an ISO base media file (the emulators hand out real MP4s): a box size, then `ftyp`."""
     return len(data) > 8 and data[4:8] == b"ftyp"

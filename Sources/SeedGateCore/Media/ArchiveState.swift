@@ -99,7 +99,8 @@ public struct ArchivePolicy: Sendable, Equatable {
     /// How long one try may hold its claim before another worker or replica may take it over.
     public var lease: TimeInterval
 
-    public init(enabled: Bool = true, maxAttempts: Int = 8, baseBackoff: TimeInterval = 5, maxBackoff: TimeInterval = 1800, lease: TimeInterval = 300) {
+    public init(enabled: Bool = true, maxAttempts: Int = 8, baseBackoff: TimeInterval = 5, maxBackoff: TimeInterval = 1800, lease: TimeInterval = 300)
+    {
         self.enabled = enabled
         self.maxAttempts = maxAttempts
         self.baseBackoff = baseBackoff

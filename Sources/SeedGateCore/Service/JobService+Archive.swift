@@ -57,7 +57,8 @@ extension JobService {
         let date = now()
         let policy = archivePolicy
         logger.warning(
-            "archive try failed", metadata: ["job.id": "\(job.id)", "archive.error": "\(failure.code.rawValue)", "archive.message": "\(failure.message)"])
+            "archive try failed",
+            metadata: ["job.id": "\(job.id)", "archive.error": "\(failure.code.rawValue)", "archive.message": "\(failure.message)"])
         return try await write(job) { job in
             guard job.status == .succeeded, var output = job.output, var archive = output.archive, archive.phase == .pending else { return false }
             archive.attempts += 1

@@ -17,7 +17,9 @@ enum ArchivedFileResponse {
         ]
         let ext = file.key.split(separator: ".").last.map(String.init) ?? "bin"
         headers[.contentDisposition] = "inline; filename=\"\(job.id.rawValue)\(variant == .video ? "" : "-last-frame").\(ext)\""
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { ["*", etag].contains($0.trimmingCharacters(in: .whitespaces)) }) {
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: { ["*", etag].contains($0.trimmingCharacters(in: .whitespaces)) })
+        {
             return Response(status: .notModified, headers: headers)
         }
         var range = ByteRange(header: request.headers[.range], size: file.bytes)

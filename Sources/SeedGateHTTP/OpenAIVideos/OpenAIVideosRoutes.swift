@@ -130,7 +130,7 @@ struct OpenAIVideosRoutes: Sendable {
             case .deleted:
                 throw OpenAIError(status: 404, message: "The video's content was deleted.", code: "not_found")
             case .pending, .failed:
-                break  // the provider's copy, while it lasts
+                break // the provider's copy, while it lasts
             }
         }
         let url: String?
