@@ -3,6 +3,9 @@
 # and PostgreSQL, end to end over loopback HTTP), a 20-job load smoke run, the client SDK tests and the API fuzzer.
 # Usage: ./scripts/test.sh [extra swift test arguments]
 #
+# S3: with SEEDGATE_TEST_S3_ENDPOINT (and _BUCKET, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY) set, that server is used;
+# otherwise scripts/s3-test-server.sh starts moto with signature checking on, and stops it afterwards.
+#
 # PostgreSQL: with POSTGRES_URL already set, that server is used. Otherwise a throwaway server is started with
 # scripts/postgres-test-server.sh (installing PostgreSQL if root and it is missing) and always stopped afterwards.
 # If it cannot be started, CI (CI=true) fails here; elsewhere the PostgreSQL store tests are reported as skipped.
@@ -14,13 +17,18 @@ is_ci() {
 }
 
 started_state=""
-stop_postgres() {
+s3_state=""
+stop_servers() {
     if [ -n "$started_state" ]; then
         scripts/postgres-test-server.sh stop "$started_state" || true
         started_state=""
     fi
+    if [ -n "$s3_state" ]; then
+        scripts/s3-test-server.sh stop "$s3_state" || true
+        s3_state=""
+    fi
 }
-trap stop_postgres EXIT
+trap stop_servers EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -34,6 +42,19 @@ elif is_ci; then
     exit 1
 else
     echo "test.sh: warning: could not start PostgreSQL; the PostgreSQL store tests will be skipped" >&2
+fi
+
+# S3: a moto server (PyPI, in .venv-s3) with signature checking on, for the S3 media store and the archive flow.
+if [ -n "${SEEDGATE_TEST_S3_ENDPOINT:-}" ]; then
+    echo "test.sh: using the S3 server in SEEDGATE_TEST_S3_ENDPOINT" >&2
+elif exports=$(scripts/s3-test-server.sh start); then
+    eval "$exports"
+    s3_state=$SEEDGATE_S3_STATE
+elif is_ci; then
+    echo "test.sh: error: could not start the S3 test server (CI=$CI); failing" >&2
+    exit 1
+else
+    echo "test.sh: warning: could not start the S3 test server; the S3 tests will be skipped" >&2
 fi
 
 swift test "$@"

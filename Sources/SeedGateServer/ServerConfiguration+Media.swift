@@ -17,6 +17,18 @@ public struct ArchiveConfiguration: Sendable {
         public var prefix: String
         public var pathStyle: Bool
         public var partSizeBytes: Int
+
+        public init(
+            endpoint: String, region: String = "us-east-1", bucket: String, prefix: String = "", pathStyle: Bool = true,
+            partSizeBytes: Int = 8 * 1024 * 1024
+        ) {
+            self.endpoint = endpoint
+            self.region = region
+            self.bucket = bucket
+            self.prefix = prefix
+            self.pathStyle = pathStyle
+            self.partSizeBytes = partSizeBytes
+        }
     }
 
     public var enabled = true

@@ -202,7 +202,13 @@ extension PostgresJobStore {
         try await PostgresJobStoreError.mapping {
             try await client.withConnection { connection in
                 try await Self.inTransaction(connection, logger: logger) { connection in
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+                    // Replicas starting together wait here for the one migrating, however long its steps take (a
+                    // backfill of a large table can take a while), so this wait alone is exempt from `lock_timeout`;
+                    // the steps themselves keep it, so one stuck behind live queries still gives up. The rows are
+                    // read so that a failed wait is reported as itself, not as the next statement's aborted transaction.
+                    try await connection.query("SET LOCAL lock_timeout = 0", logger: logger)
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger).collect()
+                    try await connection.query("SET LOCAL lock_timeout TO DEFAULT", logger: logger)
                     try await connection.query(
                         """
                         CREATE TABLE IF NOT EXISTS seedgate_migrations (

@@ -74,6 +74,29 @@ struct PostgresJobStoreTests {
         }
     }
 
+    /// A replica starting while another holds the migration lock waits for it past its own `lock_timeout` (a long
+    /// backfill must not make the others fail), then finds every step applied.
+    @Test func aStartingReplicaWaitsForAMigrationPastItsLockTimeout() async throws {
+        try await PostgresTestDatabase.withDatabase { configuration in
+            var impatient = configuration
+            impatient.options.additionalStartupParameters = [("lock_timeout", "1s")]
+            let holder = PostgresJobStore(configuration: configuration, logger: PostgresTestDatabase.logger)
+            let waiter = PostgresJobStore(configuration: impatient, logger: PostgresTestDatabase.logger)
+            try await PostgresTestDatabase.running([holder.client, waiter.client]) {
+                try await holder.client.withConnection { connection in
+                    let logger = PostgresTestDatabase.logger
+                    try await connection.query("BEGIN", logger: logger)
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresJobStore.migrationLockKey))", logger: logger).collect()
+                    let migration = Task { try await waiter.migrate() }
+                    try await Task.sleep(for: .seconds(2))
+                    try await connection.query("ROLLBACK", logger: logger)
+                    try await migration.value
+                }
+                #expect(try await waiter.appliedMigrations() == PostgresJobStore.migrations.map(\.version))
+            }
+        }
+    }
+
     /// A replica that claimed checks and deliveries and then died holds them only until the lease passes.
     @Test func deadReplicasClaimsAreReclaimableAfterTheLease() async throws {
         try await PostgresTestDatabase.withDatabase { configuration in
