@@ -39,12 +39,15 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "Base of the video URLs it hands out, when clients reach it by another name (default: http://<host>:<port>).")
     var publicURL: String?
 
+    @Option(help: "Seconds its result links work after a task succeeds (then 403, like an expired signed URL).")
+    var fileLifetime: Double = 86_400
+
     func run() async throws {
         LogSetup.bootstrap(level: .info, json: false)
         let logger = Logger(label: "seedgate.emulator")
         let configuration = EmulatorConfiguration(
             host: host, port: port, apiKey: apiKey, queueSeconds: queueSeconds, runSeconds: runSeconds,
-            latency: .milliseconds(latencyMs), publicBaseURL: publicURL
+            latency: .milliseconds(latencyMs), publicBaseURL: publicURL, fileLifetime: .milliseconds(Int64(fileLifetime * 1000))
         )
         let provider = provider
         let portFile = portFile.map(PortFile.init)

@@ -40,7 +40,7 @@ import Testing
         try await Task.sleep(for: .seconds(1.5))
         first.kill()
         let partials = try FileManager.default.contentsOfDirectory(atPath: media.appendingPathComponent(".partial").path)
-        #expect(partials.count == 1, "the killed process was mid-write: \(partials)")
+        #expect(!partials.isEmpty, "the killed process was mid-write")
 
         let second = try ServerProcess(configFile: config.path, environment: environment, name: "archive-after")
         defer { second.terminate() }

@@ -124,7 +124,8 @@ struct PostgresJobStoreArchiveTests {
             func plan(_ query: PostgresQuery) async throws -> String {
                 try await store.transaction { connection in
                     for setting in ["enable_seqscan", "enable_bitmapscan", "enable_sort"] {
-                        try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL \(setting) = off"), logger: PostgresTestDatabase.logger)
+                        let off = PostgresQuery(unsafeSQL: "SET LOCAL \(setting) = off")
+                        try await connection.query(off, logger: PostgresTestDatabase.logger)
                     }
                     var explain = query
                     explain.sql = "EXPLAIN " + query.sql

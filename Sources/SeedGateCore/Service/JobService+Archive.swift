@@ -50,6 +50,17 @@ extension JobService {
         }
     }
 
+    /// Gives a claimed try back without counting it (the process is shutting down): due now, and the write ends the
+    /// claim, so the next process or replica takes it at once.
+    public func releaseArchiveClaim(_ job: Job) async throws {
+        let date = now()
+        try await write(job) { job in
+            guard job.status == .succeeded, job.output?.archive?.phase == .pending else { return false }
+            job.output?.archive?.nextAttemptAt = date
+            return true
+        }
+    }
+
     /// Records a failed try: retried with exponential back-off, or given up (`failed`) after `maxAttempts` tries or a
     /// permanent failure. The job stays `succeeded` with the provider's URLs.
     @discardableResult

@@ -7,7 +7,7 @@ extension InMemoryJobStore {
             guard let at = job.archiveDueAt, at <= dueBy, (archiveLeases[job.id] ?? .distantPast) <= dueBy else { return nil }
             return (at, job)
         }
-        return due.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.prefix(limit).map { _, job in
+        return due.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.prefix(max(0, limit)).map { _, job in
             archiveLeases[job.id] = leaseUntil
             return job
         }

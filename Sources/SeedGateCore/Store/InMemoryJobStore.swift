@@ -54,7 +54,7 @@ public actor InMemoryJobStore: JobStore {
             !$0.status.isTerminal && $0.submission == .accepted && ($0.nextCheckAt ?? .distantFuture) <= dueBy
                 && (leases[$0.id] ?? .distantPast) <= dueBy
         }
-        .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(limit).map { $0 }
+        .sorted { ($0.nextCheckAt ?? .distantFuture, $0.id) < ($1.nextCheckAt ?? .distantFuture, $1.id) }.prefix(max(0, limit)).map { $0 }
     }
 
     public func claimDueForCheck(dueBy: Date, limit: Int, leaseUntil: Date) -> [ClaimedCheck] {

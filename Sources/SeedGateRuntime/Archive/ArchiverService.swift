@@ -49,20 +49,22 @@ public struct ArchiverService: Service {
         logger.info("archiver stopped")
     }
 
-    /// Keeps up to `concurrency` archives running, claiming more whenever one ends or the doorbell rings.
+    /// Keeps up to `concurrency` archives running, claiming more whenever one ends or the doorbell rings. A job
+    /// whose claim ran out while this process is still downloading it is claimed again by this loop only after the
+    /// download ends (`inFlight`); another replica may take it over (the lease should outlast the longest download).
     func loop(_ transfer: ArchiveTransfer) async {
-        await withTaskGroup(of: Bool.self) { group in
-            var running = 0
+        await withTaskGroup(of: JobID?.self) { group in
+            var inFlight: Set<JobID> = []
             var waiting = false
             while !Task.isCancelled {
-                if running < settings.concurrency {
+                if inFlight.count < settings.concurrency {
                     do {
-                        for job in try await jobs.claimArchives(limit: settings.concurrency - running) {
+                        for job in try await jobs.claimArchives(limit: settings.concurrency - inFlight.count) where !inFlight.contains(job.id) {
                             group.addTask {
                                 await archive(job, with: transfer)
-                                return false
+                                return job.id
                             }
-                            running += 1
+                            inFlight.insert(job.id)
                         }
                     } catch {
                         logger.error("claiming archives failed", metadata: ["error": "\(error)"])
@@ -71,12 +73,12 @@ public struct ArchiverService: Service {
                 if !waiting {
                     group.addTask {
                         await jobs.signals.archives.wait(upTo: settings.tick)
-                        return true
+                        return nil
                     }
                     waiting = true
                 }
-                guard let wasWaiter = await group.next() else { continue }
-                if wasWaiter { waiting = false } else { running -= 1 }
+                guard let finished = await group.next() else { continue }
+                if let id = finished { inFlight.remove(id) } else { waiting = false }
             }
             group.cancelAll()
         }
@@ -99,7 +101,14 @@ public struct ArchiverService: Service {
             metrics?.archiveFinished(outcome: "archived", bytes: video.bytes + (lastFrame?.bytes ?? 0), lag: Self.lag(saved))
             logger.info("job archived", metadata: ["job.id": "\(job.id)", "bytes": "\(video.bytes)", "store": "\(media.kind)"])
         } catch let failure as ArchiveTransfer.Failure {
-            await record(job, failure)
+            if Task.isCancelled {
+                // Shutting down: not the file's fault. Hand the try back at once instead of leaving the claim to expire.
+                // (A detached task: this one is cancelled, and the store may refuse work from a cancelled task.)
+                let jobs = jobs
+                await Task.detached { try? await jobs.releaseArchiveClaim(job) }.value
+            } else {
+                await record(job, failure)
+            }
         } catch {
             logger.error("recording an archive failed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
         }
