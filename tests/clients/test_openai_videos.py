@@ -1,5 +1,9 @@
 """The official OpenAI SDK (`client.videos`) against SeedGate's OpenAI-compatible facade, base URL changed only."""
 
+import hashlib
+import time
+import urllib.request
+
 import openai
 import pytest
 from openai import OpenAI
@@ -150,3 +154,25 @@ def test_unknown_video_is_not_found(client):
     with pytest.raises(openai.NotFoundError) as caught:
         client.videos.retrieve("job_0000000000000000000000000z")
     assert caught.value.body["code"] == "not_found"
+
+
+def test_download_content_serves_the_archived_copy(client, embedded):
+    """Once SeedGate archived the result, download_content streams SeedGate's copy: the same bytes as
+    /v1/jobs/{id}/content, whose SHA-256 the job records."""
+    video = client.videos.create_and_poll(
+        model="seedance-1.5-pro", prompt="a heron lands", seconds="5", size="720x1280"
+    )
+    assert video.status == "completed", video
+    deadline = time.monotonic() + 30
+    job = embedded.job(video.id)
+    while job["output"].get("archive", {}).get("state") != "archived" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = embedded.job(video.id)
+    archive = job["output"]["archive"]
+    assert archive["state"] == "archived", archive
+    assert job["output"]["video_url"] == f"{embedded.base}/v1/jobs/{video.id}/content"
+    data = client.videos.download_content(video.id).read()
+    assert is_mp4(data)
+    assert hashlib.sha256(data).hexdigest() == archive["video"]["sha256"]
+    with urllib.request.urlopen(job["output"]["signed_video_url"], timeout=10) as response:
+        assert response.read() == data
