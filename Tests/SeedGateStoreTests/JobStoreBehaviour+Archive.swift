@@ -4,6 +4,37 @@ import Testing
 
 /// Archive claims, retention candidates and job deletion.
 extension JobStoreBehaviour {
+    /// Each retention query shape (target, tenant filter) and the index both database stores answer it from.
+    static let retentionIndexes: [(RetentionQuery.Target, String?, String)] = [
+        (.record, nil, "jobs_retention"), (.record, "acme", "jobs_tenant_retention"),
+        (.media, nil, "jobs_media_retention"), (.media, "acme", "jobs_tenant_media_retention"),
+        (.idempotencyKey, nil, "jobs_key_retention"), (.idempotencyKey, "acme", "jobs_tenant_key_retention"),
+    ]
+
+    /// After a migration from before `v5-archive-and-retention` (SQLite) or migration 6 (PostgreSQL), the old jobs'
+    /// new columns were backfilled: retention finds them by `finished_at`, media by `archive_phase`, and the pending
+    /// archive is claimable by `archive_due_at`.
+    static func backfilledJobsAreFound(
+        _ store: any JobStore, failed: Job, archived: Job, pending: Job, running: Job, now: Date
+    ) async throws {
+        func retained(_ target: RetentionQuery.Target, before: Date = now) async throws -> [JobID] {
+            let query = RetentionQuery(target: target, tenant: nil, finishedBefore: before, limit: 10)
+            return try await store.retentionCandidates(query).map(\.id)
+        }
+        #expect(try await retained(.record) == [failed.id, archived.id, pending.id], "finished_at was backfilled")
+        #expect(try await retained(.record, before: now.addingTimeInterval(-60)) == [failed.id, archived.id])
+        #expect(try await retained(.record, before: now.addingTimeInterval(-100.3)).isEmpty)
+        #expect(try await retained(.media) == [archived.id, pending.id], "archive_phase was backfilled")
+        #expect(try await retained(.idempotencyKey) == [failed.id])
+        #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [running.id])
+
+        let lease = now.addingTimeInterval(30)
+        #expect(try await store.claimDueArchives(dueBy: now.addingTimeInterval(-45), limit: 10, leaseUntil: lease).isEmpty)
+        let claimed = try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease)
+        #expect(claimed == [pending], "archive_due_at was backfilled")
+        #expect(try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease).isEmpty)
+    }
+
     /// Only succeeded jobs whose archive is pending and due are claimed, most overdue first; a claim leases them
     /// without rewriting them, and they are not handed out again until the lease has passed or the job is next written.
     static func claimDueArchives(_ store: any JobStore) async throws {

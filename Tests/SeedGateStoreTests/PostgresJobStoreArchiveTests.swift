@@ -49,22 +49,8 @@ struct PostgresJobStoreArchiveTests {
             try await store.migrate()
             #expect(try await store.appliedMigrations() == PostgresJobStore.migrations.map(\.version))
             #expect(try await store.job(id: failed.id) == failed)
-            func retained(_ target: RetentionQuery.Target, before: Date = now) async throws -> [JobID] {
-                let query = RetentionQuery(target: target, tenant: nil, finishedBefore: before, limit: 10)
-                return try await store.retentionCandidates(query).map(\.id)
-            }
-            #expect(try await retained(.record) == [failed.id, archived.id, pending.id], "finished_at was backfilled")
-            #expect(try await retained(.record, before: now.addingTimeInterval(-60)) == [failed.id, archived.id])
-            #expect(try await retained(.record, before: now.addingTimeInterval(-100.3)).isEmpty)
-            #expect(try await retained(.media) == [archived.id, pending.id], "archive_phase was backfilled")
-            #expect(try await retained(.idempotencyKey) == [failed.id])
-            #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [running.id])
-
-            let lease = now.addingTimeInterval(30)
-            #expect(try await store.claimDueArchives(dueBy: now.addingTimeInterval(-45), limit: 10, leaseUntil: lease).isEmpty)
-            let claimed = try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease)
-            #expect(claimed == [pending], "archive_due_at was backfilled")
-            #expect(try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease).isEmpty)
+            try await JobStoreBehaviour.backfilledJobsAreFound(
+                store, failed: failed, archived: archived, pending: pending, running: running, now: now)
         }
     }
 
@@ -136,12 +122,7 @@ struct PostgresJobStoreArchiveTests {
             let claim = try await plan(PostgresJobStore.claimDueArchivesQuery(dueBy: now, limit: 10, leaseUntil: now))
             #expect(claim.contains("jobs_archive_due"), "\(claim)")
             #expect(claim.contains("LockRows"), "\(claim)")
-            let shapes: [(RetentionQuery.Target, String?, String)] = [
-                (.record, nil, "jobs_retention"), (.record, "acme", "jobs_tenant_retention"),
-                (.media, nil, "jobs_media_retention"), (.media, "acme", "jobs_tenant_media_retention"),
-                (.idempotencyKey, nil, "jobs_key_retention"), (.idempotencyKey, "acme", "jobs_tenant_key_retention"),
-            ]
-            for (target, tenant, index) in shapes {
+            for (target, tenant, index) in JobStoreBehaviour.retentionIndexes {
                 let query = RetentionQuery(target: target, tenant: tenant, excludingTenants: ["a"], finishedBefore: now, limit: 10)
                 let detail = try await plan(PostgresJobStore.retentionQuery(query))
                 #expect(detail.contains(index), "\(target) \(tenant ?? "-"): \(detail)")

@@ -40,22 +40,9 @@ import Testing
             defer { try? store.close() }
             #expect(try await store.appliedMigrations().last == "v5-archive-and-retention")
             #expect(try await store.job(id: failed.id) == failed)
-            func retained(_ target: RetentionQuery.Target, before: Date = now) async throws -> [JobID] {
-                let query = RetentionQuery(target: target, tenant: nil, finishedBefore: before, limit: 10)
-                return try await store.retentionCandidates(query).map(\.id)
-            }
-            #expect(try await retained(.record) == [failed.id, archived.id, pending.id], "finished_at was backfilled")
-            #expect(try await retained(.record, before: now.addingTimeInterval(-60)) == [failed.id, archived.id])
-            #expect(try await retained(.record, before: now.addingTimeInterval(-100.3)).isEmpty)
-            #expect(try await retained(.media) == [archived.id, pending.id], "archive_phase was backfilled")
-            #expect(try await retained(.idempotencyKey) == [failed.id])
-            #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [running.id])
-
+            try await JobStoreBehaviour.backfilledJobsAreFound(
+                store, failed: failed, archived: archived, pending: pending, running: running, now: now)
             let lease = now.addingTimeInterval(30)
-            #expect(try await store.claimDueArchives(dueBy: now.addingTimeInterval(-45), limit: 10, leaseUntil: lease).isEmpty)
-            let claimed = try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease)
-            #expect(claimed == [pending], "archive_due_at was backfilled")
-            #expect(try await store.claimDueArchives(dueBy: now, limit: 10, leaseUntil: lease).isEmpty)
             #expect(try await store.update(pending.with { $0.output?.archive?.phase = .archived }, expecting: 1, events: [])?.version == 2)
             #expect(try await store.claimDueArchives(dueBy: lease, limit: 10, leaseUntil: lease).isEmpty)
         }
@@ -76,12 +63,7 @@ import Testing
             let now = Date()
             let claim = try await plan(SQLiteJobStore.dueArchivesSQL, SQLiteJobStore.dueArchivesArguments(dueBy: now, limit: 10))
             #expect(claim.contains("USING INDEX jobs_archive_due"), "\(claim)")
-            let shapes: [(RetentionQuery.Target, String?, String)] = [
-                (.record, nil, "jobs_retention"), (.record, "acme", "jobs_tenant_retention"),
-                (.media, nil, "jobs_media_retention"), (.media, "acme", "jobs_tenant_media_retention"),
-                (.idempotencyKey, nil, "jobs_key_retention"), (.idempotencyKey, "acme", "jobs_tenant_key_retention"),
-            ]
-            for (target, tenant, index) in shapes {
+            for (target, tenant, index) in JobStoreBehaviour.retentionIndexes {
                 let query = RetentionQuery(target: target, tenant: tenant, excludingTenants: ["a"], finishedBefore: now, limit: 10)
                 let (sql, arguments) = SQLiteJobStore.retentionSQL(query)
                 let detail = try await plan(sql, arguments)
