@@ -13,7 +13,9 @@ import Testing
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         let finished = try await client.waitForJob(server, id) { job in
             let deliveries = job["webhooks"] as? [[String: Any]] ?? []
-            return isTerminal(job) && deliveries.count >= 2 && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
+            // The last event is job.archived, after the archive of the succeeded job's files.
+            return deliveries.contains { $0["type"] as? String == "job.archived" }
+                && deliveries.allSatisfy { $0["status"] as? String == "delivered" }
         }
         let delivered = (finished["webhooks"] as? [[String: Any]])?.count ?? 0
         try await Task.sleep(for: .seconds(6)) // one sampling round of the gauges
@@ -24,7 +26,8 @@ import Testing
             "seedgate_jobs_created_total", "seedgate_jobs_finished_total", "seedgate_jobs_open", "seedgate_queue_depth",
             "seedgate_queue_wait_seconds", "seedgate_upstream_requests_total", "seedgate_upstream_request_duration_seconds",
             "seedgate_upstream_in_flight", "seedgate_poll_lag_seconds", "seedgate_webhook_deliveries_total",
-            "seedgate_circuit_state", "seedgate_http_requests_total",
+            "seedgate_circuit_state", "seedgate_http_requests_total", "seedgate_archive_attempts_total", "seedgate_archive_bytes_total",
+            "seedgate_archive_lag_seconds",
         ]
         for family in families { #expect(metrics.text.contains("# TYPE \(family)"), "missing \(family)") }
         #expect(metrics.text.contains(#"seedgate_jobs_finished_total{model="seedance-1.5-pro",provider="volcengine-ark",status="succeeded""#))

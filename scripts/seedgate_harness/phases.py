@@ -19,8 +19,9 @@ from .webhooks import WebhookSink
 
 
 def expected_events(jobs: dict[str, dict | None]) -> set[tuple[str, str]]:
-    """job.queued and the terminal event for every finished job, and job.running where SeedGate saw the job
-    running (a job first checked after its task finished goes queued -> succeeded, and SeedGate invents no event)."""
+    """job.queued and the terminal event for every finished job, job.running where SeedGate saw the job running (a
+    job first checked after its task finished goes queued -> succeeded, and SeedGate invents no event), and
+    job.archived / job.archive_failed where the job's outbox holds one."""
     expected = set()
     for job_id, job in jobs.items():
         if job is None or job["status"] not in TERMINAL:
@@ -29,6 +30,10 @@ def expected_events(jobs: dict[str, dict | None]) -> set[tuple[str, str]]:
         if any(d.get("type") == "job.running" for d in job.get("webhooks", [])):
             expected.add((job_id, "job.running"))
         expected.add((job_id, f"job.{job['status']}"))
+        # After a success, the archive's end (job.archived or job.archive_failed), once SeedGate recorded it.
+        for archived in ("job.archived", "job.archive_failed"):
+            if any(d.get("type") == archived for d in job.get("webhooks", [])):
+                expected.add((job_id, archived))
     return expected
 
 
