@@ -57,6 +57,18 @@ else
     echo "test.sh: warning: could not start the S3 test server; the S3 tests will be skipped" >&2
 fi
 
+# The SigV4 vectors the Swift signer is tested against are botocore's: regenerate them and compare.
+if [ -x .venv-s3/bin/python ]; then
+    vectors=$(mktemp)
+    .venv-s3/bin/python scripts/sigv4_vectors.py --output "$vectors" >/dev/null
+    if ! cmp -s "$vectors" Tests/SeedGateRuntimeTests/Fixtures/sigv4-vectors.json; then
+        echo "test.sh: error: Tests/SeedGateRuntimeTests/Fixtures/sigv4-vectors.json differs from what botocore computes" >&2
+        rm -f "$vectors"
+        exit 1
+    fi
+    rm -f "$vectors"
+fi
+
 swift test "$@"
 # A 20-job load smoke run on the debug binary swift test just built: fails (non-zero) unless load.py's verdict is a
 # pass (no lost job, no duplicate upstream create, every expected webhook, every submission accepted).
