@@ -125,7 +125,7 @@ import Testing
             $0.settings.maxBytes = 1024 * 1024
         }
         let cases: [(marker: String, code: String)] = [
-            ("html", "not_media"), ("truncate", "source_unreachable"), ("stall", "source_unreachable"), ("oversize", "too_large"),
+            ("html", "not_media"), ("truncate", "length_mismatch"), ("stall", "source_unreachable"), ("oversize", "too_large"),
             ("missing", "source_status"),
         ]
         var ids: [String: String] = [:]

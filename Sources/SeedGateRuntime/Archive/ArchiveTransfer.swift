@@ -51,7 +51,20 @@ struct ArchiveTransfer: Sendable {
         let limiter = limiter
         let stream = MediaByteStream.pulling {
             var chunk = progress.takeFirst()
-            if chunk == nil { chunk = try await body.next() }
+            if chunk == nil {
+                do {
+                    chunk = try await body.next()
+                } catch {
+                    // The connection ended early (not a stall): say so in terms of the announced length, if any.
+                    if let declaredLength, progress.count < declaredLength, (error as? HTTPClientError) != .readTimeout {
+                        throw Failure(
+                            code: .lengthMismatch,
+                            message: "the connection ended after \(progress.count) of the \(declaredLength) bytes announced (\(Self.describe(error)))"
+                        )
+                    }
+                    throw error
+                }
+            }
             guard let chunk else {
                 if let declaredLength, progress.count != declaredLength {
                     throw Failure(code: .lengthMismatch, message: "the server announced \(declaredLength) bytes and sent \(progress.count)")
