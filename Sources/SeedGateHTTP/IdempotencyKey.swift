@@ -1,6 +1,9 @@
 import Crypto
 import Foundation
+import HTTPTypes
+import Hummingbird
 import SeedGateAPI
+import SeedGateCore
 
 /// The `Idempotency-Key` header: checked, and the request it came with fingerprinted so a reuse with another body
 /// can be told from a retry.
@@ -19,4 +22,32 @@ enum IdempotencyKey {
     static func fingerprint(_ body: Components.Schemas.CreateJobRequest) throws -> String {
         SHA256.hash(data: try HTTPJSON.encoder().encode(body)).map { String(format: "%02x", $0) }.joined()
     }
+
+    /// The facades' fingerprint: SHA-256 of the create request as parsed (the spec, metadata and callback URL) with
+    /// sorted keys, under the facade's name. A multipart body's boundary or the JSON's key order does not change it, and
+    /// a key reused on another API with the same video is still another request.
+    static func fingerprint(_ create: CreateJob, api: String) throws -> String {
+        struct Parsed: Encodable {
+            var api: String
+            var spec: JobSpec
+            var metadata: [String: String]
+            var callbackURL: String?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(Parsed(api: api, spec: create.spec, metadata: create.metadata, callbackURL: create.callbackURL))
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The request's `Idempotency-Key` applied to a facade's create (nothing when the header is absent).
+    static func apply(_ request: Request, to create: inout CreateJob, api: String) throws {
+        guard let key = request.headers[.idempotencyKey] else { return }
+        create.idempotencyKey = try validated(key)
+        create.fingerprint = try fingerprint(create, api: api)
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
 }

@@ -35,6 +35,12 @@ class Process(Child):
         assert status == 200, (status, job)
         return job
 
+    def jobs_with_prompt(self, prompt: str) -> list[dict]:
+        """The newest jobs (up to 100) whose request has this prompt."""
+        status, _, page = Api("127.0.0.1", self.port, timeout=10).get("/v1/jobs?limit=100")
+        assert status == 200, (status, page)
+        return [job for job in page["data"] if job["request"].get("prompt") == prompt]
+
 
 def start(args: list[str], workdir: str, ready_path: str) -> Process:
     """Starts ``seedgate ARGS`` with its SQLite database in ``workdir``; returns once ``ready_path`` answers 200

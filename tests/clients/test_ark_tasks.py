@@ -1,10 +1,11 @@
 """The official Volcengine Ark SDK against SeedGate's Ark-compatible facade, base URL changed only."""
 
 import base64
+import uuid
 
 import pytest
 from volcenginesdkarkruntime import Ark
-from volcenginesdkarkruntime._exceptions import ArkBadRequestError, ArkNotFoundError
+from volcenginesdkarkruntime._exceptions import ArkAPIStatusError, ArkBadRequestError, ArkNotFoundError
 
 from seedgate_harness.waiting import wait_for
 from support import png
@@ -193,3 +194,17 @@ def test_seedance_2_audio_alone_is_refused(ark):
     with pytest.raises(ArkBadRequestError) as caught:
         ark.content_generation.tasks.create(model="seedance-2.0", content=[MULTIMODAL_2_0[0], MULTIMODAL_2_0[4]])
     assert caught.value.param == "content"
+
+
+def test_a_create_repeated_with_its_idempotency_key_is_one_task(ark):
+    """Idempotency-Key on the Ark facade's create, as on /v1/jobs: the same key and body is the same task; the same
+    key with another body is a 422."""
+    key = {"Idempotency-Key": f"ark-{uuid.uuid4()}"}
+    content = [{"type": "text", "text": "a paper boat on a pond"}]
+    first = ark.content_generation.tasks.create(model="seedance-1.5-pro", content=content, extra_headers=key)
+    again = ark.content_generation.tasks.create(model="seedance-1.5-pro", content=content, extra_headers=key)
+    assert again.id == first.id
+    other = [{"type": "text", "text": "a different boat"}]
+    with pytest.raises(ArkAPIStatusError) as refused:
+        ark.content_generation.tasks.create(model="seedance-1.5-pro", content=other, extra_headers=key)
+    assert refused.value.status_code == 422

@@ -3,7 +3,9 @@
 import hashlib
 import time
 import urllib.request
+import uuid
 
+import httpx
 import openai
 import pytest
 from openai import OpenAI
@@ -176,3 +178,42 @@ def test_download_content_serves_the_archived_copy(client, embedded):
     assert hashlib.sha256(data).hexdigest() == archive["video"]["sha256"]
     with urllib.request.urlopen(job["output"]["signed_video_url"], timeout=10) as response:
         assert response.read() == data
+
+
+class _LoseFirstAnswer(httpx.HTTPTransport):
+    """Sends every request, but reports the first create's answer as lost (a read timeout), as a dropped connection
+    would: the server made the job, and the SDK retries."""
+
+    def __init__(self):
+        super().__init__()
+        self.creates = 0
+
+    def handle_request(self, request):
+        response = super().handle_request(request)
+        if request.method == "POST" and request.url.path == "/v1/videos":
+            self.creates += 1
+            if self.creates == 1:
+                response.read()
+                raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+
+def test_the_sdks_retry_of_a_create_with_an_idempotency_key_makes_one_job(embedded):
+    """The SDK's automatic retry (max_retries) resends the create with the same Idempotency-Key: one job, one task."""
+    transport = _LoseFirstAnswer()
+    client = httpx.Client(transport=transport)
+    retrying = OpenAI(base_url=f"{embedded.base}/v1", api_key="x", max_retries=2, timeout=30, http_client=client)
+    key = f"order-{uuid.uuid4()}"
+    video = retrying.videos.create(
+        model="seedance-1.5-pro", prompt="a lighthouse at dusk", seconds="5", extra_headers={"Idempotency-Key": key}
+    )
+    assert transport.creates == 2, "the SDK retried after the lost answer"
+    before = {job["id"] for job in embedded.jobs_with_prompt("a lighthouse at dusk")}
+    assert before == {video.id}, "the retry replayed the first job instead of making a second"
+    done = retrying.videos.poll(video.id)
+    assert done.status == "completed"
+    job = embedded.job(video.id)
+    assert [attempt["outcome"] for attempt in job["attempts"]] == ["accepted"], "one upstream task"
+    # The same key with another body is refused (422), never a second job.
+    with pytest.raises(openai.UnprocessableEntityError):
+        retrying.videos.create(model="seedance-1.5-pro", prompt="another video", extra_headers={"Idempotency-Key": key})

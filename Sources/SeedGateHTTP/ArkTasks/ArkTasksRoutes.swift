@@ -51,10 +51,11 @@ struct ArkTasksRoutes: Sendable {
         }
         let body = try await request.body.collect(upTo: maxBodyBytes)
         let decoded = try JSONDecoder().decode(ArkTaskRequest.self, from: body)
-        let (createJob, indexes) = try decoded.createJob(catalogue: jobs.catalogue)
+        var (createJob, indexes) = try decoded.createJob(catalogue: jobs.catalogue)
         contentIndexes = indexes
+        try IdempotencyKey.apply(request, to: &createJob, api: "ark-tasks")
         let created = try await jobs.create(createJob, tenant: Caller.current.tenant)
-        return HTTPJSON.response(ArkCreatedTask(id: created.job.id.rawValue))
+        return HTTPJSON.response(ArkCreatedTask(id: created.job.id.rawValue), headers: created.replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
     func list(_ query: Parameters) async throws -> Response {

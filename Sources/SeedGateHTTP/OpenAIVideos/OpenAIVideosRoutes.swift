@@ -41,8 +41,12 @@ struct OpenAIVideosRoutes: Sendable {
     func create(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: maxBodyBytes)
         let parsed = try OpenAIVideoRequest(contentType: request.headers[.contentType], body: Data(body.readableBytesView))
-        let created = try await jobs.create(try parsed.createJob(catalogue: jobs.catalogue), tenant: Caller.current.tenant)
-        return HTTPJSON.response(OpenAIVideo(created.job))
+        var create = try parsed.createJob(catalogue: jobs.catalogue)
+        // Idempotency-Key as on /v1/jobs: a retry replays the job, another body with the key is a 422, a retry while
+        // the first is still being handled a 409 (which the SDK retries).
+        try IdempotencyKey.apply(request, to: &create, api: "openai-videos")
+        let created = try await jobs.create(create, tenant: Caller.current.tenant)
+        return HTTPJSON.response(OpenAIVideo(created.job), headers: created.replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
     func retrieve(id: String) async throws -> Response {
