@@ -45,7 +45,7 @@ public struct APIKeys: Sendable {
     public var isOpen: Bool { clients.isEmpty }
 
     public static func digest(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        IdempotencyKey.hexSHA256(Data(key.utf8))
     }
 
     /// The caller a request's key belongs to (`Authorization: Bearer <key>` or `X-API-Key`); throws the 401 problem.

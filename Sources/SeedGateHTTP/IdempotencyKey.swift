@@ -20,7 +20,7 @@ enum IdempotencyKey {
 
     /// SHA-256 of the request re-encoded with sorted keys, so key order and whitespace do not matter.
     static func fingerprint(_ body: Components.Schemas.CreateJobRequest) throws -> String {
-        SHA256.hash(data: try HTTPJSON.encoder().encode(body)).map { String(format: "%02x", $0) }.joined()
+        hexSHA256(try HTTPJSON.encoder().encode(body))
     }
 
     /// The facades' fingerprint: SHA-256 of the create request as parsed (the spec, metadata and callback URL) with
@@ -33,11 +33,14 @@ enum IdempotencyKey {
             var metadata: [String: String]
             var callbackURL: String?
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(Parsed(api: api, spec: create.spec, metadata: create.metadata, callbackURL: create.callbackURL))
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return hexSHA256(
+            try HTTPJSON.encoder().encode(Parsed(api: api, spec: create.spec, metadata: create.metadata, callbackURL: create.callbackURL)))
     }
+
+    /// Lower-case hex SHA-256 (fingerprints, key digests, link signatures).
+    static func hexSHA256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     /// The request's `Idempotency-Key` applied to a facade's create (nothing when the header is absent).
     static func apply(_ request: Request, to create: inout CreateJob, api: String) throws {

@@ -41,8 +41,7 @@ public struct MediaLinks: Sendable {
     }
 
     func signature(job id: String, variant: JobService.MediaVariant, expires: Int) -> String {
-        HMAC<SHA256>.authenticationCode(for: Self.message(job: id, variant: variant, expires: expires), using: key)
-            .map { String(format: "%02x", $0) }.joined()
+        IdempotencyKey.hex(HMAC<SHA256>.authenticationCode(for: Self.message(job: id, variant: variant, expires: expires), using: key))
     }
 
     static func message(job id: String, variant: JobService.MediaVariant, expires: Int) -> Data {

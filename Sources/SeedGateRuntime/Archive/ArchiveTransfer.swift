@@ -199,5 +199,5 @@ private final class Progress: @unchecked Sendable {
         hasher.update(data: chunk)
     }
 
-    func digest() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func digest() -> String { SigV4Signer.hex(hasher.finalize()) }
 }
