@@ -61,6 +61,7 @@ extension Components.Schemas.Job {
                     provider: $0.provider.rawValue, outcome: .init(rawValue: $0.outcome.rawValue) ?? .unknown, error: $0.error.map { .init($0) },
                     at: $0.at)
             },
+            unconfirmedUntil: job.unconfirmedUntil,
             metadata: .init(additionalProperties: job.metadata), callbackUrl: job.callbackURL,
             createdAt: job.createdAt, updatedAt: job.updatedAt, startedAt: job.startedAt, finishedAt: job.finishedAt
         )

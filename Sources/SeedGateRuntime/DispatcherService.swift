@@ -29,6 +29,7 @@ public struct DispatcherService: Service {
             var submitted = 0
             do {
                 try await jobs.settleAbandonedSubmissions()
+                try await jobs.settleUnconfirmed()
                 submitted = try await dispatchDueJobs()
             } catch {
                 logger.error("dispatch round failed", metadata: ["error": "\(error)"])

@@ -106,7 +106,17 @@ public struct ConfigurationFile: Decodable, Sendable {
         var format: String?
     }
 
+    /// Creates whose answer was lost (`submission:`).
+    public struct Submission: Decodable, Sendable {
+        var unconfirmedWindowSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case unconfirmedWindowSeconds = "unconfirmed_window_seconds"
+        }
+    }
+
     var server: Server?
+    var submission: Submission?
     var store: Store?
     var catalogDirectory: String?
     var emulators: Emulators?
@@ -119,7 +129,7 @@ public struct ConfigurationFile: Decodable, Sendable {
     var retention: Retention?
 
     enum CodingKeys: String, CodingKey {
-        case server, store, emulators, providers, routing, webhooks, clients, log, archive, retention
+        case server, submission, store, emulators, providers, routing, webhooks, clients, log, archive, retention
         case catalogDirectory = "catalog_dir"
     }
 

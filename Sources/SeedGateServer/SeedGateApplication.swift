@@ -35,9 +35,11 @@ public func buildApplication(
     var archivePolicy = configuration.archive.policy
     archivePolicy.enabled = configuration.archive.enabled && media != nil
     let jobs = JobService(
-        store: dependencies.store, providers: dependencies.providers, routing: routing, callbackBase: { callbackBase.url },
+        store: dependencies.store, providers: dependencies.providers, routing: routing,
+        breakers: CircuitBreakers(now: dependencies.now), callbackBase: { callbackBase.url },
         webhookEndpoints: configuration.webhookEndpoints, callbackURLPolicy: { destinations.checkSyntax($0)?.message },
-        observer: metrics, archivePolicy: archivePolicy, contentBase: { callbackBase.url }, logger: logger, now: dependencies.now
+        observer: metrics, archivePolicy: archivePolicy, contentBase: { callbackBase.url },
+        unconfirmedWindow: configuration.unconfirmedWindowSeconds, logger: logger, now: dependencies.now
     )
     let links = try mediaLinks(configuration, environment: environment, base: { callbackBase.url }, logger: logger, enabled: archivePolicy.enabled)
     let webhooks = WebhookService(

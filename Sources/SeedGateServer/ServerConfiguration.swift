@@ -60,6 +60,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 20 * 1024 * 1024
     /// The URL providers can reach SeedGate at, for their callbacks (unset: providers are only polled).
     public var publicURL: String?
+    /// Seconds a job whose create answer was lost waits for the provider's callback to name its task (0: it fails at
+    /// once). Only providers that call back, with `publicURL` (or the embedded loopback) reachable, ever call.
+    public var unconfirmedWindowSeconds = JobService.defaultUnconfirmedWindow
     public var storeKind = StoreKind.sqlite
     public var sqlitePath = "./data/seedgate.sqlite"
     /// The PostgreSQL URL when `storeKind` is `.postgres`.
@@ -124,6 +127,10 @@ public struct ServerConfiguration: Sendable {
             port = server.port ?? port
             maxBodyBytes = server.maxBodyBytes ?? maxBodyBytes
             publicURL = server.publicURL
+        }
+        if let window = file.submission?.unconfirmedWindowSeconds {
+            guard window >= 0 else { throw ConfigurationError("submission.unconfirmed_window_seconds must be 0 or more seconds") }
+            unconfirmedWindowSeconds = window
         }
         if let store = file.store {
             if let kind = store.kind {
@@ -212,6 +219,12 @@ public struct ServerConfiguration: Sendable {
             emulatorFileLifetimeSeconds = seconds
         }
         if let url = environment["SEEDGATE_PUBLIC_URL"] { publicURL = url }
+        if let window = environment["SEEDGATE_UNCONFIRMED_WINDOW"] {
+            guard let seconds = Double(window), seconds >= 0 else {
+                throw ConfigurationError("SEEDGATE_UNCONFIRMED_WINDOW must be 0 or more seconds")
+            }
+            unconfirmedWindowSeconds = seconds
+        }
         if let level = environment["SEEDGATE_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level) else { throw ConfigurationError("SEEDGATE_LOG_LEVEL \(level) is not a log level") }
             logLevel = parsed

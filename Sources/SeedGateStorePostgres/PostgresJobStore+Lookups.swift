@@ -54,6 +54,29 @@ extension PostgresJobStore {
         return try rows.first?.decode(Int.self) ?? 0
     }
 
+    /// How many jobs of `lane` waiting for submission were created before this one (0 = next in its lane).
+    public func queuePosition(of id: JobID, in lane: ProviderModel) async throws -> Int {
+        let rows = try await read(
+            """
+            SELECT count(*) FROM jobs
+            WHERE lane_provider = \(lane.provider.rawValue) AND model = \(lane.model)
+              AND status = 'queued' AND submission = 'pending' AND id < \(id.rawValue)
+            """
+        )
+        return try rows.first?.decode(Int.self) ?? 0
+    }
+
+    /// Unconfirmed creates whose callback window ended by `expiredBy`, earliest first.
+    public func jobsUnconfirmed(expiredBy: Date, limit: Int) async throws -> [Job] {
+        try await fetchJobs(
+            """
+            SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
+            WHERE status = 'queued' AND submission = 'unconfirmed' AND due_at <= \(expiredBy.timeIntervalSince1970)
+            ORDER BY due_at, id LIMIT \(Self.clamped(limit))
+            """
+        )
+    }
+
     /// Unfinished jobs handed to (`submitting`) or held by (`accepted`) each provider, per model.
     public func inFlightCounts() async throws -> [ProviderModel: Int] {
         try Self.counts(

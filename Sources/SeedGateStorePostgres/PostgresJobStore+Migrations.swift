@@ -158,6 +158,23 @@ extension PostgresJobStore {
                     WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL
                 """,
             ]),
+        PostgresMigration(
+            version: 7, name: "submission-lanes",
+            statements: [
+                // A waiting job queues in a lane (`Job.lane`: its next provider with its model), and the dispatcher reads
+                // each lane's oldest jobs on its own; `lane_provider` is that provider (NULL once the job no longer
+                // waits). Waiting rows are backfilled from their body: the route's entry after as many retryable
+                // attempts as were made. The partial index holds only waiting rows, so it stays as small as the queue.
+                "ALTER TABLE jobs ADD COLUMN lane_provider text",
+                """
+                UPDATE jobs SET lane_provider = old.doc -> 'route' ->> (
+                    (SELECT count(*) FROM jsonb_array_elements(coalesce(old.doc -> 'attempts', '[]'::jsonb)) AS attempt
+                     WHERE attempt ->> 'outcome' = 'retryable') % jsonb_array_length(old.doc -> 'route'))::int
+                FROM (SELECT id, body::jsonb AS doc FROM jobs WHERE status = 'queued' AND submission = 'pending') AS old
+                WHERE jobs.id = old.id AND jsonb_array_length(old.doc -> 'route') > 0
+                """,
+                "CREATE INDEX jobs_lanes ON jobs (lane_provider, model, id) WHERE status = 'queued' AND submission = 'pending'",
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

@@ -54,10 +54,11 @@ public final class PostgresJobStore: JobStore {
                     """
                     INSERT INTO jobs (id, tenant, status, model, provider, submission, upstream_task_id, due_at,
                         created_at, updated_at, idempotency_key, callback_token, finished_at, archive_phase, archive_due_at,
-                        version, body)
+                        lane_provider, version, body)
                     VALUES (\(row.id.rawValue), \(row.tenant), \(row.status), \(row.model), \(row.provider), \(row.submission),
                         \(row.upstreamTaskID), \(row.dueAt), \(row.createdAt), \(row.updatedAt), \(row.idempotencyKey),
-                        \(row.callbackToken), \(row.finishedAt), \(row.archivePhase), \(row.archiveDueAt), 1, \(row.body))
+                        \(row.callbackToken), \(row.finishedAt), \(row.archivePhase), \(row.archiveDueAt), \(row.laneProvider), 1,
+                        \(row.body))
                     """,
                     logger: logger
                 )
@@ -84,7 +85,7 @@ public final class PostgresJobStore: JobStore {
                         due_at = \(row.dueAt), created_at = \(row.createdAt), updated_at = \(row.updatedAt),
                         idempotency_key = \(row.idempotencyKey), callback_token = \(row.callbackToken),
                         finished_at = \(row.finishedAt), archive_phase = \(row.archivePhase), archive_due_at = \(row.archiveDueAt),
-                        body = \(row.body), lease_until = NULL, archive_lease_until = NULL, version = version + 1
+                        lane_provider = \(row.laneProvider), body = \(row.body), lease_until = NULL, archive_lease_until = NULL, version = version + 1
                     WHERE id = \(row.id.rawValue) AND version = \(version)
                     RETURNING id
                     """,
@@ -130,6 +131,28 @@ public final class PostgresJobStore: JobStore {
             SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
             WHERE status = 'queued' AND submission = 'pending'
               AND (due_at IS NULL OR due_at <= \(dueBy.timeIntervalSince1970))
+            ORDER BY id LIMIT \(Self.clamped(limit))
+            """
+        )
+    }
+
+    /// The same within one lane (nil: jobs in no lane), through the partial index `jobs_lanes`.
+    public func jobsAwaitingSubmission(in lane: ProviderModel?, dueBy: Date, limit: Int) async throws -> [Job] {
+        let due = dueBy.timeIntervalSince1970
+        guard let lane else {
+            return try await fetchJobs(
+                """
+                SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
+                WHERE lane_provider IS NULL AND status = 'queued' AND submission = 'pending' AND (due_at IS NULL OR due_at <= \(due))
+                ORDER BY id LIMIT \(Self.clamped(limit))
+                """
+            )
+        }
+        return try await fetchJobs(
+            """
+            SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
+            WHERE lane_provider = \(lane.provider.rawValue) AND model = \(lane.model)
+              AND status = 'queued' AND submission = 'pending' AND (due_at IS NULL OR due_at <= \(due))
             ORDER BY id LIMIT \(Self.clamped(limit))
             """
         )

@@ -26,6 +26,8 @@ enum PostgresRows {
         let archivePhase: String?
         /// The job's `archiveDueAt`.
         let archiveDueAt: Double?
+        /// The provider of the job's `lane` (nil once it no longer waits).
+        let laneProvider: String?
         let body: String
 
         init(_ job: Job) throws {
@@ -44,6 +46,7 @@ enum PostgresRows {
             finishedAt = job.finishedAt?.timeIntervalSince1970
             archivePhase = job.output?.archive?.phase.rawValue
             archiveDueAt = job.archiveDueAt?.timeIntervalSince1970
+            laneProvider = job.lane?.provider.rawValue
             body = try PostgresRows.encode(job, what: "job \(job.id)")
         }
     }

@@ -62,6 +62,28 @@ extension SQLiteJobStore {
         }
     }
 
+    public func queuePosition(of id: JobID, in lane: ProviderModel) async throws -> Int {
+        try await SQLiteJobStoreError.mapping {
+            try await pool.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM jobs
+                        WHERE lane_provider = ? AND model = ? AND status = 'queued' AND submission = 'pending' AND id < ?
+                        """,
+                    arguments: [lane.provider.rawValue, lane.model, id.rawValue]
+                ) ?? 0
+            }
+        }
+    }
+
+    public func jobsUnconfirmed(expiredBy: Date, limit: Int) async throws -> [Job] {
+        try await fetchJobs(
+            "SELECT \(StoredRows.jobColumns) FROM jobs WHERE status = ? AND submission = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            [JobStatus.queued.rawValue, SubmissionState.unconfirmed.rawValue, expiredBy.timeIntervalSince1970, Self.clamped(limit)]
+        )
+    }
+
     public func inFlightCounts() async throws -> [ProviderModel: Int] {
         try await inFlightCounts(condition: "", [])
     }

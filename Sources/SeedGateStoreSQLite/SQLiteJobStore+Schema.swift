@@ -131,6 +131,21 @@ extension SQLiteJobStore {
                         WHERE finished_at IS NOT NULL AND idempotency_key IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v6-submission-lanes") { db in
+            // A waiting job queues in a lane (`Job.lane`: its next provider with its model), and the dispatcher reads
+            // each lane's oldest jobs on its own; `lane_provider` is that provider (NULL once the job no longer waits).
+            // Waiting rows are backfilled from their body: the route's entry after as many retryable attempts as
+            // were made. The partial index holds only waiting rows, so it stays as small as the queue.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN lane_provider TEXT;
+                    UPDATE jobs SET lane_provider = json_extract(body, '$.route[' || (
+                        (SELECT count(*) FROM json_each(jobs.body, '$.attempts') WHERE json_extract(value, '$.outcome') = 'retryable')
+                        % json_array_length(body, '$.route')) || ']')
+                    WHERE status = 'queued' AND submission = 'pending' AND json_array_length(body, '$.route') > 0;
+                    CREATE INDEX jobs_lanes ON jobs (lane_provider, model, id) WHERE status = 'queued' AND submission = 'pending';
+                    """)
+        }
         return migrator
     }
 }

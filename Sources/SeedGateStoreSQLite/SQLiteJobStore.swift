@@ -150,6 +150,28 @@ public final class SQLiteJobStore: JobStore {
         )
     }
 
+    /// The same within one lane (nil: jobs in no lane).
+    public func jobsAwaitingSubmission(in lane: ProviderModel?, dueBy: Date, limit: Int) async throws -> [Job] {
+        let (sql, arguments) = Self.laneSQL(lane, dueBy: dueBy, limit: limit)
+        return try await fetchJobs(sql, arguments)
+    }
+
+    /// A lane's waiting jobs, oldest first. The status words are literals so that SQLite can use the partial index
+    /// `jobs_lanes` (a bound parameter cannot prove the index's condition).
+    static func laneSQL(_ lane: ProviderModel?, dueBy: Date, limit: Int) -> (String, StatementArguments) {
+        let waiting = "status = 'queued' AND submission = 'pending' AND (due_at IS NULL OR due_at <= ?)"
+        guard let lane else {
+            return (
+                "SELECT \(StoredRows.jobColumns) FROM jobs WHERE lane_provider IS NULL AND \(waiting) ORDER BY id LIMIT ?",
+                [dueBy.timeIntervalSince1970, clamped(limit)]
+            )
+        }
+        return (
+            "SELECT \(StoredRows.jobColumns) FROM jobs WHERE lane_provider = ? AND model = ? AND \(waiting) ORDER BY id LIMIT ?",
+            [lane.provider.rawValue, lane.model, dueBy.timeIntervalSince1970, clamped(limit)]
+        )
+    }
+
     /// Unfinished jobs with submission `accepted` whose `nextCheckAt` is not after `dueBy` and whose claim (if any)
     /// has run out, earliest check first.
     public func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job] {

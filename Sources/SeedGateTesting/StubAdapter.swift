@@ -12,6 +12,7 @@ public final class StubAdapter: ProviderAdapter {
         var fetchResults: [String: FetchResult] = [:]
         var cancelResult: Result<CancelOutcome, ProviderError> = .success(.cancelled)
         var batchFailure: ProviderError?
+        var fetchFailures: [ProviderError] = []
         var fetches: [[String]] = []
         var submits: [SubmitRequest] = []
         var cancels: [String] = []
@@ -25,6 +26,8 @@ public final class StubAdapter: ProviderAdapter {
     public func willCancel(_ result: Result<CancelOutcome, ProviderError>) { state.withLock { $0.cancelResult = result } }
     /// Every fetch call that has more than one target fails with `error` (single reads still answer).
     public func failBatches(with error: ProviderError?) { state.withLock { $0.batchFailure = error } }
+    /// The next fetch calls (one per error, whatever their size) fail with these errors, in order.
+    public func failFetches(_ errors: ProviderError...) { state.withLock { $0.fetchFailures += errors } }
     public var submits: [SubmitRequest] { state.withLock { $0.submits } }
     /// The task ids of every fetch call, in order.
     public var fetches: [[String]] { state.withLock { $0.fetches } }
@@ -41,6 +44,7 @@ public final class StubAdapter: ProviderAdapter {
     public func fetch(_ targets: [FetchTarget], context: ProviderContext) async throws(ProviderError) -> [String: FetchResult] {
         let result = state.withLock { state -> Result<[String: FetchResult], ProviderError> in
             state.fetches.append(targets.map(\.taskID))
+            if !state.fetchFailures.isEmpty { return .failure(state.fetchFailures.removeFirst()) }
             if targets.count > 1, let failure = state.batchFailure { return .failure(failure) }
             return .success(Dictionary(uniqueKeysWithValues: targets.map { ($0.taskID, state.fetchResults[$0.taskID] ?? .notFound) }))
         }
@@ -55,7 +59,17 @@ public final class StubAdapter: ProviderAdapter {
         return try result.get()
     }
 
-    public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { throw ProviderError(.unsupported) }
+    /// A test callback body: `{"id": "<task id>", "status": "<SeedGate status word>"}`.
+    public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot {
+        struct Body: Decodable {
+            var id: String
+            var status: String
+        }
+        guard let decoded = try? JSONDecoder().decode(Body.self, from: body) else {
+            throw ProviderError(.malformedResponse, providerMessage: "not a test callback body")
+        }
+        return UpstreamSnapshot(taskID: decoded.id, status: status(forWord: decoded.status), rawStatus: decoded.status)
+    }
 
     /// SeedGate's own status names, as a provider speaking them would.
     public func status(forWord word: String) -> UpstreamSnapshot.Status {

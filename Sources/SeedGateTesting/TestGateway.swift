@@ -51,13 +51,16 @@ public struct TestGateway: Sendable {
         try buildApplication(configuration ?? self.configuration, dependencies: makeDependencies(), environment: environment, logger: Self.logger)
     }
 
-    /// The engine alone, as `buildApplication` makes it (same store, providers and clock), for direct service tests.
-    public func engine(routing: RoutingPolicy? = nil, admission: AdmissionControl = AdmissionControl(), breakers: CircuitBreakers = CircuitBreakers())
-        -> JobService
-    {
+    /// The engine alone, as `buildApplication` makes it (same store, providers and clock), for direct service tests. Breakers default to the gateway's clock;
+    /// `callbackBase` makes providers that call back get callback URLs (and so lost creates wait `unconfirmed`).
+    public func engine(
+        routing: RoutingPolicy? = nil, admission: AdmissionControl = AdmissionControl(), breakers: CircuitBreakers? = nil,
+        callbackBase: String? = nil, unconfirmedWindow: TimeInterval = JobService.defaultUnconfirmedWindow
+    ) -> JobService {
         JobService(
             store: store, providers: providers, routing: routing ?? configuration.routing, admission: admission,
-            breakers: breakers, logger: Self.logger, now: clock.now
+            breakers: breakers ?? CircuitBreakers(now: clock.now), callbackBase: { callbackBase }, unconfirmedWindow: unconfirmedWindow,
+            logger: Self.logger, now: clock.now
         )
     }
 

@@ -72,9 +72,9 @@ struct DispatcherAndPollerTests {
 
     @Test("a provider whose circuit opened is skipped until its cool-down ends")
     func openCircuitIsSkipped() async throws {
-        let breakers = CircuitBreakers(threshold: 1, coolDown: .seconds(3600))
+        let breakers = CircuitBreakers(threshold: 1, coolDown: .seconds(3600), now: gateway.clock.now)
         let jobs = gateway.engine(breakers: breakers)
-        breakers.recordFailure("volcengine-ark")
+        breakers.recordFailure("volcengine-ark", .create)
         let job = try await create(jobs)
         #expect(try await DispatcherService(jobs: jobs).dispatchDueJobs() == 1)
         #expect(try await stored(job).provider == "byteplus-modelark")
@@ -197,7 +197,7 @@ struct DispatcherAndPollerTests {
 
     @Test("one unreadable task in a batch is read again on its own, and never opens the provider's circuit")
     func unreadableBatchFallsBackToSingleReads() async throws {
-        let breakers = CircuitBreakers(threshold: 1, coolDown: .seconds(3600))
+        let breakers = CircuitBreakers(threshold: 1, coolDown: .seconds(3600), now: gateway.clock.now)
         let jobs = gateway.engine(breakers: breakers)
         let poller = PollerService(jobs: jobs)
         let first = try await create(jobs)
@@ -210,7 +210,7 @@ struct DispatcherAndPollerTests {
         _ = try await poller.checkDueJobs()
         #expect(try await stored(first).status == .running)
         #expect(try await stored(second).status == .running)
-        #expect(breakers.state("volcengine-ark") == .closed)
+        #expect(breakers.state("volcengine-ark", .read) == .closed)
         #expect(ark.fetches.map(\.count).sorted() == [1, 1, 2], "one batch call, then one read per task")
     }
 }

@@ -15,23 +15,7 @@ struct PostgresJobStoreArchiveTests {
         try await PostgresTestDatabase.withStores(1) { stores in
             let store = stores[0]
             let logger = PostgresTestDatabase.logger
-            // Build the old schema by hand, as a store of the previous release would have.
-            try await store.client.withConnection { connection in
-                try await connection.query(
-                    """
-                    CREATE TABLE seedgate_migrations (
-                        version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()
-                    )
-                    """,
-                    logger: logger)
-                for migration in PostgresJobStore.migrations where migration.version <= 5 {
-                    for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                    try await connection.query(
-                        "INSERT INTO seedgate_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
-                }
-            }
+            try await PostgresTestDatabase.buildSchema(store, upTo: 5)
             let now = Date()
             let (failed, archived, pending, running) = JobFixtures.storedBeforeArchiveColumns(now: now)
             for job in [failed, archived, pending, running] {

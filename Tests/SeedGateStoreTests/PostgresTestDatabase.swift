@@ -66,4 +66,24 @@ enum PostgresTestDatabase {
             return try await body()
         }
     }
+
+    /// Builds the schema up to migration `version` by hand, as a store of an earlier release would have left it.
+    static func buildSchema(_ store: PostgresJobStore, upTo version: Int) async throws {
+        try await store.client.withConnection { connection in
+            try await connection.query(
+                """
+                CREATE TABLE seedgate_migrations (
+                    version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                logger: logger)
+            for migration in PostgresJobStore.migrations where migration.version <= version {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO seedgate_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
+            }
+        }
+    }
 }

@@ -499,7 +499,16 @@ components:
           items: { $ref: '#/components/schemas/Attempt' }
         queue_position:
           type: integer
-          description: While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+          description: >-
+            While the job waits in SeedGate for provider budget, how many jobs are ahead of it in its lane (the
+            provider its next create goes to, with its model); jobs of other lanes never hold it up.
+        unconfirmed_until:
+          type: string
+          format: date-time
+          description: >-
+            Set while the create's answer was lost (the provider may have made the task; SeedGate never resends
+            it): the job stays queued until the provider's callback names the task, which is then adopted, or
+            until this time, when the job fails with submit_outcome_unknown. A cancel is refused meanwhile.
         webhooks:
           type: array
           description: Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).

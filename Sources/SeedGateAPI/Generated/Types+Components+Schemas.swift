@@ -768,10 +768,14 @@ extension Components {
             package var upstream: Components.Schemas.Upstream?
             /// - Remark: Generated from `#/components/schemas/Job/attempts`.
             package var attempts: [Components.Schemas.Attempt]
-            /// While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+            /// While the job waits in SeedGate for provider budget, how many jobs are ahead of it in its lane (the provider its next create goes to, with its model); jobs of other lanes never hold it up.
             ///
             /// - Remark: Generated from `#/components/schemas/Job/queue_position`.
             package var queuePosition: Swift.Int?
+            /// Set while the create's answer was lost (the provider may have made the task; SeedGate never resends it): the job stays queued until the provider's callback names the task, which is then adopted, or until this time, when the job fails with submit_outcome_unknown. A cancel is refused meanwhile.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/unconfirmed_until`.
+            package var unconfirmedUntil: Foundation.Date?
             /// Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).
             ///
             /// - Remark: Generated from `#/components/schemas/Job/webhooks`.
@@ -820,7 +824,8 @@ extension Components {
             ///   - error:
             ///   - upstream:
             ///   - attempts:
-            ///   - queuePosition: While the job waits in SeedGate for provider budget, how many jobs are ahead of it.
+            ///   - queuePosition: While the job waits in SeedGate for provider budget, how many jobs are ahead of it in its lane (the provider its next create goes to, with its model); jobs of other lanes never hold it up.
+            ///   - unconfirmedUntil: Set while the create's answer was lost (the provider may have made the task; SeedGate never resends it): the job stays queued until the provider's callback names the task, which is then adopted, or until this time, when the job fails with submit_outcome_unknown. A cancel is refused meanwhile.
             ///   - webhooks: Deliveries of this job's events to its callback_url and configured endpoints (on GET /v1/jobs/{job_id}).
             ///   - metadata:
             ///   - callbackUrl:
@@ -841,6 +846,7 @@ extension Components {
                 upstream: Components.Schemas.Upstream? = nil,
                 attempts: [Components.Schemas.Attempt],
                 queuePosition: Swift.Int? = nil,
+                unconfirmedUntil: Foundation.Date? = nil,
                 webhooks: [Components.Schemas.WebhookDelivery]? = nil,
                 metadata: Components.Schemas.Job.MetadataPayload,
                 callbackUrl: Swift.String? = nil,
@@ -861,6 +867,7 @@ extension Components {
                 self.upstream = upstream
                 self.attempts = attempts
                 self.queuePosition = queuePosition
+                self.unconfirmedUntil = unconfirmedUntil
                 self.webhooks = webhooks
                 self.metadata = metadata
                 self.callbackUrl = callbackUrl
@@ -882,6 +889,7 @@ extension Components {
                 case upstream
                 case attempts
                 case queuePosition = "queue_position"
+                case unconfirmedUntil = "unconfirmed_until"
                 case webhooks
                 case metadata
                 case callbackUrl = "callback_url"

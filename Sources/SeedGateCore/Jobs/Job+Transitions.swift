@@ -11,6 +11,7 @@ extension Job {
             finishedAt = date
             nextCheckAt = nil
             submitAfter = nil
+            unconfirmedUntil = nil
             if submission != .accepted { submission = .abandoned }
         }
         return true

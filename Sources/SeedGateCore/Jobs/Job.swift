@@ -37,6 +37,9 @@ public struct Job: Sendable, Codable, Equatable {
     /// Pending jobs only: the earliest time of the next create attempt, after a whole round of the route failed
     /// (nil: as soon as the provider's budget allows).
     public var submitAfter: Date?
+    /// Unconfirmed jobs only: until when a provider callback may still name the task of the create whose answer was
+    /// lost (then the job fails `submit_outcome_unknown`).
+    public var unconfirmedUntil: Date?
     /// Compare-and-set version; the store bumps it on every write.
     public var version: Int
 
@@ -68,10 +71,26 @@ public struct Job: Sendable, Codable, Equatable {
         self.finishedAt = nil
         self.nextCheckAt = nil
         self.submitAfter = nil
+        self.unconfirmedUntil = nil
         self.version = 0
     }
 
     public var model: String { spec.model }
+
+    /// The provider the next create attempt goes to: the route, in order, round after round (a provider whose
+    /// create circuit is open is skipped at dispatch time).
+    public var nextProvider: ProviderID? {
+        guard !route.isEmpty else { return nil }
+        let tried = attempts.filter { $0.outcome == .retryable }.count
+        return route[tried % route.count]
+    }
+
+    /// The lane a job waiting for its create queues in: its next provider with its model. Lanes are dispatched apart,
+    /// so jobs for a saturated provider or model never hold up others. Nil once the job no longer waits.
+    public var lane: ProviderModel? {
+        guard status == .queued, submission == .pending, let provider = nextProvider else { return nil }
+        return ProviderModel(provider: provider, model: model)
+    }
 
     /// When the engine next acts on this job: its next create attempt while it waits to be submitted, its next status
     /// check once a provider accepted it (nil: nothing is scheduled). Stores index it; claims lease it separately.
@@ -79,6 +98,7 @@ public struct Job: Sendable, Codable, Equatable {
         switch submission {
         case .pending: submitAfter
         case .accepted: nextCheckAt
+        case .unconfirmed: unconfirmedUntil
         case .submitting, .abandoned: nil
         }
     }
@@ -90,6 +110,10 @@ public enum SubmissionState: String, Sendable, Codable {
     case pending
     /// A create request is in flight; its outcome is not yet recorded.
     case submitting
+    /// The create was sent but its answer was lost; the provider may have made (and will bill) the task. The job
+    /// waits, never resubmitted, for the provider's callback to name the task (then it is `accepted`) until
+    /// `unconfirmedUntil`. Only where the provider calls back and SeedGate handed it a callback URL.
+    case unconfirmed
     /// A provider accepted the task; the job never moves to another provider after this.
     case accepted
     /// The job ended before any provider accepted it.

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Provider callbacks. Providers do not sign them, so a callback never changes a job by itself: it only makes the
-/// poller verify the job with the provider at once. Duplicates and callbacks for finished jobs cost one lookup.
+/// poller verify the job with the provider at once. Duplicates and callbacks for finished jobs cost one lookup. For a
+/// job whose create answer was lost, the callback names the task, which is adopted once a status read confirms it
+/// (`JobService+Unconfirmed.swift`).
 extension JobService {
     /// A random, unguessable token for one job's callback URL.
     public static func newCallbackToken() -> String {
@@ -16,6 +18,11 @@ extension JobService {
         guard let job = try await store.job(callbackToken: token), job.provider == provider else {
             throw JobServiceError.notFound(.init(.callbackEndpoint, "no callback endpoint here"))
         }
+        if job.submission == .unconfirmed {
+            try await confirmFromCallback(job, provider: provider, body: body)
+            return
+        }
+        if job.status.isTerminal { reportLateOrphan(job, provider: provider, body: body) }
         if let adapter = providers[provider]?.adapter, let hint = try? adapter.decodeCallback(body) {
             logger.debug(
                 "provider callback",

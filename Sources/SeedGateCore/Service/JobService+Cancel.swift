@@ -30,6 +30,13 @@ extension JobService {
                     .init(
                         .submissionInFlight,
                         "the job is still being handed to a provider (the create call has not answered); retry the cancel in a moment"))
+            case .unconfirmed:
+                // The provider may have made the task; cancelling only here would leave it running and billed unseen.
+                throw JobServiceError.conflict(
+                    .init(
+                        .submissionUnconfirmed,
+                        "the create's answer was lost and SeedGate is waiting for \(job.provider?.rawValue ?? "the provider") to name the task (until \(job.unconfirmedUntil.map { ISO8601DateFormatter().string(from: $0) } ?? "-")); retry the cancel once the job has a task or has failed"
+                    ))
             case .accepted:
                 return try await cancelUpstream(job)
             case .abandoned:

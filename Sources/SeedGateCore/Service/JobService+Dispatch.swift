@@ -1,13 +1,16 @@
 import Foundation
 
 /// A queued job the engine admitted for a create call to `provider` (within that provider's budget and circuit).
+/// `permit` is the leave its create circuit gave; `submit` settles it, whatever comes of the attempt.
 public struct PlannedSubmission: Sendable, Equatable {
     public var job: Job
     public var provider: ProviderID
+    public var permit: CircuitBreakers.Permit
 
-    public init(job: Job, provider: ProviderID) {
+    public init(job: Job, provider: ProviderID, permit: CircuitBreakers.Permit = .closed) {
         self.job = job
         self.provider = provider
+        self.permit = permit
     }
 }
 
@@ -32,17 +35,28 @@ extension JobService {
     public static let quotaHold: TimeInterval = 900
 
     /// The queued jobs due for a create now, oldest first, each with the provider it goes to: the route's next
-    /// provider whose circuit lets creates through, admitted within its rate and concurrency limits. A job whose
+    /// provider whose create circuit lets it through, admitted within its rate and concurrency limits. A job whose
     /// providers are all at their limits or open stays queued (no attempt is recorded) until budget frees up.
+    ///
+    /// Jobs queue in lanes (the provider their next create goes to, with their model), and each lane is read on its
+    /// own: up to `limit` of its oldest due jobs, or only as many as it has free slots when its provider is at work
+    /// normally. A saturated lane therefore never keeps another lane's jobs from being read and sent.
     public func dueSubmissions(limit: Int) async throws -> [PlannedSubmission] {
-        let due = try await store.jobsAwaitingSubmission(dueBy: now(), limit: limit)
-        guard !due.isEmpty else { return [] }
+        let date = now()
         var inFlight = try await store.inFlightCounts()
+        var due: [Job] = []
+        for lane in submissionLanes() {
+            let intake = lane.map { laneIntake($0, inFlight: inFlight, limit: limit) } ?? limit
+            guard intake > 0 else { continue }
+            due += try await store.jobsAwaitingSubmission(in: lane, dueBy: date, limit: intake)
+        }
+        guard !due.isEmpty else { return [] }
+        due.sort { $0.id < $1.id }
         // Jobs in flight at a resolution with limits of its own, read once per resolution that some due job asks for.
         var inFlightAt: [String: [ProviderModel: Int]] = [:]
         var planned: [PlannedSubmission] = []
         for job in due {
-            guard let providerID = chooseProvider(for: job), let provider = providers[providerID] else { continue }
+            guard let (providerID, permit) = choosePermit(for: job), let provider = providers[providerID] else { continue }
             let key = ProviderModel(provider: providerID, model: job.model)
             var lanes = [(key: key, limits: AdmissionControl.limits(provider, model: job.model), inFlight: inFlight[key] ?? 0)]
             let resolution = job.requestedSpec?.resolution ?? job.spec.resolution
@@ -51,19 +65,41 @@ extension JobService {
                 let laneKey = AdmissionControl.resolutionKey(key, resolution: resolution)
                 lanes.append((key: laneKey, limits: own, inFlight: inFlightAt[resolution]?[key] ?? 0))
             }
-            guard admission.admit(lanes) else { continue }
+            guard admission.admit(lanes) else {
+                breakers.settle(providerID, .create, permit, .released)
+                continue
+            }
             inFlight[key, default: 0] += 1
             if let resolution, lanes.count > 1 { inFlightAt[resolution, default: [:]][key, default: 0] += 1 }
-            planned.append(PlannedSubmission(job: job, provider: providerID))
+            planned.append(PlannedSubmission(job: job, provider: providerID, permit: permit))
         }
         return planned
     }
 
-    /// The route's next provider, skipping providers whose circuit is open (nil: all are open; the job waits).
-    func chooseProvider(for job: Job) -> ProviderID? {
+    /// Every lane a job can queue in: each configured provider with each model it offers, plus nil for jobs in no
+    /// lane (a route left empty, or rows stored before lanes existed).
+    func submissionLanes() -> [ProviderModel?] {
+        providers.all.flatMap { provider in provider.manifest.models.map { ProviderModel(provider: provider.id, model: $0.name) } } + [nil]
+    }
+
+    /// How many of a lane's oldest jobs are worth reading this round. While its provider takes creates normally, only
+    /// as many as its free concurrency slots (none when it is full); while the provider's create circuit is not
+    /// closed or the model is held, up to `limit`, since the jobs may go to the next provider of their route.
+    func laneIntake(_ lane: ProviderModel, inFlight: [ProviderModel: Int], limit: Int) -> Int {
+        guard let provider = providers[lane.provider] else { return 0 }
+        guard breakers.state(lane.provider, .create) == .closed, !breakers.isHeld(lane.provider, model: lane.model) else { return limit }
+        guard let concurrency = AdmissionControl.limits(provider, model: lane.model).concurrency else { return limit }
+        return min(limit, max(0, concurrency - (inFlight[lane] ?? 0)))
+    }
+
+    /// The route's next configured provider whose create circuit gives leave now, with that leave (nil: none does;
+    /// the job waits). Whoever receives a permit settles it.
+    func choosePermit(for job: Job) -> (ProviderID, CircuitBreakers.Permit)? {
         guard let next = nextProvider(for: job), let start = job.route.firstIndex(of: next) else { return nil }
-        let order = job.route[start...] + job.route[..<start]
-        return order.first { breakers.allows($0, model: job.model) }
+        for candidate in job.route[start...] + job.route[..<start] where providers[candidate] != nil {
+            if let permit = breakers.permit(candidate, .create, model: job.model) { return (candidate, permit) }
+        }
+        return nil
     }
 
     /// Makes one create attempt for a planned job: claims it (`submitting`), sends the create and records what came
@@ -71,6 +107,9 @@ extension JobService {
     public func submit(_ planned: PlannedSubmission) async throws -> SubmitOutcome {
         let job = planned.job
         let providerID = planned.provider
+        // The create circuit's permit is settled however this attempt ends: a trial slot is never kept.
+        var verdict = CircuitBreakers.Verdict.released
+        defer { breakers.settle(providerID, .create, planned.permit, verdict) }
         guard let provider = providers[providerID], let offering = provider.manifest.offering(for: job.model) else {
             logger.error("job has no usable provider", metadata: ["job.id": "\(job.id)", "provider": "\(providerID)"])
             return .unroutable
@@ -104,7 +143,7 @@ extension JobService {
             )
             submission = try await provider.adapter.submit(request, context: provider.context)
         } catch {
-            if error.isTransient { breakers.recordFailure(providerID) }
+            if error.isTransient { verdict = .failure }
             if error.kind == .quotaExceeded {
                 // An exhausted quota does not come back in seconds: no create goes to this provider for a while.
                 let seconds = max(error.retryAfter ?? 0, Self.quotaHold)
@@ -118,7 +157,7 @@ extension JobService {
             if failed.submitAfter == nil { signals.submissions.ring() }
             return .willRetry(failed)
         }
-        breakers.recordSuccess(providerID)
+        verdict = .success
         let accepted = try await recordAccepted(claimed, by: providerID, submission: submission, sent: normalised)
         signals.checks.ring()
         return .accepted(accepted)

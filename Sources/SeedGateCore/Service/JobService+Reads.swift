@@ -13,10 +13,12 @@ extension JobService {
         try await store.job(id: id)
     }
 
-    /// How many jobs are ahead of this one in SeedGate's queue; nil when it is not waiting to be submitted.
+    /// How many jobs are ahead of this one in its lane (its next provider and model: jobs of other lanes do not
+    /// hold it up); nil when it is not waiting to be submitted.
     public func queuePosition(of job: Job) async throws -> Int? {
         guard job.status == .queued, job.submission == .pending else { return nil }
-        return try await store.queuePosition(of: job.id)
+        guard let lane = job.lane else { return try await store.queuePosition(of: job.id) }
+        return try await store.queuePosition(of: job.id, in: lane)
     }
 
     /// The job's webhook deliveries, oldest first.

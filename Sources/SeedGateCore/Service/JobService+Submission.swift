@@ -2,17 +2,16 @@ import Foundation
 
 /// Submission policy (used by the dispatcher). A job moves `pending → submitting → accepted`; once a provider
 /// accepted a task the job never moves and is never submitted again. A create whose outcome is unknown (sent,
-/// then no readable answer) ends the job as `failed` with `submit_outcome_unknown` instead of risking a second
-/// paid task.
+/// then no readable answer) is never resent: where the provider calls back, the job waits `unconfirmed` for the
+/// callback to name the task (`JobService+Unconfirmed.swift`); otherwise, or when none comes, it ends `failed` with
+/// `submit_outcome_unknown` instead of risking a second paid task.
 extension JobService {
     /// How long a job may wait for a provider to accept it before it fails as `provider_unavailable`.
     public static let submissionGiveUpAfter: TimeInterval = 900
 
     /// The provider the next attempt should go to: the route, in order, round after round.
     public func nextProvider(for job: Job) -> ProviderID? {
-        guard !job.route.isEmpty else { return nil }
-        let tried = job.attempts.filter { $0.outcome == .retryable }.count
-        return job.route[tried % job.route.count]
+        job.nextProvider
     }
 
     /// Claims a pending job for a create call to `provider`; nil if it is no longer pending. With
@@ -86,6 +85,8 @@ extension JobService {
         // A refusal the adapter made before sending anything (the provider cannot take this job) is final only when
         // no other provider of the route is left to serve it.
         let refusedUnsent = !error.requestSent && !switchable
+        // The provider was handed a callback URL for this job: a task it made will name itself there.
+        let confirmable = unknown && awaitsConfirmation(job, provider: provider)
         logger.warning("submit failed", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "error": "\(error.kind.rawValue)"])
         return try await write(job) { job in
             guard job.submission == .submitting else { return false }
@@ -95,6 +96,10 @@ extension JobService {
                 job.submission = .pending
                 job.provider = nil
                 job.submitAfter = nil
+            } else if confirmable {
+                job.attempts.append(Attempt(provider: provider, outcome: .unknown, error: jobError, at: date))
+                job.submission = .unconfirmed
+                job.unconfirmedUntil = date.addingTimeInterval(unconfirmedWindow)
             } else if unknown {
                 job.attempts.append(Attempt(provider: provider, outcome: .unknown, error: jobError, at: date))
                 job.fail(

@@ -36,6 +36,9 @@ public struct JobService: Sendable {
     public let archivePolicy: ArchivePolicy
     /// SeedGate's base URL as clients reach it, for archived files' URLs (nil: the URLs are paths).
     let contentBase: @Sendable () -> String?
+    /// Seconds a job whose create answer was lost waits `unconfirmed` for the provider's callback to name the task
+    /// (0: such jobs fail `submit_outcome_unknown` at once).
+    public let unconfirmedWindow: TimeInterval
 
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
@@ -43,11 +46,13 @@ public struct JobService: Sendable {
         callbackBase: @escaping @Sendable () -> String? = { nil },
         webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
         observer: (any JobObserver)? = nil, archivePolicy: ArchivePolicy = ArchivePolicy(enabled: false),
-        contentBase: @escaping @Sendable () -> String? = { nil }, logger: Logger = Logger(label: "seedgate.jobs"),
+        contentBase: @escaping @Sendable () -> String? = { nil }, unconfirmedWindow: TimeInterval = JobService.defaultUnconfirmedWindow,
+        logger: Logger = Logger(label: "seedgate.jobs"),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.archivePolicy = archivePolicy
         self.contentBase = contentBase
+        self.unconfirmedWindow = max(0, unconfirmedWindow)
         self.observer = observer
         self.callbackURLPolicy = callbackURLPolicy
         self.store = store

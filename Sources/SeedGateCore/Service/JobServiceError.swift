@@ -33,6 +33,8 @@ public enum JobServiceError: Error, Sendable, Equatable {
         case alreadyFinished = "already_finished"
         /// Its create call has not answered yet, so whether a task exists upstream is not known.
         case submissionInFlight = "submission_in_flight"
+        /// The create's outcome is unknown and SeedGate awaits the provider's callback naming the task.
+        case submissionUnconfirmed = "submission_unconfirmed"
         /// The job's provider is no longer configured.
         case providerNotConfigured = "provider_not_configured"
         /// The provider has no cancel call.

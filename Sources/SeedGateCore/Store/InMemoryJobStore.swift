@@ -49,6 +49,16 @@ public actor InMemoryJobStore: JobStore {
             .sorted { $0.id < $1.id }.prefix(limit).map { $0 }
     }
 
+    public func jobsAwaitingSubmission(in lane: ProviderModel?, dueBy: Date, limit: Int) -> [Job] {
+        jobsAwaitingSubmission(dueBy: dueBy, limit: Int.max).filter { $0.lane == lane }
+            .prefix(max(0, limit)).map { $0 }
+    }
+
+    public func jobsUnconfirmed(expiredBy: Date, limit: Int) -> [Job] {
+        jobs.values.filter { $0.status == .queued && $0.submission == .unconfirmed && ($0.dueAt ?? .distantFuture) <= expiredBy }
+            .sorted { ($0.dueAt ?? .distantFuture, $0.id) < ($1.dueAt ?? .distantFuture, $1.id) }.prefix(max(0, limit)).map { $0 }
+    }
+
     public func jobsDueForCheck(dueBy: Date, limit: Int) -> [Job] {
         jobs.values.filter {
             !$0.status.isTerminal && $0.submission == .accepted && ($0.nextCheckAt ?? .distantFuture) <= dueBy
@@ -87,6 +97,10 @@ public actor InMemoryJobStore: JobStore {
 
     public func queuePosition(of id: JobID) -> Int {
         jobs.values.filter { $0.status == .queued && $0.submission == .pending && $0.id < id }.count
+    }
+
+    public func queuePosition(of id: JobID, in lane: ProviderModel) -> Int {
+        jobs.values.filter { $0.lane == lane && $0.id < id }.count
     }
 
     public func inFlightCounts() -> [ProviderModel: Int] { inFlightCounts { _ in true } }

@@ -11,6 +11,8 @@ public protocol JobStore: Sendable {
     func update(_ job: Job, expecting version: Int, events: [JobEvent]) async throws -> Job?
     /// Queued jobs not yet handed to a provider and due for an attempt, oldest first.
     func jobsAwaitingSubmission(dueBy: Date, limit: Int) async throws -> [Job]
+    /// The same within one lane (`Job.lane`); nil reads the waiting jobs that are in no lane.
+    func jobsAwaitingSubmission(in lane: ProviderModel?, dueBy: Date, limit: Int) async throws -> [Job]
     /// Jobs a provider accepted whose `nextCheckAt` is not after `dueBy` and that no unexpired claim holds, most
     /// overdue first.
     func jobsDueForCheck(dueBy: Date, limit: Int) async throws -> [Job]
@@ -23,6 +25,9 @@ public protocol JobStore: Sendable {
     func openJobCounts() async throws -> [JobStatus: Int]
     /// Jobs left in `submitting` since before `updatedBefore` (their process died mid-create), oldest first.
     func jobsStuckSubmitting(updatedBefore: Date, limit: Int) async throws -> [Job]
+    /// Jobs whose create outcome is unconfirmed and whose window for a provider callback ended by `expiredBy`
+    /// (their `dueAt`), earliest first.
+    func jobsUnconfirmed(expiredBy: Date, limit: Int) async throws -> [Job]
     /// Events recorded for a job, oldest first.
     func events(jobID: JobID) async throws -> [JobEvent]
     /// Throws when the store cannot be reached.
@@ -34,6 +39,8 @@ public protocol JobStore: Sendable {
     func job(callbackToken: String) async throws -> Job?
     /// How many jobs waiting for submission were created before this one (0 = next in line).
     func queuePosition(of id: JobID) async throws -> Int
+    /// How many jobs of `lane` waiting for submission were created before this one (0 = next in its lane).
+    func queuePosition(of id: JobID, in lane: ProviderModel) async throws -> Int
     /// Tasks handed to or held by each provider for each model and not yet finished (for concurrency limits).
     func inFlightCounts() async throws -> [ProviderModel: Int]
     /// The same, counting only jobs whose spec asks for `resolution` (for limits of their own at a resolution,

@@ -40,13 +40,15 @@ public struct MetricsSamplerService: Service {
                 let key = ProviderModel(provider: provider.id, model: offering.name)
                 metrics.gauge("seedgate_upstream_in_flight", [("provider", provider.id.rawValue), ("model", offering.name)], inFlight[key] ?? 0)
             }
-            let state =
-                switch jobs.breakers.state(provider.id) {
-                case .closed: 0
-                case .halfOpen: 1
-                case .open: 2
-                }
-            metrics.gauge("seedgate_circuit_state", [("provider", provider.id.rawValue)], state)
+            for operation in CircuitBreakers.Operation.allCases {
+                let state =
+                    switch jobs.breakers.state(provider.id, operation) {
+                    case .closed: 0
+                    case .halfOpen: 1
+                    case .open: 2
+                    }
+                metrics.gauge("seedgate_circuit_state", [("provider", provider.id.rawValue), ("operation", operation.rawValue)], state)
+            }
         }
     }
 }

@@ -22,6 +22,15 @@ public final class SeedGateMetrics: JobObserver, Sendable {
             CoreMetrics.Timer(label: "seedgate_queue_wait_seconds", dimensions: [("provider", new.provider?.rawValue ?? "-")], factory: factory)
                 .recordSeconds(max(0, accepted.timeIntervalSince(new.createdAt)))
         }
+        // Creates whose answer was lost: each one that starts waiting for a callback, and how each wait ended.
+        if let old, old.submission != new.submission, old.submission == .unconfirmed || new.submission == .unconfirmed {
+            let outcome =
+                new.submission == .unconfirmed ? "waiting" : new.submission == .accepted ? "adopted" : new.status == .failed ? "expired" : "ended"
+            Counter(
+                label: "seedgate_unconfirmed_creates_total", dimensions: [("provider", new.provider?.rawValue ?? "-"), ("outcome", outcome)],
+                factory: factory
+            ).increment()
+        }
         if new.status.isTerminal, old.map({ !$0.status.isTerminal }) ?? true {
             Counter(
                 label: "seedgate_jobs_finished_total",

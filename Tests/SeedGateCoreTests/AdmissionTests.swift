@@ -3,7 +3,7 @@ import Testing
 
 @testable import SeedGateCore
 
-@Suite struct AdmissionAndCircuitTests {
+@Suite struct AdmissionTests {
     let key = ProviderModel(provider: "volcengine-ark", model: "seedance-1.5-pro")
 
     @Test func concurrencyLimitHoldsJobsBack() {
@@ -48,38 +48,5 @@ import Testing
         let again = bucket.take(now: start + .seconds(1))
         #expect(afterOneSecond, "60 a minute is one a second")
         #expect(!again)
-    }
-
-    @Test func aProviderThatKeepsFailingIsSkippedForACoolDownThenTriedOnce() {
-        let breakers = CircuitBreakers(threshold: 3, coolDown: .seconds(30))
-        let provider: ProviderID = "modelverse"
-        let start = ContinuousClock.now
-        for _ in 0..<2 { breakers.recordFailure(provider, now: start) }
-        #expect(breakers.allows(provider, now: start), "below the threshold the circuit stays closed")
-        breakers.recordFailure(provider, now: start)
-        #expect(breakers.state(provider, now: start) == .open)
-        #expect(!breakers.allows(provider, now: start + .seconds(29)))
-        #expect(breakers.state(provider, now: start + .seconds(31)) == .halfOpen)
-        #expect(breakers.allows(provider, now: start + .seconds(31)), "one trial after the cool-down")
-        #expect(!breakers.allows(provider, now: start + .seconds(31)), "only one")
-        breakers.recordFailure(provider, now: start + .seconds(32))
-        #expect(!breakers.allows(provider, now: start + .seconds(40)), "a failed trial opens the circuit again")
-        #expect(breakers.allows(provider, now: start + .seconds(63)))
-        breakers.recordSuccess(provider)
-        #expect(breakers.state(provider) == .closed)
-        #expect(breakers.allows("acedata"), "other providers are unaffected")
-    }
-
-    @Test func aHeldModelGetsNoCreateUntilItsHoldEndsWhateverReadsSay() {
-        let breakers = CircuitBreakers()
-        let start = ContinuousClock.now
-        breakers.hold("volcengine-ark", model: "seedance-1.5-pro", for: .seconds(900), now: start)
-        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(1)))
-        breakers.recordSuccess("volcengine-ark")
-        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(899)), "a successful read does not lift it")
-        #expect(breakers.allows("volcengine-ark", model: "seedance-1.0-pro", now: start + .seconds(1)), "other models are unaffected")
-        breakers.hold("volcengine-ark", model: "seedance-1.5-pro", for: .seconds(10), now: start + .seconds(2))
-        #expect(!breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(800)), "a shorter hold never shortens one")
-        #expect(breakers.allows("volcengine-ark", model: "seedance-1.5-pro", now: start + .seconds(901)))
     }
 }

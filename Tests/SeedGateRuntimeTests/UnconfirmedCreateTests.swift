@@ -1,0 +1,126 @@
+import Foundation
+import SeedGateCore
+import SeedGateTesting
+import Testing
+
+@testable import SeedGateRuntime
+
+/// Creates whose answer was lost, at a provider that calls back: the job waits `unconfirmed` (never resent), adopts
+/// the task its callback names once a status read confirms it, and fails `submit_outcome_unknown` only when the
+/// window ends with no callback.
+@Suite("Unconfirmed creates")
+struct UnconfirmedCreateTests {
+    let gateway = TestGateway(providerIDs: ["volcengine-ark"])
+    var ark: StubAdapter { gateway.adapter("volcengine-ark") }
+
+    func engine(window: TimeInterval = 600) -> JobService {
+        gateway.engine(callbackBase: "http://127.0.0.1:8080", unconfirmedWindow: window)
+    }
+
+    /// A job whose create was sent and whose answer was lost.
+    func lostCreate(_ jobs: JobService) async throws -> Job {
+        let job = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "a cat")), tenant: "t1").job
+        ark.willSubmit(.failure(ProviderError(.timeout, providerMessage: "no answer in 30 s", requestSent: true)))
+        #expect(try await DispatcherService(jobs: jobs).dispatchDueJobs() == 1)
+        return try #require(try await gateway.store.job(id: job.id))
+    }
+
+    func callback(_ taskID: String, _ status: String = "running") -> Data {
+        Data(#"{"id": "\#(taskID)", "status": "\#(status)"}"#.utf8)
+    }
+
+    @Test("the callback names the task: it is verified with a status read and adopted, nothing is resent")
+    func aCallbackAdoptsTheTask() async throws {
+        let jobs = engine()
+        let waiting = try await lostCreate(jobs)
+        #expect(waiting.status == .queued)
+        #expect(waiting.submission == .unconfirmed)
+        #expect(waiting.unconfirmedUntil == gateway.clock.date.addingTimeInterval(600))
+        #expect(waiting.attempts.map(\.outcome) == [.unknown])
+        #expect(try await jobs.queuePosition(of: waiting) == nil)
+        gateway.clock.advance(by: 120)
+        #expect(try await DispatcherService(jobs: jobs).dispatchDueJobs() == 0, "never resubmitted")
+
+        ark.willReport("cgt-9", .found(UpstreamSnapshot(taskID: "cgt-9", status: .mapped(.running), rawStatus: "running")))
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: try #require(waiting.callbackToken), body: callback("cgt-9"))
+        let adopted = try #require(try await gateway.store.job(id: waiting.id))
+        #expect(adopted.submission == .accepted)
+        #expect(adopted.upstream?.taskID == "cgt-9")
+        #expect(adopted.status == .running)
+        #expect(adopted.unconfirmedUntil == nil)
+        #expect(adopted.attempts.map(\.outcome) == [.unknown, .accepted])
+        #expect(ark.fetches == [["cgt-9"]], "the callback was verified before anything changed")
+        #expect(ark.submits.count == 1)
+
+        ark.willReport(
+            "cgt-9",
+            .found(
+                UpstreamSnapshot(
+                    taskID: "cgt-9", status: .mapped(.succeeded), rawStatus: "succeeded",
+                    output: JobOutput(videoURL: "https://cdn.example/cgt-9.mp4"))))
+        gateway.clock.advance(by: 3)
+        #expect(try await PollerService(jobs: jobs).checkDueJobs() == 1, "followed like any accepted job")
+        #expect(try await gateway.store.job(id: waiting.id)?.status == .succeeded)
+    }
+
+    @Test("no callback within the window: the job fails submit_outcome_unknown, and a late callback changes nothing")
+    func theWindowEnds() async throws {
+        let jobs = engine(window: 300)
+        let waiting = try await lostCreate(jobs)
+        gateway.clock.advance(by: 299)
+        #expect(try await jobs.settleUnconfirmed() == 0)
+        gateway.clock.advance(by: 2)
+        #expect(try await jobs.settleUnconfirmed() == 1)
+        let failed = try #require(try await gateway.store.job(id: waiting.id))
+        #expect(failed.status == .failed)
+        #expect(failed.error?.code == .submitOutcomeUnknown)
+        #expect(failed.error?.message.contains("no callback named a task within 300 s") == true)
+        ark.willReport("cgt-late", .found(UpstreamSnapshot(taskID: "cgt-late", status: .mapped(.running), rawStatus: "running")))
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: try #require(waiting.callbackToken), body: callback("cgt-late"))
+        #expect(try await gateway.store.job(id: waiting.id) == failed)
+        #expect(ark.submits.count == 1)
+    }
+
+    @Test("a callback naming a task the provider does not know, or an unreadable one, leaves the job waiting")
+    func unverifiedCallbacksAreIgnored() async throws {
+        let jobs = engine()
+        let waiting = try await lostCreate(jobs)
+        let token = try #require(waiting.callbackToken)
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: token, body: callback("cgt-forged"))
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: token, body: Data("not json".utf8))
+        let still = try #require(try await gateway.store.job(id: waiting.id))
+        #expect(still.submission == .unconfirmed)
+        #expect(still.upstream == nil)
+        #expect(ark.fetches == [["cgt-forged"]])
+    }
+
+    @Test("a cancel is refused while the task may exist unseen")
+    func cancelIsRefused() async throws {
+        let jobs = engine()
+        let waiting = try await lostCreate(jobs)
+        await #expect {
+            _ = try await jobs.cancel(id: waiting.id.rawValue, tenant: nil)
+        } throws: { error in
+            guard case JobServiceError.conflict(let refusal) = error else { return false }
+            return refusal.reason == .submissionUnconfirmed
+        }
+    }
+
+    @Test("a create in flight when its process died waits unconfirmed too")
+    func anAbandonedCreateWaits() async throws {
+        let jobs = engine()
+        let job = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "a cat")), tenant: "t1").job
+        _ = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark", callbackToken: JobService.newCallbackToken()))
+        gateway.clock.advance(by: 3600)
+        #expect(try await jobs.settleAbandonedSubmissions() == 1)
+        #expect(try await gateway.store.job(id: job.id)?.submission == .unconfirmed)
+    }
+
+    @Test("without a callback URL the job fails at once, as before")
+    func withoutCallbacksItFailsAtOnce() async throws {
+        let jobs = gateway.engine(unconfirmedWindow: 600)
+        let failed = try await lostCreate(jobs)
+        #expect(failed.status == .failed)
+        #expect(failed.error?.code == .submitOutcomeUnknown)
+    }
+}
