@@ -59,8 +59,10 @@ import Testing
         try await emulator.stop()
     }
 
-    @Test(arguments: [["create_delay_ms": 4_000, "create_delay_count": 1], ["create_drop": 1]] as [[String: Int]])
-    func aCreateWhoseAnswerIsLostIsNeverSentTwice(_ fault: [String: Int]) async throws {
+    static let lostAnswers: [[String: Int]] = [["create_delay_ms": 4_000, "create_delay_count": 1], ["create_drop": 1]]
+
+    /// Ark with a 1 s timeout, then BytePlus, for 1.5 pro; `window` is how long a lost create waits for a callback.
+    func arkThenBytePlus(window: Double) async throws -> (RunningServer, RunningEmulator, RunningEmulator) {
         let ark = try await RunningEmulator.start()
         let byteplus = try await RunningEmulator.start(models: .byteplus)
         var configuration = RunningServer.configuration(emulator: ark, database: temporaryDatabase())
@@ -68,7 +70,14 @@ import Testing
         configuration.providers?.append(
             .init(id: "byteplus-modelark", baseURL: byteplus.baseURL, credentialVariables: ["api_key": "VOLCENGINE_ARK_API_KEY"], timeoutSeconds: 5))
         configuration.routing.routes = ["seedance-1.5-pro": [.init(provider: "volcengine-ark"), .init(provider: "byteplus-modelark")]]
-        let server = try await RunningServer.start(configuration)
+        configuration.unconfirmedWindowSeconds = window
+        return (try await RunningServer.start(configuration), ark, byteplus)
+    }
+
+    /// With no callback window, a lost create answer ends the job at once: neither resubmitted nor failed over.
+    @Test(arguments: lostAnswers)
+    func aCreateWhoseAnswerIsLostIsNeverSentTwice(_ fault: [String: Int]) async throws {
+        let (server, ark, byteplus) = try await arkThenBytePlus(window: 0)
         try await inject(fault, into: ark)
         let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
         let job = try await client.waitForJob(server, id, until: isTerminal)
@@ -79,6 +88,24 @@ import Testing
         try await Task.sleep(for: .seconds(4))
         #expect(try await ark.stats(client)["creates"] as? Int == 1, "the task the provider made")
         #expect(try await byteplus.stats(client)["creates"] as? Int == 0, "and no second one elsewhere")
+        try await server.stop()
+        try await ark.stop()
+        try await byteplus.stop()
+    }
+
+    /// With the callback window (the default), the task Ark made names itself on the job's callback URL: the job
+    /// adopts it and succeeds, with one paid task and nothing sent elsewhere.
+    @Test(arguments: lostAnswers)
+    func aCreateWhoseAnswerIsLostAdoptsTheTaskItsCallbackNames(_ fault: [String: Int]) async throws {
+        let (server, ark, byteplus) = try await arkThenBytePlus(window: 60)
+        try await inject(fault, into: ark)
+        let id = try #require(try await client.json(.POST, server.baseURL + "/v1/jobs", body: body).body["id"] as? String)
+        let job = try await client.waitForJob(server, id, until: isTerminal)
+        #expect(job["status"] as? String == "succeeded", "\(job)")
+        #expect((job["attempts"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["unknown", "accepted"])
+        #expect(job[path: "upstream.task_id"] != nil)
+        #expect(try await ark.stats(client)["creates"] as? Int == 1, "one paid task, now tracked")
+        #expect(try await byteplus.stats(client)["create_attempts"] as? Int == 0, "never sent to a second provider")
         try await server.stop()
         try await ark.stop()
         try await byteplus.stop()

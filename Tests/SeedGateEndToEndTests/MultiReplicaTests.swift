@@ -41,16 +41,19 @@ import Testing
         log:
           level: warning
         """.write(to: config, atomically: true, encoding: .utf8)
+        // A create cut short by the kill waits (up to 20 s here) for the provider's callback to name its task.
         let environment = [
             "SEEDGATE_DATABASE_URL": database, "VOLCENGINE_ARK_API_KEY": "emulator-key", "SEEDGATE_WEBHOOK_SECRET": RunningServer.webhookSecret,
+            "SEEDGATE_UNCONFIRMED_WINDOW": "20",
         ]
         let a = try ServerProcess(configFile: config.path, environment: environment, name: "a")
-        let b = try ServerProcess(configFile: config.path, environment: environment, name: "b")
-        defer {
-            a.terminate()
-            b.terminate()
-        }
+        defer { a.terminate() }
         try await a.waitUntilReady()
+        // Providers reach the replicas through one public URL (here: A's address, as a load balancer would route), so
+        // the callbacks of tasks B created still arrive once B is dead.
+        let b = try ServerProcess(
+            configFile: config.path, environment: environment.merging(["SEEDGATE_PUBLIC_URL": a.baseURL]) { $1 }, name: "b")
+        defer { b.terminate() }
         try await b.waitUntilReady()
 
         let client = HTTPClient.shared
@@ -90,9 +93,11 @@ import Testing
         #expect(abandoned + timedOut == unknown, "every unknown outcome is an abandoned or timed-out create")
 
         let stats = try await emulator.stats(client)
+        let orphans = OrphanedTasks(jobs: jobs.values, upstreamCreates: stats["creates"] as? Int ?? 0)
         print(
-            "replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (\(abandoned) cut short by SIGKILL, \(timedOut) timed out), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?")"
+            "replicas: \(total) jobs, \(succeeded) succeeded, \(unknown) submit_outcome_unknown (\(abandoned) cut short by SIGKILL, \(timedOut) timed out), upstream creates \(stats["creates"] ?? "?"), max creates per task \(stats["max_creates_per_task"] ?? "?"), \(orphans)"
         )
+        #expect(orphans.remaining == 0, "every task the emulator made is tracked by a job: \(orphans)")
         #expect(stats["max_creates_per_task"] as? Int == 1, "no job was created upstream twice: \(stats)")
         let withTask = jobs.values.filter { $0[path: "upstream.task_id"] != nil }.count
         #expect((stats["creates"] as? Int ?? -1) >= withTask)

@@ -110,7 +110,7 @@ extension JobService {
                     JobError(
                         code: .submitOutcomeUnknown,
                         message:
-                            "\(provider) received the create request but its answer was lost, and no callback named a task within \(Int(unconfirmedWindow)) s; it may still have created one. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
+                            "\(provider) received the create request but its answer was lost (\(lost?.message ?? "no answer")), and no callback named a task within \(Int(unconfirmedWindow)) s; it may still have created one. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
                         providerCode: lost?.providerCode, providerMessage: lost?.providerMessage
                     ), at: date)
                 return true
