@@ -106,12 +106,16 @@ public struct ConfigurationFile: Decodable, Sendable {
         var format: String?
     }
 
-    /// Creates whose answer was lost (`submission:`).
+    /// Creates whose answer was lost, and the providers' circuit breakers (`submission:`).
     public struct Submission: Decodable, Sendable {
         var unconfirmedWindowSeconds: Double?
+        var circuitFailureThreshold: Int?
+        var circuitCoolDownSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case unconfirmedWindowSeconds = "unconfirmed_window_seconds"
+            case circuitFailureThreshold = "circuit_failure_threshold"
+            case circuitCoolDownSeconds = "circuit_cool_down_seconds"
         }
     }
 

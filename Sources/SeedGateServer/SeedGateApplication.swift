@@ -36,7 +36,10 @@ public func buildApplication(
     archivePolicy.enabled = configuration.archive.enabled && media != nil
     let jobs = JobService(
         store: dependencies.store, providers: dependencies.providers, routing: routing,
-        breakers: CircuitBreakers(now: dependencies.now), callbackBase: { callbackBase.url },
+        breakers: CircuitBreakers(
+            threshold: configuration.circuitFailureThreshold, coolDown: .milliseconds(Int64(configuration.circuitCoolDownSeconds * 1000)),
+            now: dependencies.now),
+        callbackBase: { callbackBase.url },
         webhookEndpoints: configuration.webhookEndpoints, callbackURLPolicy: { destinations.checkSyntax($0)?.message },
         observer: metrics, archivePolicy: archivePolicy, contentBase: { callbackBase.url },
         unconfirmedWindow: configuration.unconfirmedWindowSeconds, logger: logger, now: dependencies.now

@@ -63,6 +63,10 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a job whose create answer was lost waits for the provider's callback to name its task (0: it fails at
     /// once). Only providers that call back, with `publicURL` (or the embedded loopback) reachable, ever call.
     public var unconfirmedWindowSeconds = JobService.defaultUnconfirmedWindow
+    /// Consecutive transient failures of a provider's creates (or, apart, status reads) that open its circuit.
+    public var circuitFailureThreshold = 5
+    /// How long an open circuit skips the provider before one trial call.
+    public var circuitCoolDownSeconds = 30.0
     public var storeKind = StoreKind.sqlite
     public var sqlitePath = "./data/seedgate.sqlite"
     /// The PostgreSQL URL when `storeKind` is `.postgres`.
@@ -131,6 +135,14 @@ public struct ServerConfiguration: Sendable {
         if let window = file.submission?.unconfirmedWindowSeconds {
             guard window >= 0 else { throw ConfigurationError("submission.unconfirmed_window_seconds must be 0 or more seconds") }
             unconfirmedWindowSeconds = window
+        }
+        if let threshold = file.submission?.circuitFailureThreshold {
+            guard threshold >= 1 else { throw ConfigurationError("submission.circuit_failure_threshold must be at least 1") }
+            circuitFailureThreshold = threshold
+        }
+        if let coolDown = file.submission?.circuitCoolDownSeconds {
+            guard coolDown > 0 else { throw ConfigurationError("submission.circuit_cool_down_seconds must be more than 0 seconds") }
+            circuitCoolDownSeconds = coolDown
         }
         if let store = file.store {
             if let kind = store.kind {
