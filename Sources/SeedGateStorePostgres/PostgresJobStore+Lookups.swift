@@ -16,6 +16,15 @@ extension PostgresJobStore {
         try await fetchJobs("SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs WHERE callback_token = \(callbackToken)").first
     }
 
+    public func job(provider: ProviderID, upstreamTaskID: String) async throws -> Job? {
+        try await fetchJobs(
+            """
+            SELECT \(unescaped: PostgresRows.jobColumns) FROM jobs
+            WHERE provider = \(provider.rawValue) AND upstream_task_id = \(upstreamTaskID) LIMIT 1
+            """
+        ).first
+    }
+
     /// Claims up to `limit` due jobs in one transaction: `SELECT … FOR UPDATE SKIP LOCKED` takes the due rows no
     /// other transaction holds, then leases them until `leaseUntil` (the jobs themselves are not rewritten). A job
     /// claimed by another replica is either locked (skipped) or already leased past `dueBy` (no longer due), so

@@ -51,6 +51,12 @@ extension SQLiteJobStore {
         try await fetchJobs("SELECT \(StoredRows.jobColumns) FROM jobs WHERE callback_token = ?", [callbackToken]).first
     }
 
+    public func job(provider: ProviderID, upstreamTaskID: String) async throws -> Job? {
+        try await fetchJobs(
+            "SELECT \(StoredRows.jobColumns) FROM jobs WHERE provider = ? AND upstream_task_id = ? LIMIT 1", [provider.rawValue, upstreamTaskID]
+        ).first
+    }
+
     public func queuePosition(of id: JobID) async throws -> Int {
         try await SQLiteJobStoreError.mapping {
             try await pool.read { db in

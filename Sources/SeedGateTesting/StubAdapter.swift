@@ -13,6 +13,8 @@ public final class StubAdapter: ProviderAdapter {
         var cancelResult: Result<CancelOutcome, ProviderError> = .success(.cancelled)
         var batchFailure: ProviderError?
         var fetchFailures: [ProviderError] = []
+        var recent: [RecentTask]?
+        var listings = 0
         var fetches: [[String]] = []
         var submits: [SubmitRequest] = []
         var cancels: [String] = []
@@ -28,6 +30,10 @@ public final class StubAdapter: ProviderAdapter {
     public func failBatches(with error: ProviderError?) { state.withLock { $0.batchFailure = error } }
     /// The next fetch calls (one per error, whatever their size) fail with these errors, in order.
     public func failFetches(_ errors: ProviderError...) { state.withLock { $0.fetchFailures += errors } }
+    /// Makes the stub list its recent tasks (as Chanjing does) and sets what the list holds.
+    public func willList(_ tasks: [RecentTask]) { state.withLock { $0.recent = tasks } }
+    /// How many recent-task listings were asked for.
+    public var listings: Int { state.withLock { $0.listings } }
     public var submits: [SubmitRequest] { state.withLock { $0.submits } }
     /// The task ids of every fetch call, in order.
     public var fetches: [[String]] { state.withLock { $0.fetches } }
@@ -57,6 +63,15 @@ public final class StubAdapter: ProviderAdapter {
             return state.cancelResult
         }
         return try result.get()
+    }
+
+    public var listsRecentTasks: Bool { state.withLock { $0.recent != nil } }
+
+    public func recentTasks(createdSince: Date, context: ProviderContext) async throws(ProviderError) -> [RecentTask] {
+        state.withLock { state in
+            state.listings += 1
+            return (state.recent ?? []).filter { ($0.createdAt ?? .distantPast) >= createdSince }
+        }
     }
 
     /// A test callback body: `{"id": "<task id>", "status": "<SeedGate status word>"}`.

@@ -103,6 +103,27 @@ import Testing
         try await fleet.stop()
     }
 
+    /// Chanjing does not call back, but its task list echoes each task's prompt, model and creation time: a create
+    /// whose answer was cut off finds its task there and adopts it; nothing is sent twice or elsewhere.
+    @Test func aLostChanjingCreateAdoptsTheTaskItsListShows() async throws {
+        let fleet = try await Fleet.start(try Self.manifests(["chanjing", "volcengine-ark"]))
+        let server = try await server(fleet, route: ["chanjing", "volcengine-ark"], model: "seedance-1.0-lite-i2v")
+        try await arm(["create_drop": 1], "chanjing", in: fleet)
+        let id = try await submit(
+            [
+                "model": "seedance-1.0-lite-i2v", "prompt": "a paper boat on a puddle", "duration": 5, "resolution": "720p",
+                "images": [["url": "https://example.com/boat.png", "role": "first_frame"]],
+            ], to: server)
+        let job = try await client.waitForJob(server, id, timeout: .seconds(60), until: isTerminal)
+        #expect(job["status"] as? String == "succeeded", "\(job)")
+        #expect(job["provider"] as? String == "chanjing")
+        #expect((job["attempts"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["unknown", "accepted"])
+        #expect(try await stats("chanjing", in: fleet)["creates"] as? Int == 1, "one paid task, now tracked")
+        #expect(try await stats("volcengine-ark", in: fleet)["create_attempts"] as? Int == 0, "never sent elsewhere")
+        try await server.stop()
+        try await fleet.stop()
+    }
+
     /// Defect 8: Ark reports `succeeded` for a task whose answer has no video URL. That is not the end of the job:
     /// it stays unfinished and is followed, and ends `succeeded` with the video once the answer carries one.
     @Test func aSuccessWithoutAVideoIsNotTerminal() async throws {

@@ -74,7 +74,7 @@ struct UnconfirmedCreateTests {
         let failed = try #require(try await gateway.store.job(id: waiting.id))
         #expect(failed.status == .failed)
         #expect(failed.error?.code == .submitOutcomeUnknown)
-        #expect(failed.error?.message.contains("no callback named a task within 300 s") == true)
+        #expect(failed.error?.message.contains("no callback or task list named a task within 300 s") == true)
         ark.willReport("cgt-late", .found(UpstreamSnapshot(taskID: "cgt-late", status: .mapped(.running), rawStatus: "running")))
         try await jobs.receiveCallback(provider: "volcengine-ark", token: try #require(waiting.callbackToken), body: callback("cgt-late"))
         #expect(try await gateway.store.job(id: waiting.id) == failed)
@@ -122,5 +122,79 @@ struct UnconfirmedCreateTests {
         let failed = try await lostCreate(jobs)
         #expect(failed.status == .failed)
         #expect(failed.error?.code == .submitOutcomeUnknown)
+    }
+}
+
+/// The search in providers' recent-task lists (Chanjing's), where no callback comes: only an unambiguous match is
+/// adopted.
+@Suite("Lost creates found in a task list")
+struct ListedTaskAdoptionTests {
+    let gateway = TestGateway(providerIDs: ["chanjing"])
+    var chanjing: StubAdapter { gateway.adapter("chanjing") }
+    let upstream = "doubao-seedance-1-5-pro-251215"
+
+    func lostCreate(_ jobs: JobService, prompt: String) async throws -> Job {
+        let job = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: prompt)), tenant: "t1").job
+        chanjing.willSubmit(.failure(ProviderError(.connection, providerMessage: "connection reset", requestSent: true)))
+        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
+        return try #require(try await gateway.store.job(id: job.id))
+    }
+
+    func task(_ id: String, prompt: String, model: String? = nil, at offset: TimeInterval = 0) -> RecentTask {
+        RecentTask(
+            taskID: id, createdAt: gateway.clock.date.addingTimeInterval(offset), upstreamModel: model ?? upstream, prompt: prompt,
+            snapshot: UpstreamSnapshot(taskID: id, status: .mapped(.running), rawStatus: "Generating"))
+    }
+
+    @Test("the one listed task with the job's prompt, model and time is adopted")
+    func anUnambiguousTaskIsAdopted() async throws {
+        chanjing.willList([])
+        let jobs = gateway.engine(unconfirmedWindow: 600)
+        let waiting = try await lostCreate(jobs, prompt: "a red kite")
+        #expect(waiting.submission == .unconfirmed, "no callback URL, but the provider lists its tasks")
+        chanjing.willList([
+            task("t-other", prompt: "a blue kite"), task("t-model", prompt: "a red kite", model: "another-model"),
+            task("t-old", prompt: "a red kite", at: -3600), task("t-mine", prompt: "a red kite", at: -1),
+        ])
+        #expect(try await jobs.adoptListedTasks([waiting]) == 1)
+        let adopted = try #require(try await gateway.store.job(id: waiting.id))
+        #expect(adopted.upstream?.taskID == "t-mine")
+        #expect(adopted.status == .running)
+        #expect(adopted.attempts.map(\.outcome) == [.unknown, .accepted])
+        #expect(chanjing.submits.count == 1)
+    }
+
+    @Test("two waiting jobs with the same prompt, or two matching tasks, adopt nothing; a tracked task is never taken")
+    func ambiguityAdoptsNothing() async throws {
+        chanjing.willList([])
+        let jobs = gateway.engine(unconfirmedWindow: 600)
+        let first = try await lostCreate(jobs, prompt: "same prompt")
+        let second = try await lostCreate(jobs, prompt: "same prompt")
+        chanjing.willList([task("t-1", prompt: "same prompt")])
+        #expect(try await jobs.adoptListedTasks([first, second]) == 0, "which job made it cannot be told")
+        let third = try await lostCreate(jobs, prompt: "twice listed")
+        chanjing.willList([task("t-2", prompt: "twice listed"), task("t-3", prompt: "twice listed")])
+        #expect(try await jobs.adoptListedTasks([third]) == 0, "nor which task is the job's")
+        // A task another job already tracks is no candidate.
+        let tracked = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "tracked")), tenant: "t1").job
+        chanjing.willSubmit(.success(Submission(taskID: "t-tracked")))
+        _ = try await DispatcherService(jobs: jobs).dispatchDueJobs()
+        #expect(try await gateway.store.job(id: tracked.id)?.upstream?.taskID == "t-tracked")
+        let fourth = try await lostCreate(jobs, prompt: "tracked")
+        chanjing.willList([task("t-tracked", prompt: "tracked")])
+        #expect(try await jobs.adoptListedTasks([fourth]) == 0)
+        for job in [first, second, third, fourth] { #expect(try await gateway.store.job(id: job.id)?.submission == .unconfirmed) }
+    }
+
+    @Test("the dispatcher's sweep lists within a per-provider budget, then fails what the window ended")
+    func theSweepListsThenExpires() async throws {
+        chanjing.willList([])
+        let jobs = gateway.engine(unconfirmedWindow: 60)
+        let waiting = try await lostCreate(jobs, prompt: "never made")
+        for _ in 0..<10 { _ = try await jobs.settleUnconfirmed() }
+        #expect(chanjing.listings <= JobService.recentTaskListingsPerMinute, "listings are budgeted, not one per round")
+        gateway.clock.advance(by: 61)
+        #expect(try await jobs.settleUnconfirmed() == 1)
+        #expect(try await gateway.store.job(id: waiting.id)?.error?.code == .submitOutcomeUnknown)
     }
 }

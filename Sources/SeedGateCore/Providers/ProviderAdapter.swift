@@ -114,4 +114,9 @@ public protocol ProviderAdapter: Sendable {
     /// What a status word of the provider's means for the job (`.unrecognised` for words the adapter does not know).
     /// The manifest's `status_words` lists the documented ones; a test checks the two agree.
     func status(forWord word: String) -> UpstreamSnapshot.Status
+    /// Whether `recentTasks` works (default false; `RecentTask.swift`).
+    var listsRecentTasks: Bool { get }
+    /// The account's tasks created since `createdSince` (at least those; a provider may list more), for finding the
+    /// task of a create whose answer was lost.
+    func recentTasks(createdSince: Date, context: ProviderContext) async throws(ProviderError) -> [RecentTask]
 }

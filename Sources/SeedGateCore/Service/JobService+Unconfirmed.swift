@@ -11,10 +11,12 @@ extension JobService {
     /// starting; the margin covers a queue at the provider.
     public static let defaultUnconfirmedWindow: TimeInterval = 1800
 
-    /// Whether a create to `provider` whose answer was lost can still be confirmed: the window is on, the provider
-    /// calls back, and this attempt handed it the job's callback URL.
+    /// Whether a create to `provider` whose answer was lost can still be confirmed: the window is on, and either the
+    /// provider calls back and this attempt handed it the job's callback URL, or it lists its recent tasks with what
+    /// was sent (`JobService+RecentTasks.swift`).
     func awaitsConfirmation(_ job: Job, provider: ProviderID) -> Bool {
-        unconfirmedWindow > 0 && job.callbackToken != nil && providers[provider]?.manifest.callbacks == true
+        guard unconfirmedWindow > 0, let configured = providers[provider] else { return false }
+        return (job.callbackToken != nil && configured.manifest.callbacks) || configured.adapter.listsRecentTasks
     }
 
     /// A provider callback for an unconfirmed job: it is unsigned, so the task it names is adopted only after the
@@ -51,11 +53,12 @@ extension JobService {
                 ])
             throw JobServiceError.provider(providerID, error)
         }
-        return try await adopt(job, taskID: hint.taskID, snapshot: snapshot, provider: provider)
+        return try await adopt(job, taskID: hint.taskID, snapshot: snapshot, provider: provider, how: "callback")
     }
 
     /// Makes the confirmed task the job's own, as if the lost create answer had arrived, then applies its state.
-    private func adopt(_ job: Job, taskID: String, snapshot: UpstreamSnapshot, provider: ConfiguredProvider) async throws -> Job {
+    /// `how`: what found the task (`callback`, `listed`), for the log.
+    func adopt(_ job: Job, taskID: String, snapshot: UpstreamSnapshot, provider: ConfiguredProvider, how: String) async throws -> Job {
         let date = now()
         let firstCheck = provider.manifest.polling.firstCheckAfter
         // The spec as it went to this provider (what `recordAccepted` keeps); unchanged if it no longer normalises.
@@ -77,7 +80,7 @@ extension JobService {
         guard adopted else { return saved }
         logger.notice(
             "adopted the task of a create whose answer was lost",
-            metadata: ["job.id": "\(job.id)", "provider": "\(provider.id)", "upstream.task_id": "\(taskID)"])
+            metadata: ["job.id": "\(job.id)", "provider": "\(provider.id)", "upstream.task_id": "\(taskID)", "found_by": "\(how)"])
         let applied = try await apply(snapshot, to: saved)
         signals.checks.ring()
         return applied
@@ -96,9 +99,11 @@ extension JobService {
             ])
     }
 
-    /// Ends the unconfirmed jobs whose window passed with no callback: `submit_outcome_unknown`, never resent.
+    /// Looks for waiting jobs' tasks where providers list them, then ends the unconfirmed jobs whose window passed
+    /// with no task found: `submit_outcome_unknown`, never resent.
     @discardableResult
     public func settleUnconfirmed() async throws -> Int {
+        try await adoptListedTasks(try await store.jobsUnconfirmed(expiredBy: .distantFuture, limit: 100))
         let date = now()
         var settled = 0
         for job in try await store.jobsUnconfirmed(expiredBy: date, limit: 100) {
@@ -110,7 +115,7 @@ extension JobService {
                     JobError(
                         code: .submitOutcomeUnknown,
                         message:
-                            "\(provider) received the create request but its answer was lost (\(lost?.message ?? "no answer")), and no callback named a task within \(Int(unconfirmedWindow)) s; it may still have created one. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
+                            "\(provider) received the create request but its answer was lost (\(lost?.message ?? "no answer")), and no callback or task list named a task within \(Int(unconfirmedWindow)) s; it may still have created one. SeedGate does not resubmit, so you are never billed twice. Submit a new job if you still need the video.",
                         providerCode: lost?.providerCode, providerMessage: lost?.providerMessage
                     ), at: date)
                 return true

@@ -18,6 +18,8 @@ public struct JobService: Sendable {
     public let breakers: CircuitBreakers
     /// Status calls per minute each provider may receive (its manifest's `polling.max_requests_per_minute`).
     let statusCallBudgets = RateBudgets<ProviderID>()
+    /// Recent-task listings per minute each provider may receive (the search for lost creates' tasks).
+    let listingBudgets = RateBudgets<ProviderID>()
     /// SeedGate's own base URL as providers can reach it, for per-job callback URLs (nil: providers are only polled).
     let callbackBase: @Sendable () -> String?
     /// Webhook endpoints from configuration that receive every job's events (besides each job's `callback_url`).

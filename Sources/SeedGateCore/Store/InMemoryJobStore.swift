@@ -95,6 +95,10 @@ public actor InMemoryJobStore: JobStore {
 
     public func job(callbackToken: String) -> Job? { jobs.values.first { $0.callbackToken == callbackToken } }
 
+    public func job(provider: ProviderID, upstreamTaskID: String) -> Job? {
+        jobs.values.first { $0.provider == provider && $0.upstream?.taskID == upstreamTaskID }
+    }
+
     public func queuePosition(of id: JobID) -> Int {
         jobs.values.filter { $0.status == .queued && $0.submission == .pending && $0.id < id }.count
     }

@@ -37,6 +37,8 @@ public protocol JobStore: Sendable {
     func job(tenant: String, idempotencyKey: String) async throws -> Job?
     /// The job whose provider callbacks carry this token, if any.
     func job(callbackToken: String) async throws -> Job?
+    /// The job that tracks `provider`'s task `upstreamTaskID`, if any.
+    func job(provider: ProviderID, upstreamTaskID: String) async throws -> Job?
     /// How many jobs waiting for submission were created before this one (0 = next in line).
     func queuePosition(of id: JobID) async throws -> Int
     /// How many jobs of `lane` waiting for submission were created before this one (0 = next in its lane).

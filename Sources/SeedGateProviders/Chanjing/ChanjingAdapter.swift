@@ -99,6 +99,37 @@ public struct ChanjingAdapter: ProviderAdapter {
         return results
     }
 
+    /// The list echoes the prompt, model and creation time of every task, so a lost create's task can be found.
+    public var listsRecentTasks: Bool { true }
+
+    /// `POST /open/v1/ai_creation/task/page` with no `unique_ids` filter ([DOC-LIST]: every video task of the account,
+    /// 50 a page). The order of the pages is undocumented, so page 1 is read and, when it holds nothing created since
+    /// `createdSince` and there are more pages, the last page too.
+    public func recentTasks(createdSince: Date, context: ProviderContext) async throws(ProviderError) -> [RecentTask] {
+        let since = Int64(createdSince.timeIntervalSince1970.rounded(.down))
+        func recent(_ tasks: [ChanjingTask]) -> [ChanjingTask] { tasks.filter { ($0.createTime ?? 0) >= since } }
+        var (tasks, pages) = try await accountPage(1, context: context)
+        if recent(tasks).isEmpty, let pages, pages > 1 { (tasks, _) = try await accountPage(pages, context: context) }
+        return recent(tasks).map { task in
+            RecentTask(
+                taskID: task.uniqueID, createdAt: task.createTime.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                upstreamModel: task.modelCode, prompt: task.motionInfo?.refPrompt, snapshot: ChanjingMapping.snapshot(task, provider: id))
+        }
+    }
+
+    /// One page of the account's video tasks, with the number of pages.
+    private func accountPage(_ number: Int, context: ProviderContext) async throws(ProviderError) -> ([ChanjingTask], Int?) {
+        let body = try JSONExchange.encode(
+            ChanjingPageRequest(uniqueIDs: [], type: ChanjingMapping.videoCreationType, page: number, pageSize: Self.pageLimit, isSuccess: false))
+        let (response, head) = try await call("POST", Self.pagePath, body: body, context: context)
+        if let code = head.code, code != 0 {
+            throw ChanjingErrors.error(code: code, message: head.msg, httpStatus: response.status, call: .task)
+        }
+        let page = try Self.decode(ChanjingEnvelope<ChanjingPageData>.self, from: response, expected: "a task page in data")
+        guard let data = page.data else { throw ChanjingErrors.malformed(response, expected: "a task page in data") }
+        return (data.list.compactMap { $0 }, data.totalPages)
+    }
+
     /// Chanjing has no call to cancel or delete an ai_creation task (the manifest lists no cancellable status).
     public func cancel(taskID: String, context: ProviderContext) async throws(ProviderError) -> CancelOutcome {
         throw ProviderError(.unsupported, providerMessage: "Chanjing has no cancel operation for ai_creation tasks", requestSent: false)

@@ -111,7 +111,8 @@ struct ChanjingSubmitBody: Encodable, Equatable, Sendable {
 
 /// Body of `POST /open/v1/ai_creation/task/page`: every field [DOC-LIST] lists, all sent explicitly.
 struct ChanjingPageRequest: Encodable, Equatable, Sendable {
-    /// At most 50; an empty array would mean "no filter", so the adapter never sends one.
+    /// At most 50; an empty array means "no filter" (every task of the account), which only the search for the task
+    /// of a lost create sends.
     var uniqueIDs: [String]
     /// 3 image, 4 video.
     var type: Int
@@ -134,14 +135,26 @@ struct ChanjingPageRequest: Encodable, Equatable, Sendable {
 /// that is not a readable task reads as nil (its task is then read alone), and a missing `list` fails the decode.
 struct ChanjingPageData: Decodable, Sendable {
     var list: [ChanjingTask?]
+    /// `page_info.total_page` (nil when absent or unreadable).
+    var totalPages: Int?
 
     enum CodingKeys: String, CodingKey {
         case list
+        case pageInfo = "page_info"
+    }
+
+    private struct PageInfo: Decodable {
+        var totalPage: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case totalPage = "total_page"
+        }
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         list = try container.decode([LenientTask].self, forKey: .list).map(\.task)
+        totalPages = (try? container.decodeIfPresent(PageInfo.self, forKey: .pageInfo))??.totalPage
     }
 
     private struct LenientTask: Decodable {

@@ -26,6 +26,12 @@ public struct InstrumentedAdapter: ProviderAdapter {
         try await measure("cancel") { () async throws(ProviderError) in try await base.cancel(taskID: taskID, context: context) }
     }
 
+    public var listsRecentTasks: Bool { base.listsRecentTasks }
+
+    public func recentTasks(createdSince: Date, context: ProviderContext) async throws(ProviderError) -> [RecentTask] {
+        try await measure("list") { () async throws(ProviderError) in try await base.recentTasks(createdSince: createdSince, context: context) }
+    }
+
     public func decodeCallback(_ body: Data) throws(ProviderError) -> UpstreamSnapshot { try base.decodeCallback(body) }
     public func status(forWord word: String) -> UpstreamSnapshot.Status { base.status(forWord: word) }
 
