@@ -103,7 +103,9 @@ extension JobService {
     /// with no task found: `submit_outcome_unknown`, never resent.
     @discardableResult
     public func settleUnconfirmed() async throws -> Int {
-        try await adoptListedTasks(try await store.jobsUnconfirmed(expiredBy: .distantFuture, limit: 100))
+        if providers.all.contains(where: \.adapter.listsRecentTasks) {
+            try await adoptListedTasks(try await store.jobsUnconfirmed(expiredBy: .distantFuture, limit: 100))
+        }
         let date = now()
         var settled = 0
         for job in try await store.jobsUnconfirmed(expiredBy: date, limit: 100) {
