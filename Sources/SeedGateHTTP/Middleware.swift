@@ -44,23 +44,106 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Refuses request bodies over `maxBytes` with 413 before any handler reads them.
+/// Refuses request bodies over `maxBytes` with 413 before any handler reads them, then closes the connection.
+///
+/// The 413 (with `Connection: close`) is written as soon as the body is known to be too large: at once for a
+/// `Content-Length` over the limit, as the limit is crossed for a chunked body. The connection must then close.
+/// Left to itself, Hummingbird would either wait for a `Connection: close` client to close, which a client that
+/// sends its whole body before reading (urllib, requests) never does, so both hang; or read the rest of the body,
+/// however large, to reach the next request. So after the answer, the rest of a body of up to twice the limit is
+/// read and dropped, for at most `lingerTime` (a bounded lingering close, RFC 9112, section 9.6), and such a client reads
+/// the answer over a clean close. A larger body is cut off (at once when its `Content-Length` says so), and the
+/// close resets the connection: requests still reads the answer (urllib3 ignores the failed send and reads what
+/// arrived), urllib does not (no client that reads only after sending can, short of the whole body being read).
+/// The response body closes the connection by throwing once the answer is written: Hummingbird then closes the
+/// channel, output first (the client reads the answer, then EOF), and writes nothing more.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
+    /// How long the rest of a refused body is read and dropped before the connection closes.
+    var lingerTime: Duration = .seconds(2)
+
+    /// How much of a refused body is read in all, at most: twice the limit.
+    private var drainLimit: Int { maxBytes > Int.max / 2 ? Int.max : maxBytes * 2 }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes {
-            throw ProblemDetails(status: 413).with(detail: "the request body is larger than \(maxBytes) bytes")
+            // Dropped to its end only when it can be within the drain limit; otherwise closed on at once.
+            let budget = length <= drainLimit ? length : 0
+            return refuse(request, context: context, rest: UnreadBody(request.body.makeAsyncIterator(), budget: budget))
+        }
+        guard request.method == .post || request.method == .put || request.method == .patch else {
+            return try await next(request, context)
+        }
+        // Collected by hand rather than with `collectBody(upTo:)`, whose iterator would be lost when it throws (a
+        // request body can be iterated once only) and is needed to drop the rest.
+        var iterator = request.body.makeAsyncIterator()
+        var body = ByteBuffer()
+        do {
+            while var part = try await iterator.next() {
+                if part.readableBytes > maxBytes - body.readableBytes {
+                    let read = body.readableBytes + part.readableBytes
+                    return refuse(request, context: context, rest: UnreadBody(iterator, budget: drainLimit - min(read, drainLimit)))
+                }
+                body.writeBuffer(&part)
+            }
+        } catch {
+            // The body could not be read (a broken chunked encoding, a lost connection): nothing more can be read.
+            var problem = ProblemDetails(status: 400).with(detail: "the request body could not be read")
+            problem.extraHeaders[.connection] = "close"
+            throw problem
         }
         var request = request
-        if request.method == .post || request.method == .put || request.method == .patch {
-            do {
-                _ = try await request.collectBody(upTo: maxBytes)
-            } catch {
-                throw ProblemDetails(status: 413).with(detail: "the request body is larger than \(maxBytes) bytes")
-            }
-        }
+        request.body = RequestBody(buffer: body)
         return try await next(request, context)
+    }
+
+    /// The 413 problem, whose body, once written, drops what is left of the request body and closes the connection.
+    private func refuse(_ request: Request, context: Context, rest: UnreadBody) -> Response {
+        var problem = ProblemDetails(status: 413).with(detail: "the request body is larger than \(maxBytes) bytes")
+        problem.extraHeaders[.connection] = "close"
+        var response = problem.response(from: request, context: context)
+        let answer = response.body
+        let lingerTime = lingerTime
+        response.body = ResponseBody(contentLength: answer.contentLength) { writer in
+            try await answer.write(writer)
+            await rest.discard(within: lingerTime)
+            throw ConnectionClosedAfterRefusal()
+        }
+        return response
+    }
+}
+
+/// Thrown by a 413's body once it is written, so that Hummingbird closes the connection (it logs it at trace level).
+struct ConnectionClosedAfterRefusal: Error {}
+
+/// The unread rest of a refused request body. It passes from the middleware to the response body and is then read
+/// by one task at a time only, hence `@unchecked Sendable` (the iterator itself is not `Sendable`).
+final class UnreadBody: @unchecked Sendable {
+    private var iterator: RequestBody.AsyncIterator
+    private let budget: Int
+
+    init(_ iterator: RequestBody.AsyncIterator, budget: Int) {
+        self.iterator = iterator
+        self.budget = budget
+    }
+
+    /// Reads and drops the rest of the body until it ends, fails, passes `budget` bytes or `time` runs out
+    /// (cancellation ends a pending read at once).
+    func discard(within time: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.drain() }
+            group.addTask { try? await Task.sleep(for: time) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func drain() async {
+        var iterator = self.iterator
+        var left = budget
+        while left > 0, let part = try? await iterator.next() {
+            left -= part.readableBytes
+        }
     }
 }
 
