@@ -116,6 +116,37 @@ struct UnconfirmedCreateTests {
         #expect(try await gateway.store.job(id: job.id)?.submission == .unconfirmed)
     }
 
+    @Test("a callback that outruns the create's answer (or outlives the process that sent it) adopts the task")
+    func aCallbackDuringTheCreateAdoptsTheTask() async throws {
+        let jobs = engine()
+        let job = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "a cat")), tenant: "t1").job
+        let token = JobService.newCallbackToken()
+        let submitting = try #require(try await jobs.beginSubmission(job, to: "volcengine-ark", callbackToken: token))
+        ark.willReport("cgt-7", .found(UpstreamSnapshot(taskID: "cgt-7", status: .mapped(.queued), rawStatus: "queued")))
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: token, body: callback("cgt-7", "queued"))
+        let adopted = try #require(try await gateway.store.job(id: job.id))
+        #expect(adopted.submission == .accepted)
+        #expect(adopted.upstream?.taskID == "cgt-7")
+        #expect(ark.fetches == [["cgt-7"]], "verified with a status read first")
+
+        // The create's answer then names the same task: nothing changes, no second attempt is recorded.
+        let answered = try await jobs.recordAccepted(submitting, by: "volcengine-ark", submission: Submission(taskID: "cgt-7"))
+        #expect(answered.version == adopted.version)
+        #expect(answered.attempts.map(\.outcome) == [.accepted])
+
+        // A dead process's create: the job is adopted the same way, and never settled as abandoned afterwards.
+        let other = try await jobs.create(CreateJob(spec: JobSpec(model: "seedance-1.5-pro", prompt: "a dog")), tenant: "t1").job
+        let otherToken = JobService.newCallbackToken()
+        _ = try #require(try await jobs.beginSubmission(other, to: "volcengine-ark", callbackToken: otherToken))
+        ark.willReport("cgt-8", .found(UpstreamSnapshot(taskID: "cgt-8", status: .mapped(.running), rawStatus: "running")))
+        try await jobs.receiveCallback(provider: "volcengine-ark", token: otherToken, body: callback("cgt-8"))
+        gateway.clock.advance(by: 3600)
+        #expect(try await jobs.settleAbandonedSubmissions() == 0)
+        let followed = try #require(try await gateway.store.job(id: other.id))
+        #expect(followed.upstream?.taskID == "cgt-8")
+        #expect(followed.status == .running)
+    }
+
     @Test("without a callback URL the job fails at once, as before")
     func withoutCallbacksItFailsAtOnce() async throws {
         let jobs = gateway.engine(unconfirmedWindow: 600)

@@ -2,8 +2,8 @@ import Foundation
 
 /// Provider callbacks. Providers do not sign them, so a callback never changes a job by itself: it only makes the
 /// poller verify the job with the provider at once. Duplicates and callbacks for finished jobs cost one lookup. For a
-/// job whose create answer was lost, the callback names the task, which is adopted once a status read confirms it
-/// (`JobService+Unconfirmed.swift`).
+/// job whose create answer was lost or has not arrived yet, the callback names the task, which is adopted once a
+/// status read confirms it (`JobService+Unconfirmed.swift`).
 extension JobService {
     /// A random, unguessable token for one job's callback URL.
     public static func newCallbackToken() -> String {
@@ -18,7 +18,9 @@ extension JobService {
         guard let job = try await store.job(callbackToken: token), job.provider == provider else {
             throw JobServiceError.notFound(.init(.callbackEndpoint, "no callback endpoint here"))
         }
-        if job.submission == .unconfirmed {
+        // A callback can outrun the create's answer, or outlive the process that sent the create (killed with the
+        // call in flight): the task it names is confirmed and adopted then too, so it is never orphaned.
+        if job.status == .queued, job.submission == .unconfirmed || job.submission == .submitting {
             try await confirmFromCallback(job, provider: provider, body: body)
             return
         }

@@ -46,6 +46,17 @@ extension JobService {
             job.submitAfter = nil
             return true
         }
+        guard saved.upstream?.taskID == submission.taskID else {
+            // Only a callback adopts a task before the create's answer arrives, and it names this same task; anything
+            // else is a task nobody tracks.
+            logger.error(
+                "a create answered with a task the job does not track; it is orphaned (cancel it upstream if it still runs)",
+                metadata: [
+                    "job.id": "\(job.id)", "provider": "\(provider)", "upstream.task_id": "\(submission.taskID)",
+                    "tracked_task_id": "\(saved.upstream?.taskID ?? "-")",
+                ])
+            return saved
+        }
         logger.info(
             "job accepted upstream", metadata: ["job.id": "\(job.id)", "provider": "\(provider)", "upstream.task_id": "\(submission.taskID)"])
         if let snapshot = submission.snapshot { return try await apply(snapshot, to: saved) }

@@ -19,7 +19,8 @@ extension JobService {
         return (job.callbackToken != nil && configured.manifest.callbacks) || configured.adapter.listsRecentTasks
     }
 
-    /// A provider callback for an unconfirmed job: it is unsigned, so the task it names is adopted only after the
+    /// A provider callback for an unconfirmed job, or for one whose create is still in flight or was cut short by a
+    /// process that died (`submitting`): it is unsigned, so the task it names is adopted only after the
     /// provider itself answers a status read for that task id. Returns the job as it is afterwards.
     @discardableResult
     func confirmFromCallback(_ job: Job, provider providerID: ProviderID, body: Data) async throws -> Job {
@@ -67,13 +68,16 @@ extension JobService {
         }
         var adopted = false
         let saved = try await write(job) { job in
-            adopted = job.status == .queued && job.submission == .unconfirmed
+            // `submitting`: the create is in flight (its answer, naming the same task, then changes nothing) or its
+            // process died before recording it.
+            adopted = job.status == .queued && (job.submission == .unconfirmed || job.submission == .submitting)
             guard adopted else { return false }
             job.submission = .accepted
             if let sent { job.spec = sent }
             job.upstream = UpstreamRef(taskID: taskID, status: nil)
             job.attempts.append(Attempt(provider: provider.id, outcome: .accepted, error: nil, at: date))
             job.unconfirmedUntil = nil
+            job.submitAfter = nil
             job.nextCheckAt = date.addingTimeInterval(firstCheck)
             return true
         }

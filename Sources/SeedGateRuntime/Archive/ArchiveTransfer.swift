@@ -34,10 +34,11 @@ struct ArchiveTransfer: Sendable {
         if MediaSniffer.isNotMedia(declared: declaredType) {
             throw Failure(code: .notMedia, message: "the file server answered \(declaredType ?? "?") instead of the \(expected.rawValue)")
         }
+        let stall = settings.stallTimeout
         let body = BodyReader(iterator: response.body.makeAsyncIterator())
         let first: [UInt8]
         do {
-            first = try await body.next() ?? []
+            first = try await body.next(within: stall) ?? []
         } catch {
             throw Failure(code: .sourceUnreachable, message: "the download broke off: \(Self.describe(error))")
         }
@@ -53,10 +54,11 @@ struct ArchiveTransfer: Sendable {
             var chunk = progress.takeFirst()
             if chunk == nil {
                 do {
-                    chunk = try await body.next()
+                    chunk = try await body.next(within: stall)
                 } catch {
                     // The connection ended early (not a stall): say so in terms of the announced length, if any.
-                    if let declaredLength, progress.count < declaredLength, (error as? HTTPClientError) != .readTimeout {
+                    let stalled = error is Stalled || (error as? HTTPClientError) == .readTimeout
+                    if let declaredLength, progress.count < declaredLength, !stalled {
                         throw Failure(
                             code: .lengthMismatch,
                             message: "the connection ended after \(progress.count) of the \(declaredLength) bytes announced (\(Self.describe(error)))"
@@ -123,7 +125,11 @@ struct ArchiveTransfer: Sendable {
             request.headers.add(name: "accept", value: "video/*, image/*, */*;q=0.1")
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: .seconds(Int64(settings.totalTimeout)))
+                // The client's read timeout is the stall timeout too; this bound holds whatever the client does.
+                let (client, totalTimeout) = (client, settings.totalTimeout)
+                response = try await Stalled.bounding(settings.stallTimeout + Self.connectAllowance) { [request] in
+                    try await client.execute(request, timeout: .seconds(Int64(totalTimeout)))
+                }
             } catch {
                 throw Failure(code: .sourceUnreachable, message: "the file server could not be reached: \(Self.describe(error))")
             }
@@ -143,6 +149,9 @@ struct ArchiveTransfer: Sendable {
         throw Failure(code: .sourceStatus, message: "more than \(settings.maxRedirects) redirects")
     }
 
+    /// Seconds a request may take to connect, on top of the stall timeout, before its answer is given up.
+    static let connectAllowance: TimeInterval = 10
+
     /// The destination guard speaks of webhooks; here the URL is a result file's.
     static func fileWording(_ message: String) -> String {
         message.replacingOccurrences(of: "webhook URL", with: "file URL").replacingOccurrences(of: "webhook ", with: "file ")
@@ -151,6 +160,7 @@ struct ArchiveTransfer: Sendable {
     /// An error's kind, without its text (which may hold a URL with a signature in it).
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return error.archiveDescription }
+        if error is Stalled { return HTTPClientError.readTimeout.archiveDescription }
         return String(describing: type(of: error))
     }
 }
@@ -177,6 +187,36 @@ private final class BodyReader: @unchecked Sendable {
     func next() async throws -> [UInt8]? {
         guard let buffer = try await iterator.next() else { return nil }
         return Array(buffer.readableBytesView)
+    }
+
+    /// The next chunk, or `Stalled` when none came within `seconds` (the read is cancelled, which ends the request).
+    /// The client's own read timeout is the same, but a download must never outlive it whatever the client does.
+    func next(within seconds: TimeInterval) async throws -> [UInt8]? {
+        try await Stalled.bounding(seconds) { try await self.next() }
+    }
+}
+
+/// Nothing arrived within the stall timeout.
+struct Stalled: Error {
+    private enum Raced<Value: Sendable>: Sendable {
+        case value(Value)
+        case timedOut
+    }
+
+    /// `operation`'s result, or `Stalled` once `seconds` pass first (`operation` is then cancelled).
+    static func bounding<Value: Sendable>(_ seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> Value) async throws
+        -> Value
+    {
+        try await withThrowingTaskGroup(of: Raced<Value>.self) { group in
+            group.addTask { .value(try await operation()) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            guard case .value(let value) = try await group.next() else { throw Stalled() }
+            return value
+        }
     }
 }
 
