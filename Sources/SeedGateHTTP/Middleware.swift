@@ -26,8 +26,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         } catch {
             let problem = ProblemDetails(error)
-            if problem.statusCode >= 500 {
+            if problem.statusCode == 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            } else if problem.statusCode > 500 {
+                // 502, 503, 504: a provider or a dependency failed, as the answer says; not SeedGate's own fault.
+                context.logger.warning(
+                    "request failed upstream", metadata: ["error": "\(String(reflecting: type(of: error)))", "http.status": "\(problem.statusCode)"])
             }
             response = problem.response(from: request, context: context)
         }

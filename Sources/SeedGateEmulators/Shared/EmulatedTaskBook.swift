@@ -54,6 +54,8 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     /// The emulator's injected faults (`/emulator/faults`), consulted by the shared fault middleware
     /// (`EmulatorFaultInjection`, which every emulator installs) and the callback sender: every kind is honoured.
     public nonisolated let faults = FaultPlan(honoured: .all)
+    /// Client references of the tasks made while recording is on (`/emulator/references`), off by default.
+    public nonisolated let references = TaskReferences()
 
     /// - Parameter now: the clock; tests pass a manual one to step through statuses without waiting.
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
@@ -79,7 +81,7 @@ public actor EmulatedTaskBook<Spec: Sendable> {
         createsByFingerprint[plan.fingerprint] = sameRequest
         counts.maxCreatesPerTask = max(counts.maxCreatesPerTask, sameRequest)
         if plan.callbackURL != nil { callbackProgress[id] = (0, false) }
-        FaultWitness.current?.noteCreated()
+        FaultWitness.current?.noteCreated(id)
         return task.state(at: task.createdAt)
     }
 

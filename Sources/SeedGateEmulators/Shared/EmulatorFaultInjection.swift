@@ -8,7 +8,8 @@ import SeedGateCore
 /// faults and the provider's headers still apply), with its `EmulatorFaultDialect`:
 ///
 /// - create: counts the attempt; a due rejection answers the dialect's rate-limit or internal error without
-///   calling the handler; once the handler made a task, a due delay and drop are served around its answer.
+///   calling the handler; while references are recorded, the body's `[[ref:…]]` is noted against the task the
+///   handler made (`TaskReferences`); once the handler made a task, a due delay and drop are served around its answer.
 /// - status read: a due delay is waited first; a due 500 answers the dialect's internal error (counted as a
 ///   read); otherwise the handler answers and, if it served tasks, a due malformed body or status word is
 ///   written into that answer.
@@ -33,10 +34,26 @@ struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: Ro
         case .serverError: return dialect.internalError(context)
         case nil: break
         }
+        var request = request
+        let reference = try await book.references.reference(reading: &request)
         let witness = FaultWitness()
-        let response = try await FaultWitness.$current.withValue(witness) { try await next(request, context) }
+        let response: Response
+        do {
+            response = try await FaultWitness.$current.withValue(witness) { [request] in try await next(request, context) }
+        } catch {
+            // A handler may make the task and then throw its provider's error (ModelVerse's `[[created:504]]`).
+            await noteReference(reference, of: witness)
+            throw error
+        }
+        await noteReference(reference, of: witness)
         guard witness.createdTask else { return response }
         return try await book.faults.takeCreateAnswerFaults().apply(to: response, context: context)
+    }
+
+    /// Records the reference of the task the create made (`TaskReferences`), before any answer fault is served.
+    private func noteReference(_ reference: String?, of witness: FaultWitness) async {
+        guard let reference, let id = witness.createdTaskID else { return }
+        await book.references.record(taskID: id, reference: reference)
     }
 
     private func read(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

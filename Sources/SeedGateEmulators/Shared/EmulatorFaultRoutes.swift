@@ -12,6 +12,7 @@ import SeedGateCore
 /// - `GET /emulator/tasks` answers `{"tasks":[{"id","status","created_at_ms","finished_at_ms"}]}` for every
 ///   task held, oldest first: the status is the neutral one (`queued` … `expired`, never overridden) and
 ///   `finished_at_ms` is when the task reached its terminal status (unix milliseconds), `null` until then.
+/// - `GET`/`POST`/`DELETE /emulator/references`: which client reference each task's create carried (`TaskReferences`).
 enum EmulatorFaultRoutes {
     static func add<Spec: Sendable>(to router: Router<EmulatorRequestContext>, book: EmulatedTaskBook<Spec>) {
         let faults = book.faults
@@ -35,6 +36,7 @@ enum EmulatorFaultRoutes {
             let tasks = await book.allStates().map(EmulatorTaskTiming.init)
             return answer(["tasks": tasks])
         }
+        TaskReferenceRoutes.add(to: router, references: book.references)
     }
 
     private static func answer(_ value: some Encodable) -> Response {

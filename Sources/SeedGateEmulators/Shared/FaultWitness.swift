@@ -7,11 +7,13 @@ import Synchronization
 final class FaultWitness: Sendable {
     @TaskLocal static var current: FaultWitness?
 
-    private let state = Mutex((created: false, served: false))
+    private let state = Mutex((created: String?.none, served: false))
 
-    var createdTask: Bool { state.withLock { $0.created } }
+    var createdTask: Bool { state.withLock { $0.created != nil } }
+    /// The id of the task the create made, if it made one.
+    var createdTaskID: String? { state.withLock { $0.created } }
     var servedTasks: Bool { state.withLock { $0.served } }
 
-    func noteCreated() { state.withLock { $0.created = true } }
+    func noteCreated(_ id: String) { state.withLock { $0.created = id } }
     func noteServed() { state.withLock { $0.served = true } }
 }
