@@ -4,9 +4,11 @@ Sources/SeedGateEmulators/Shared/FaultSettings.swift) and when, and the tally of
 Counts arm the next N matching requests (a count replaces what is left, it is not added); the callback switches
 hold until switched off. A 429 burst is a count, not a time: once SeedGate's create circuit for that provider opens
 (after 5 failures), each trial after a 30 s cool-down takes one more, so every 429 past the fifth keeps the provider
-skipped for another cool-down (per replica). The bursts are sized so that each circuit recovers during the run. Creates: 429 bursts and provider 500s make no task; a drop (connection reset after the task
-was made), a stall longer than SeedGate's call timeout, and a gateway's 504 page make the task and lose its answer.
-Reads: provider 500s, bodies cut in half, stalls. Callbacks: lost, or sent twice.
+skipped for another cool-down (per replica). The bursts are sized so that each circuit recovers during the run.
+
+Creates: 429 bursts and provider 500s make no task; a drop (connection reset after the task was made), a stall
+longer than SeedGate's call timeout, and a gateway's 504 page make the task and lose its answer. Reads: provider
+500s, bodies cut in half, stalls. Callbacks: lost, or sent twice.
 """
 
 import threading
