@@ -121,6 +121,9 @@ import Testing
         let emulator = try await RunningEmulator.start()
         let (server, media) = try await server(emulator) {
             $0.policy.maxAttempts = 2
+            // A claim whose try never starts is taken again when its lease ends (the archiver's crash recovery). Under a
+            // loaded CI run a retry's claim was seen lost this way; 5 s keeps that recovery inside the wait below.
+            $0.policy.lease = 5
             $0.settings.stallTimeout = 1
             $0.settings.maxBytes = 1024 * 1024
         }
