@@ -5,7 +5,6 @@ drain, read the emulators' books back, print the report.
 """
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -15,7 +14,7 @@ import time
 import uuid
 from pathlib import Path
 
-from . import log
+from . import log, print_result
 from .chaos_books import job_figures, read_books, upstream_figures
 from .chaos_clients import AcceptedCounter, answer_tally, submit_paced
 from .chaos_faults import SCHEDULE, FaultSchedule, injected
@@ -149,11 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"kept {tmp} (config, replica and emulator logs)", "chaos")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    if report is None:
-        print("RESULT: FAIL (the run did not complete)")
-        return 1
-    print(json.dumps(report, indent=2) if args.json else render(report))
-    return 0 if not report["failures"] else 1
+    return print_result(report, args.json, render, report is not None and not report["failures"])
 
 
 if __name__ == "__main__":

@@ -1,14 +1,13 @@
 """scripts/load.py's command line: start the stack, run the phases, print the report and the verdict."""
 
 import argparse
-import json
 import shutil
 import signal
 import tempfile
 import time
 from pathlib import Path
 
-from . import log
+from . import log, print_result
 from .phases import run_phases
 from .render import render
 from .report import build_report
@@ -87,8 +86,4 @@ def main(argv: list[str] | None = None) -> int:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    if report is None:
-        print("RESULT: FAIL (the run did not complete)")
-        return 1
-    print(json.dumps(report, indent=2) if args.json else render(report))
-    return 0 if report["passed"] else 1
+    return print_result(report, args.json, render, report is not None and report["passed"])
