@@ -179,9 +179,9 @@ class ChaosStack:
             for line in text.splitlines():
                 if line.startswith("seedgate_circuit_state{"):
                     labels, value = line[len("seedgate_circuit_state{") :].rsplit("} ", 1)
-                    fields = dict(part.split("=", 1) for part in labels.split(","))
-                    key = f"{fields.get('provider', '?').strip(chr(34))}/{fields.get('operation', '?').strip(chr(34))}"
-                    circuits[key] = value
+                    pairs = (part.split("=", 1) for part in labels.split(","))
+                    fields = {name: quoted.strip('"') for name, quoted in pairs}
+                    circuits[f"{fields.get('provider', '?')}/{fields.get('operation', '?')}"] = value
             states[replica.name] = dict(sorted(circuits.items()))
         return states
 
