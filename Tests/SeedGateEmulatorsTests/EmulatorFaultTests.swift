@@ -132,9 +132,8 @@ struct EmulatorFaultTests {
                 try await ark.eventually(within: 5) { try await ark.emulatedTasks().count == 2 }, "the provider accepted what the client gave up on")
             #expect(await ark.emulator.counters().creates == 2)
 
-            let quick = ContinuousClock.now
+            // Used up after two creates: the third is not held.
             #expect(try await ark.create(textToVideo("after")).status == 200)
-            #expect(ContinuousClock.now - quick < .milliseconds(1_500), "the delay is used up")
             #expect(try await ark.injected("create_delay") == 2)
         }
     }

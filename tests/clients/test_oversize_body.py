@@ -9,7 +9,6 @@ failed send), so urllib is only tried within twice the limit. requests is in tes
 its cases run when it is installed (urllib3, which carries the behaviour, comes with the Ark SDK)."""
 
 import json
-import time
 import urllib.error
 import urllib.request
 
@@ -65,9 +64,8 @@ CLIENTS = {"requests": post_with_requests, "urllib3": post_with_urllib3, "urllib
 )
 def test_an_oversize_body_is_answered_413_not_left_hanging(embedded, client, kind, size):
     body = b"x" * size if kind == "content-length" else pieces(size)
-    started = time.monotonic()
+    # Each client has a 15 s timeout: a connection left hanging fails the test with it.
     status, headers, content = CLIENTS[client](f"{embedded.base}/v1/jobs", body)
-    assert time.monotonic() - started < 10
     assert status == 413, content
     assert headers["content-type"] == "application/problem+json"
     assert headers["connection"] == "close"
