@@ -10,7 +10,14 @@ let package = Package(
     name: "SeedGate",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "seedgate", targets: ["seedgate"])
+        .executable(name: "seedgate", targets: ["seedgate"]),
+        // The typed client of SeedGate's API (generated from openapi/seedgate.yaml), for internal Swift services.
+        .library(name: "SeedGateClient", targets: ["SeedGateClient"]),
+    ],
+    traits: [
+        // `swift build --traits OTLP`: spans exported over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT; docs/tracing.md). Off by
+        // default: swift-otel is then neither resolved nor compiled, and the built-in tracer only propagates.
+        .trait(name: "OTLP", description: "Export traces over OTLP/HTTP with swift-otel (docs/tracing.md)")
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,14 +33,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // Only with the OTLP trait (used by SeedGateOTLP under that condition alone), and without its gRPC exporter.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // The domain: jobs, catalogue, validation, routing, adapter and store protocols. No server, network or database.
         .target(
             name: "SeedGateCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["GitRevision"]
         ),
+        // Writes BuildInfo's git revision (`git rev-parse`, or SEEDGATE_GIT_REVISION) into SeedGateCore at build time.
+        .plugin(name: "GitRevision", capability: .buildTool()),
         // One folder per provider; adapters build UpstreamRequests and parse UpstreamResponses, no I/O library.
         .target(
             name: "SeedGateProviders",
@@ -74,6 +88,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict
         ),
@@ -95,6 +110,8 @@ let package = Package(
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict
         ),
@@ -129,16 +146,53 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The typed client: code generated from openapi/seedgate.yaml (Generated/, see scripts/generate-openapi.sh) and a
+        // small hand-written layer (Client.make, the bearer-key and problem middlewares, image data: URLs).
+        .target(
+            name: "SeedGateClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["openapi-generator-config.yaml"],
+            swiftSettings: strict
+        ),
+        // The OTLP exporter (swift-otel), built with the OTLP trait only; without it the target is empty.
+        .target(
+            name: "SeedGateOTLP",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTLP"])),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "seedgate",
             dependencies: [
                 "SeedGateServer",
                 "SeedGateEmulators",
                 "SeedGateCore",
+                "SeedGateRuntime",
+                "SeedGateOTLP",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                "SeedGateClient",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        // The client library and the CLI's pieces: image data: URLs, *_FILE secrets, the client matching the spec.
+        .testTarget(
+            name: "SeedGateClientTests",
+            dependencies: [
+                "SeedGateClient", "SeedGateServer", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: strict
         ),
@@ -178,7 +232,10 @@ let package = Package(
         // Fixtures/sigv4-vectors.json: SigV4 reference signatures computed by botocore (scripts/sigv4_vectors.py).
         .testTarget(
             name: "SeedGateRuntimeTests",
-            dependencies: ["SeedGateCore", "SeedGateRuntime", "SeedGateTesting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SeedGateCore", "SeedGateRuntime", "SeedGateTesting", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"), .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
@@ -214,6 +271,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict
         ),

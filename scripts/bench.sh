@@ -103,8 +103,7 @@ providers:
   volcengine-ark:
     base_url: http://127.0.0.1:$emulator_port
     credentials: {api_key: BENCH_ARK_KEY}
-    rpm: 1000000
-    concurrency: 1000000
+    models: {"*": {rpm: 1000000, concurrency: 1000000}}
 routing:
   default: [volcengine-ark]
 YAML

@@ -14,13 +14,20 @@ A tag token is optional digits, one capital letter, more capitals or digits, the
 ``[SDK-ACE: ...]``. Not citations: ``[String]``, ``[NotFound]``, ``[Image 1]`` (a lowercase letter follows the
 first capital), ``[[fail:moderation]]``, ``[图1]``, ``[0, 9]``, ``[480p, 720p]``, markdown links. Scanned:
 ``Providers/**/manifest.yaml`` and ``Providers/**/contracts/*.json`` (whole text), ``docs/**/*.md``, README.md,
-BENCHMARKS.md (whole text), and the comments of ``Sources/**/*.swift`` and ``Tests/**/*.swift``. Every cited tag
-must be defined by some sheet.
+BENCHMARKS.md, Providers/README.md (whole text), and the comments of ``Sources/**/*.swift`` and ``Tests/**/*.swift``.
+Every cited tag must be defined by some sheet.
 
 Repository paths. Outside citations and source-table rows (which describe other repositories' files), a path
 starting with ``Providers/``, ``Sources/``, ``Tests/``, ``openapi/``, ``docker/``, ``scripts/`` or ``tests/``, or a
-``docs/`` path ending in ``.md`` or ``/``, must exist. A placeholder (``<id>``, ``*``, ``{...}``, ``…``) ends the
-path, so ``Providers/<id>/manifest.yaml`` checks ``Providers/``.
+``docs/`` path ending in ``.md``, ``/`` or another file extension (``docs/examples/production.yaml``), must exist. A
+placeholder (``<id>``, ``*``, ``{...}``, ``…``) ends the path, so ``Providers/<id>/manifest.yaml`` checks
+``Providers/``.
+
+Files outside the repository. Nothing scanned may cite a file outside the repository: a relative path or markdown
+link target (``../x``, ``create-outcomes.md``, ``../docs/providers/``) must resolve, from the citing file's folder, to
+something inside the repository that exists; a path into the team's shared folder (``shared/…``, ``provider-docs/…``)
+is always an error, in source-table rows too (cite the provider's public URL and title instead); and a document
+named in capitals (``ARCHITECTURE.md``) must exist beside the citing file, in ``docs/providers/`` or at the root.
 
 Section references. ``models.md §2``, ``models.md §2/§3`` and ``docs/providers/models.md §4`` (the file name may
 be in backticks) name a file and section numbers: the file must exist (a bare name is looked up in
@@ -55,6 +62,14 @@ BARE_SECTION = re.compile(r"§(§?)(\d+(?:\.\d+)*)(?:[\u2013-](\d+))?")
 PATH_ROOTS = "docs|Providers|Sources|Tests|openapi|docker|scripts|tests"
 PATH = re.compile(rf"(?<![\w./-])((?:{PATH_ROOTS})/[^\s`'\"()\[\]<>{{}},;*…\\]*)")
 HASHES = re.compile(r"#*")
+PATH_CHARS = r"[^\s`'\"()\[\]<>{},;*…\\]"
+# Links and relative paths that leave the citing file's folder; paths into the team's shared folder; capitalised
+# document names (ARCHITECTURE.md). Each must resolve inside the repository (the shared folder never does).
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+RELATIVE_PATH = re.compile(rf"(?<![\w./-])(\.\./{PATH_CHARS}*)")
+SHARED_FOLDER = re.compile(rf"(?<![\w.-])((?:\.\./)*(?:shared/|{PATH_CHARS}*provider-docs\b){PATH_CHARS}*)")
+CAPITAL_DOCUMENT = re.compile(r"(?<![\w./-])([A-Z][A-Z0-9_-]*\.md)\b")
+FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -164,7 +179,8 @@ def scanned_files(root: Path) -> Iterator[Path]:
     yield from sorted(root.glob("Providers/**/manifest.yaml"))
     yield from sorted(root.glob("Providers/**/contracts/*.json"))
     yield from sorted(root.glob("docs/**/*.md"))
-    yield from (root / name for name in ("README.md", "BENCHMARKS.md") if (root / name).is_file())
+    documents = ("README.md", "BENCHMARKS.md", "Providers/README.md")
+    yield from (root / name for name in documents if (root / name).is_file())
     for folder in ("Sources", "Tests"):
         yield from sorted(root.glob(f"{folder}/**/*.swift"))
 
@@ -186,7 +202,7 @@ def resolve_file(root: Path, citing: Path, name: str) -> Path | None:
 def path_exists(root: Path, reference: str) -> bool | None:
     """Whether a repository path exists; None if the text is not checked as a repository path."""
     reference = reference.rstrip(".:")
-    if reference.startswith("docs/") and not reference.endswith((".md", "/")):
+    if reference.startswith("docs/") and not reference.endswith("/") and not FILE_EXTENSION.search(reference):
         return None
     return (root / reference).exists()
 
@@ -224,10 +240,12 @@ class Checker:
 
     def check_line(self, line: Line, definition: bool) -> None:
         self.check_tags(line)
+        self.check_shared_folder(line)
         if not definition:
             plain = self.check_file_sections(line, blank(CITATION_SPAN, line.text))
             self.check_bare_sections(line, plain)
             self.check_paths(line, plain)
+            self.check_relative(line, plain)
 
     def check_tags(self, line: Line) -> None:
         for tag in CITATION.findall(line.text):
@@ -259,6 +277,33 @@ class Checker:
             wanted = wanted_sections(match)
             for missing in sorted(set(wanted) - section_numbers(line.path), key=wanted.index):
                 self.problem(line, f"§{missing}: no such section in this sheet")
+
+    def check_shared_folder(self, line: Line) -> None:
+        for match in SHARED_FOLDER.finditer(line.text):
+            self.tally.paths += 1
+            self.problem(
+                line,
+                f"cites a file outside the repository (the team's shared folder): {match[1]}; cite the in-repo copy "
+                "under docs/providers/, or the document's public URL and title",
+            )
+
+    def check_relative(self, line: Line, text: str) -> None:
+        """Markdown link targets, ``../`` paths and capitalised document names resolve inside the repository."""
+        targets = [target for target in LINK_TARGET.findall(text) if not re.match(r"[a-z][a-z0-9+.-]*:|#", target)]
+        targets += RELATIVE_PATH.findall(blank(LINK_TARGET, text))
+        # A path into the shared folder is reported once, by check_shared_folder.
+        for target in (target for target in targets if not SHARED_FOLDER.search(target)):
+            self.tally.paths += 1
+            path = target.split("#", 1)[0].rstrip(".:")
+            resolved = (line.path.parent / path).resolve()
+            if not resolved.is_relative_to(self.root):
+                self.problem(line, f"cites a file outside the repository: {target}")
+            elif not resolved.exists():
+                self.problem(line, f"no such path in the repository: {target} (from {line.rel})")
+        for name in CAPITAL_DOCUMENT.findall(text):
+            self.tally.paths += 1
+            if resolve_file(self.root, line.path, name) is None:
+                self.problem(line, f"{name}: no such document in the repository")
 
     def check_paths(self, line: Line, text: str) -> None:
         for match in PATH.finditer(text):

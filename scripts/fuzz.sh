@@ -38,7 +38,7 @@ fi
 
 # 3. SeedGate in embedded mode (every provider emulated on loopback) on a free port, with its SQLite database in a
 # temporary directory. The configuration file only restricts webhooks to 127.0.0.1 (fuzzed callback_url values must
-# never make the server send traffic anywhere else); with no `providers:` key and no credentials, it stays embedded.
+# never make the server send traffic anywhere else); with a configuration file, emulated providers need --demo.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/seedgate-fuzz.XXXXXX")
 server_pid=
 cleanup() {
@@ -66,7 +66,7 @@ webhooks:
 YAML
 # The kernel picks the port (--port 0); the server writes it to the port file once it listens.
 SEEDGATE_SQLITE_PATH="$tmp/seedgate.sqlite" SEEDGATE_LOG_LEVEL=warning \
-  "$bin" serve --host 127.0.0.1 --port 0 --port-file "$tmp/port" --config "$tmp/seedgate.yaml" > "$tmp/server.log" 2>&1 &
+  "$bin" serve --demo --host 127.0.0.1 --port 0 --port-file "$tmp/port" --config "$tmp/seedgate.yaml" > "$tmp/server.log" 2>&1 &
 server_pid=$!
 port=$(PYTHONPATH="$root/scripts" "$venv/bin/python" -m seedgate_harness.processes \
   --pid "$server_pid" --port-file "$tmp/port" --log "$tmp/server.log" --ready /readyz) || {

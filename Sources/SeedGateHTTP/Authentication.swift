@@ -44,6 +44,9 @@ public struct APIKeys: Sendable {
 
     public var isOpen: Bool { clients.isEmpty }
 
+    /// The `WWW-Authenticate` challenge of every 401.
+    static let challenge = #"Bearer realm="seedgate""#
+
     public static func digest(_ key: String) -> String {
         IdempotencyKey.hexSHA256(Data(key.utf8))
     }
@@ -56,8 +59,11 @@ public struct APIKeys: Sendable {
             request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             ?? request.headers[HTTPField.Name("X-API-Key")!]
         guard let key = presented, let caller = caller(for: key) else {
-            throw ProblemDetails(
+            var problem = ProblemDetails(
                 status: 401, code: "unauthorized", title: "Unauthorized", detail: "send a valid API key as Authorization: Bearer <key>")
+            // RFC 9110, section 11.6.1: a 401 names the scheme the client should use.
+            problem.extraHeaders[.wwwAuthenticate] = Self.challenge
+            throw problem
         }
         return caller
     }

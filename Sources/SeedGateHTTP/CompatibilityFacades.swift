@@ -54,17 +54,25 @@ struct FetchedFile: Sendable {
 struct ResultFileFetcher: Sendable {
     var fetch: @Sendable (_ url: String) async throws -> FetchedFile
 
-    /// Fetches with the process-wide AsyncHTTPClient, streaming the body through without buffering it.
+    /// Fetches with a process-wide AsyncHTTPClient, streaming the body through without buffering it.
     static let httpClient = ResultFileFetcher { url in
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await untracedClient.execute(request, timeout: .seconds(60))
         return FetchedFile(
             status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
             contentLength: response.headers.first(name: "content-length").flatMap { Int($0) },
             body: ResponseBody(asyncSequence: response.body)
         )
     }
+
+    /// `HTTPClient.shared`'s configuration without AsyncHTTPClient's spans, which would record the provider's signed
+    /// link (its query) once a tracer is installed (docs/tracing.md). Lives as long as the process, like `shared`.
+    private static let untracedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }
 
 /// Model names as clients of the facades send them.

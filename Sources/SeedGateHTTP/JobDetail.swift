@@ -8,8 +8,8 @@ struct JobDetail {
     var rendered: Components.Schemas.Job
     var pollAfterMilliseconds: Int?
 
-    init(job: Job, jobs: JobService, links: MediaLinks?) async throws {
-        rendered = Components.Schemas.Job(job, links: links, now: jobs.now())
+    init(job: Job, jobs: JobService, links: MediaLinks?, emulated: Set<ProviderID>) async throws {
+        rendered = Components.Schemas.Job(job, links: links, emulated: emulated, now: jobs.now())
         rendered.queuePosition = try await jobs.queuePosition(of: job)
         let deliveries = try await jobs.deliveries(of: job)
         if !deliveries.isEmpty { rendered.webhooks = deliveries.map { .init($0) } }
@@ -32,6 +32,6 @@ extension Components.Schemas.WebhookDelivery {
 
 /// The job as the API renders it, as JSON bytes (webhook payloads and SSE frames use the same shape as GET), with
 /// fresh signed links to its archived files when `links` is given.
-public func renderJobJSON(_ job: Job, links: MediaLinks? = nil) -> Data {
-    HTTPJSON.data(Components.Schemas.Job(job, links: links, now: Date()))
+public func renderJobJSON(_ job: Job, links: MediaLinks? = nil, emulated: Set<ProviderID> = []) -> Data {
+    HTTPJSON.data(Components.Schemas.Job(job, links: links, emulated: emulated, now: Date()))
 }

@@ -8,7 +8,7 @@ import SeedGateCore
 /// proxies from closing the connection. One producer task per stream, cancelled when the client goes away; its two
 /// feeders are child tasks of it.
 enum JobEventStream {
-    static func body(for job: Job, jobs: JobService, links: MediaLinks? = nil) -> HTTPBody {
+    static func body(for job: Job, jobs: JobService, links: MediaLinks? = nil, emulated: Set<ProviderID> = []) -> HTTPBody {
         let (output, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self)
         let producer = Task {
             var lastVersion = 0
@@ -24,10 +24,11 @@ enum JobEventStream {
                 if job.status != lastStatus {
                     lastStatus = job.status
                     lastArchive = archive
-                    continuation.yield(ArraySlice(frame(job, event: "job.\(job.status.rawValue)", links: links)))
+                    continuation.yield(ArraySlice(frame(job, event: "job.\(job.status.rawValue)", links: links, emulated: emulated)))
                 } else if archive != lastArchive, archive == .archived || archive == .failed {
                     lastArchive = archive
-                    continuation.yield(ArraySlice(frame(job, event: archive == .archived ? "job.archived" : "job.archive_failed", links: links)))
+                    continuation.yield(
+                        ArraySlice(frame(job, event: archive == .archived ? "job.archived" : "job.archive_failed", links: links, emulated: emulated)))
                 }
                 return job.status.isTerminal && archive != .pending
             }
@@ -70,9 +71,9 @@ enum JobEventStream {
         return HTTPBody(output, length: .unknown, iterationBehavior: .single)
     }
 
-    static func frame(_ job: Job, event: String, links: MediaLinks? = nil) -> [UInt8] {
+    static func frame(_ job: Job, event: String, links: MediaLinks? = nil, emulated: Set<ProviderID> = []) -> [UInt8] {
         var text = "id: \(job.id.rawValue)-\(job.version)\nevent: \(event)\ndata: "
-        text += String(decoding: renderJobJSON(job, links: links), as: UTF8.self)
+        text += String(decoding: renderJobJSON(job, links: links, emulated: emulated), as: UTF8.self)
         text += "\n\n"
         return Array(text.utf8)
     }

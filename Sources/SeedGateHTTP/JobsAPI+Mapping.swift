@@ -44,11 +44,13 @@ extension CreateJob {
 }
 
 extension Components.Schemas.Job {
-    /// The job as the API shows it; `links` (with `now`) adds fresh signed links to archived files.
-    init(_ job: Job, links: MediaLinks? = nil, now: Date = Date()) {
+    /// The job as the API shows it; `links` (with `now`) adds fresh signed links to archived files, and `emulated`
+    /// (the providers emulated in-process) marks a job one of them serves.
+    init(_ job: Job, links: MediaLinks? = nil, emulated: Set<ProviderID> = [], now: Date = Date()) {
         self.init(
             id: job.id.rawValue, object: .job, status: .init(job.status), model: job.model,
-            provider: job.provider?.rawValue, request: .init(job.spec), output: job.output.map { .init($0, job: job.id, links: links, now: now) },
+            provider: job.provider?.rawValue, providerEmulated: job.provider.map { emulated.contains($0) }, request: .init(job.spec),
+            output: job.output.map { .init($0, job: job.id, links: links, now: now) },
             usage: job.usage.map {
                 .init(
                     completionTokens: $0.completionTokens, totalTokens: $0.totalTokens,
@@ -137,9 +139,9 @@ extension Components.Schemas.JobError {
 }
 
 extension Components.Schemas.JobList {
-    init(_ page: JobPage, links: MediaLinks? = nil, now: Date = Date()) {
+    init(_ page: JobPage, links: MediaLinks? = nil, emulated: Set<ProviderID> = [], now: Date = Date()) {
         self.init(
-            object: .list, data: page.jobs.map { .init($0, links: links, now: now) }, hasMore: page.next != nil,
+            object: .list, data: page.jobs.map { .init($0, links: links, emulated: emulated, now: now) }, hasMore: page.next != nil,
             nextCursor: page.next.map(JobCursor.encode))
     }
 }

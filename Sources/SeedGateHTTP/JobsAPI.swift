@@ -9,10 +9,12 @@ import SeedGateCore
 struct JobsAPI: APIProtocol {
     /// The operations that need no client key, by the spec's path templates: health, readiness, the spec itself, and
     /// provider callbacks (their unguessable per-job URL is the credential).
-    static let openPaths: Set<String> = ["/healthz", "/readyz", "/openapi.yaml", "/v1/callbacks/{provider}/{token}"]
+    static let openPaths: Set<String> = ["/healthz", "/readyz", "/openapi.yaml", "/openapi.json", "/v1/callbacks/{provider}/{token}"]
 
     let jobs: JobService
     let emulated: Set<ProviderID>
+    /// Demo mode: every provider is emulated, no job is real.
+    var demo = false
     /// Signed links to archived files, added to every job shown (nil: none).
     var links: MediaLinks? = nil
 
@@ -30,19 +32,21 @@ struct JobsAPI: APIProtocol {
         }
         let created = try await jobs.create(request, tenant: tenant)
         return .accepted(
-            .init(headers: .init(idempotentReplayed: created.replayed ? ._true : nil), body: .json(.init(created.job, links: links, now: jobs.now())))
+            .init(
+                headers: .init(location: "/v1/jobs/\(created.job.id.rawValue)", idempotentReplayed: created.replayed ? ._true : nil),
+                body: .json(.init(created.job, links: links, emulated: emulated, now: jobs.now())))
         )
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
-        let detail = try await JobDetail(job: job, jobs: jobs, links: links)
+        let detail = try await JobDetail(job: job, jobs: jobs, links: links, emulated: emulated)
         return .ok(.init(headers: .init(seedGatePollAfterMs: detail.pollAfterMilliseconds), body: .json(detail.rendered)))
     }
 
     func streamJobEvents(_ input: Operations.StreamJobEvents.Input) async throws -> Operations.StreamJobEvents.Output {
         let job = try await jobs.job(id: input.path.jobId, tenant: visibleTenant)
-        return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs, links: links))))
+        return .ok(.init(body: .textEventStream(JobEventStream.body(for: job, jobs: jobs, links: links, emulated: emulated))))
     }
 
     func receiveProviderCallback(_ input: Operations.ReceiveProviderCallback.Input) async throws -> Operations.ReceiveProviderCallback.Output {
@@ -64,11 +68,14 @@ struct JobsAPI: APIProtocol {
                 tenant: visibleTenant, status: query.status.flatMap { JobStatus(rawValue: $0.rawValue) }, model: query.model,
                 provider: query.provider.map({ ProviderID($0) }), limit: limit, after: try JobCursor.decode(query.cursor)
             ))
-        return .ok(.init(body: .json(.init(page, links: links, now: jobs.now()))))
+        return .ok(.init(body: .json(.init(page, links: links, emulated: emulated, now: jobs.now()))))
     }
 
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
-        .ok(.init(body: .json(.init(try await jobs.cancel(id: input.path.jobId, tenant: visibleTenant), links: links, now: jobs.now()))))
+        .ok(
+            .init(
+                body: .json(
+                    .init(try await jobs.cancel(id: input.path.jobId, tenant: visibleTenant), links: links, emulated: emulated, now: jobs.now()))))
     }
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
@@ -98,11 +105,7 @@ struct JobsAPI: APIProtocol {
         } catch {
             throw ProblemDetails(status: 503, code: "unavailable", title: "Not ready", detail: "the job store cannot be reached")
         }
-        return .ok(.init(body: .json(.init(status: .ok))))
-    }
-
-    func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output {
-        .ok(.init(body: .yaml(HTTPBody(openAPIDocument))))
+        return .ok(.init(body: .json(.init(status: .ok, demo: demo, emulatedProviders: emulated.map(\.rawValue).sorted()))))
     }
 }
 

@@ -6,8 +6,8 @@ import Logging
 /// Turns every error thrown below it into an `application/problem+json` response, tags the request with an id
 /// (`X-Request-Id`, taken from the client when it sends a sane one) and logs one line per request.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Told about every answered request (method, status, seconds), for metrics.
-    var observe: (@Sendable (String, Int, Double) -> Void)?
+    /// Told about every answered request (method, route template, status, seconds), for metrics.
+    var observe: (@Sendable (AnsweredRequest) -> Void)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID =
@@ -37,14 +37,25 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started
-        observe?(request.method.rawValue, Int(response.status.code), elapsed / .seconds(1))
+        let answered = AnsweredRequest(
+            method: request.method.rawValue, route: context.routeTemplate, status: response.status.code, seconds: elapsed / .seconds(1))
+        observe?(answered)
         context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
+            "\(request.method) \(Self.loggable(request.uri.path)) \(response.status.code)",
             metadata: [
                 "http.status": "\(response.status.code)",
                 "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
             ])
         return response
+    }
+
+    /// The path as logged: a provider callback's per-job token is its credential, so it is never written out
+    /// (`/v1/callbacks/volcengine-ark/…`).
+    static func loggable(_ path: String) -> String {
+        let prefix = "/v1/callbacks/"
+        guard path.hasPrefix(prefix) else { return path }
+        let provider = path.dropFirst(prefix.count).prefix { $0 != "/" }
+        return prefix + provider + "/…"
     }
 }
 

@@ -11,16 +11,18 @@ public struct HTTPSettings: Sendable {
     public var keys: APIKeys
     /// The Prometheus text for `GET /metrics` (no route when nil).
     public var metricsText: (@Sendable () -> String)?
-    /// Told about every answered request: method, status, seconds.
-    public var requestObserver: (@Sendable (String, Int, Double) -> Void)?
+    /// Told about every answered request: method, route template, status, seconds.
+    public var requestObserver: (@Sendable (AnsweredRequest) -> Void)?
     /// Where archived files are read from (nil: `/v1/jobs/{id}/content` answers 503).
     public var media: (any MediaStore)?
     /// Signed links to archived files, shown on every job (nil: none).
     public var links: MediaLinks?
+    /// Demo mode: every provider is emulated (`/readyz` says so).
+    public var demo = false
 
     public init(
         maxBodyBytes: Int = 20 * 1024 * 1024, keys: APIKeys = APIKeys([]), metricsText: (@Sendable () -> String)? = nil,
-        requestObserver: (@Sendable (String, Int, Double) -> Void)? = nil, media: (any MediaStore)? = nil, links: MediaLinks? = nil
+        requestObserver: (@Sendable (AnsweredRequest) -> Void)? = nil, media: (any MediaStore)? = nil, links: MediaLinks? = nil
     ) {
         self.media = media
         self.links = links
@@ -40,14 +42,18 @@ public func buildRouter(
     jobs: JobService, emulated: Set<ProviderID> = [], settings: HTTPSettings = HTTPSettings()
 ) throws -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    // Outermost: the request's span (continuing its traceparent) holds its log line and all it does; docs/tracing.md.
+    router.add(middleware: RequestTracingMiddleware())
     router.add(middleware: ProblemMiddleware(observe: settings.requestObserver))
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    router.add(middleware: LocationHeaderMiddleware())
     let open = router.group()
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(keys: settings.keys))
     // RFC 3339 with milliseconds: job timestamps are compared at sub-second scale (lag, ordering).
     // Archived files: streamed with Range from the media store, readable with a key or a signed link.
     JobContentRoutes(jobs: jobs, media: settings.media, links: settings.links, keys: settings.keys).add(open: open, authenticated: authenticated)
-    try JobsAPI(jobs: jobs, emulated: emulated, links: settings.links).registerHandlers(
+    SpecRoutes.add(to: open)
+    try JobsAPI(jobs: jobs, emulated: emulated, demo: settings.demo, links: settings.links).registerHandlers(
         on: GroupedTransport(open: open, authenticated: authenticated, openPaths: JobsAPI.openPaths),
         configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds))
     // The OpenAI Videos and Volcengine Ark compatible APIs, over the same jobs.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SeedGateCore
 import ServiceLifecycle
+import Tracing
 
 /// Submits queued jobs to providers. Woken at once when a job is created; otherwise looks for due jobs
 /// (retries after a backoff) every `idleInterval`. All state changes go through `JobService`.
@@ -52,10 +53,14 @@ public struct DispatcherService: Service {
                     running -= 1
                 }
                 group.addTask {
-                    do {
-                        _ = try await jobs.submit(submission)
-                    } catch {
-                        logger.error("submit bookkeeping failed", metadata: ["job.id": "\(submission.job.id)", "error": "\(error)"])
+                    // In the job's trace (`Job.traceParent`): the create's upstream span is a child of this one.
+                    let job = submission.job
+                    await SeedGateTracing.withSpan("job.submit", continuing: job.traceParent, attributes: ["seedgate.job.id": "\(job.id)"]) { _ in
+                        do {
+                            _ = try await jobs.submit(submission)
+                        } catch {
+                            logger.error("submit bookkeeping failed", metadata: ["job.id": "\(submission.job.id)", "error": "\(error)"])
+                        }
                     }
                 }
                 running += 1

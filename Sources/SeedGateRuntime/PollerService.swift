@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SeedGateCore
 import ServiceLifecycle
+import Tracing
 
 /// Follows accepted jobs upstream: takes the jobs whose next check is due, asks each provider about many at
 /// once where its API allows (batches of `maxBatchSize`), and applies the answers through `JobService`.
@@ -52,10 +53,20 @@ public struct PollerService: Service {
                     running -= 1
                 }
                 group.addTask {
-                    do {
-                        try await jobs.check(batch)
-                    } catch {
-                        logger.error("applying poll results failed", metadata: ["provider": "\(batch.provider)", "error": "\(error)"])
+                    // A check of one job continues its trace; a batch of several is a trace of its own, linked to each
+                    // job's (a span has one parent).
+                    let traces = batch.jobs.map(\.traceParent)
+                    var attributes: SpanAttributes = ["seedgate.provider": "\(batch.provider)", "seedgate.jobs": .int64(Int64(batch.jobs.count))]
+                    if batch.jobs.count == 1 { attributes["seedgate.job.id"] = "\(batch.jobs[0].id)" }
+                    await SeedGateTracing.withSpan(
+                        "job.check", continuing: traces.count == 1 ? traces[0] : nil, linking: traces.count > 1 ? traces.compactMap { $0 } : [],
+                        attributes: attributes
+                    ) { _ in
+                        do {
+                            try await jobs.check(batch)
+                        } catch {
+                            logger.error("applying poll results failed", metadata: ["provider": "\(batch.provider)", "error": "\(error)"])
+                        }
                     }
                 }
                 running += 1

@@ -19,7 +19,7 @@ extension ConfigurationFile {
         var allowPrivateNetworks: Bool?
         var allowLoopback: Bool?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case enabled, store, directory, s3, concurrency
             case maxBytes = "max_bytes"
             case bandwidthBytesPerSecond = "bandwidth_bytes_per_second"
@@ -43,7 +43,7 @@ extension ConfigurationFile {
         var pathStyle: Bool?
         var partSizeBytes: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case endpoint, region, bucket, prefix
             case pathStyle = "path_style"
             case partSizeBytes = "part_size_bytes"
@@ -56,7 +56,7 @@ extension ConfigurationFile {
         var tenants: [String: Rule]?
         var intervalSeconds: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case tenants
             case defaultRule = "default"
             case intervalSeconds = "interval_seconds"
@@ -69,7 +69,7 @@ extension ConfigurationFile {
         var jobDays: Double?
         var idempotencyKeyDays: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case mediaDays = "media_days"
             case jobDays = "job_days"
             case idempotencyKeyDays = "idempotency_key_days"

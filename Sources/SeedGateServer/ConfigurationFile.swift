@@ -9,7 +9,7 @@ public struct ConfigurationFile: Decodable, Sendable {
         var maxBodyBytes: Int?
         var publicURL: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case host, port
             case maxBodyBytes = "max_body_bytes"
             case publicURL = "public_url"
@@ -21,6 +21,8 @@ public struct ConfigurationFile: Decodable, Sendable {
         var path: String?
         /// `postgres://user[:password]@host:port/database` (better given as SEEDGATE_DATABASE_URL: it may hold a password).
         var url: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, path, url }
     }
 
     public struct Emulators: Decodable, Sendable {
@@ -28,7 +30,7 @@ public struct ConfigurationFile: Decodable, Sendable {
         var runSeconds: Double?
         var fileLifetimeSeconds: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case queueSeconds = "queue_seconds"
             case runSeconds = "run_seconds"
             case fileLifetimeSeconds = "file_lifetime_seconds"
@@ -41,15 +43,26 @@ public struct ConfigurationFile: Decodable, Sendable {
         var credentials: [String: String]?
         var emulated: Bool?
         var timeoutSeconds: Double?
-        /// Overrides the manifest's limits for every model of this provider.
+        /// Caps on every model's limits at this provider (a model's own limit wins when it is lower), and the limits
+        /// of models the manifest gives none.
         var rpm: Int?
         var concurrency: Int?
+        /// Per model (`"*"`: every model), limits that replace the manifest's: for accounts with raised quotas.
+        var models: [String: ModelLimits]?
 
-        enum CodingKeys: String, CodingKey {
-            case credentials, emulated, rpm, concurrency
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case credentials, emulated, rpm, concurrency, models
             case baseURL = "base_url"
             case timeoutSeconds = "timeout_seconds"
         }
+    }
+
+    /// `providers.<id>.models.<model>`: a model's limits at one provider, replacing the manifest's.
+    public struct ModelLimits: Decodable, Sendable {
+        var rpm: Int?
+        var concurrency: Int?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case rpm, concurrency }
     }
 
     public struct Routing: Decodable, Sendable {
@@ -57,7 +70,7 @@ public struct ConfigurationFile: Decodable, Sendable {
         var defaultRoute: [RouteEntry]?
         var routes: [String: [RouteEntry]]?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case routes
             case allowRequestProvider = "allow_request_provider"
             case defaultRoute = "default"
@@ -66,6 +79,8 @@ public struct ConfigurationFile: Decodable, Sendable {
 
     public struct Webhooks: Decodable, Sendable {
         var secretEnv: String?
+        /// Variable holding the previous secret during a rotation (deliveries are then signed with both).
+        var previousSecretEnv: String?
         var endpoints: [String]?
         var allowHosts: [String]?
         var denyHosts: [String]?
@@ -74,10 +89,11 @@ public struct ConfigurationFile: Decodable, Sendable {
         var retryForSeconds: Double?
         var retryBaseSeconds: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case endpoints
             case retryBaseSeconds = "retry_base_seconds"
             case secretEnv = "secret_env"
+            case previousSecretEnv = "previous_secret_env"
             case allowHosts = "allow_hosts"
             case denyHosts = "deny_hosts"
             case allowPrivateNetworks = "allow_private_networks"
@@ -94,7 +110,7 @@ public struct ConfigurationFile: Decodable, Sendable {
         var keySHA256: String?
         var admin: Bool?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case name, tenant, admin
             case keyEnv = "key_env"
             case keySHA256 = "key_sha256"
@@ -104,6 +120,8 @@ public struct ConfigurationFile: Decodable, Sendable {
     public struct Log: Decodable, Sendable {
         var level: String?
         var format: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case level, format }
     }
 
     /// Creates whose answer was lost, and the providers' circuit breakers (`submission:`).
@@ -112,7 +130,7 @@ public struct ConfigurationFile: Decodable, Sendable {
         var circuitFailureThreshold: Int?
         var circuitCoolDownSeconds: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case unconfirmedWindowSeconds = "unconfirmed_window_seconds"
             case circuitFailureThreshold = "circuit_failure_threshold"
             case circuitCoolDownSeconds = "circuit_cool_down_seconds"
@@ -132,7 +150,7 @@ public struct ConfigurationFile: Decodable, Sendable {
     var archive: Archive?
     var retention: Retention?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case server, submission, store, emulators, providers, routing, webhooks, clients, log, archive, retention
         case catalogDirectory = "catalog_dir"
     }
@@ -144,7 +162,7 @@ public struct ConfigurationFile: Decodable, Sendable {
 public struct RouteEntry: Decodable, Sendable {
     var entry: RoutingPolicy.Entry
 
-    enum CodingKeys: String, CodingKey { case provider, weight, tier }
+    enum CodingKeys: String, CodingKey, CaseIterable { case provider, weight, tier }
 
     public init(from decoder: any Decoder) throws {
         if let id = try? decoder.singleValueContainer().decode(String.self) {

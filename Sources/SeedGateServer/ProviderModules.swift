@@ -34,6 +34,12 @@ public enum ProviderModules {
 
     public static var ids: [ProviderID] { all.map(\.id).sorted() }
 
+    /// The order a model's providers are tried in when the configuration gives no route for it: the order of `all`.
+    /// ByteDance's own platforms come first, since they serve every parameter of the models and set their prices
+    /// (Volcengine Ark, then BytePlus ModelArk, its international twin); then the resellers, by how much of the API
+    /// they carry: ModelVerse (Ark's request shape), AceData, Chanjing. docs/configuration.md says the same.
+    public static var defaultOrder: [ProviderID] { all.map(\.id) }
+
     /// What does not fit together between `modules` and the manifests: a module without a manifest (or the reverse),
     /// an id registered twice, and an emulator whose credentials are not the manifest's credential names. Building an
     /// emulator only constructs it; nothing listens until its service runs.

@@ -19,6 +19,7 @@ public func buildApplication(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> SeedGateApplication {
     var routing = configuration.routing
+    if routing.fallbackOrder.isEmpty { routing.fallbackOrder = ProviderModules.defaultOrder }
     if dependencies.embedded, !configuration.allowRequestProviderSet { routing.allowRequestProvider = true }
     let destinations = DestinationGuard(
         allowList: configuration.webhookAllowHosts, denyList: configuration.webhookDenyHosts,
@@ -42,23 +43,24 @@ public func buildApplication(
         callbackBase: { callbackBase.url },
         webhookEndpoints: configuration.webhookEndpoints, callbackURLPolicy: { destinations.checkSyntax($0)?.message },
         observer: metrics, archivePolicy: archivePolicy, contentBase: { callbackBase.url },
-        unconfirmedWindow: configuration.unconfirmedWindowSeconds, logger: logger, now: dependencies.now
+        unconfirmedWindow: configuration.unconfirmedWindowSeconds, traceContext: SeedGateTracing.currentTraceParent, logger: logger,
+        now: dependencies.now
     )
     let links = try mediaLinks(configuration, environment: environment, base: { callbackBase.url }, logger: logger, enabled: archivePolicy.enabled)
     let webhooks = WebhookService(
         jobs: jobs, poster: .httpClient(dependencies.httpClient), signer: try webhookSigner(configuration, environment: environment, logger: logger),
         destinations: destinations, schedule: RetrySchedule(base: configuration.webhookRetryBase, window: configuration.webhookRetryWindow),
-        render: { renderJobJSON($0, links: links) }, metrics: metrics, logger: logger
+        render: { [emulated = dependencies.emulated] in renderJobJSON($0, links: links, emulated: emulated) }, metrics: metrics, logger: logger
     )
     let keys = try apiKeys(configuration, environment: environment)
     let registry = dependencies.metricsRegistry
-    let router = try buildRouter(
-        jobs: jobs, emulated: dependencies.emulated,
-        settings: HTTPSettings(
-            maxBodyBytes: configuration.maxBodyBytes, keys: keys, metricsText: { registry.emitToString() },
-            requestObserver: { metrics.httpRequest(method: $0, status: $1, seconds: $2) }, media: media, links: links
-        )
+    var settings = HTTPSettings(
+        maxBodyBytes: configuration.maxBodyBytes, keys: keys, metricsText: { registry.emitToString() },
+        requestObserver: { metrics.httpRequest(method: $0.method, route: $0.route, status: $0.status, seconds: $0.seconds) }, media: media,
+        links: links
     )
+    settings.demo = dependencies.embedded
+    let router = try buildRouter(jobs: jobs, emulated: dependencies.emulated, settings: settings)
     if keys.isOpen {
         logger.notice("no API clients are configured: the API is open to anyone who can reach it (configure clients: to require keys)")
     }
@@ -100,16 +102,29 @@ func apiKeys(_ configuration: ServerConfiguration, environment: [String: String]
         })
 }
 
-/// The webhook signer, from the secret in the environment; without one, a secret made for this run (and a
-/// warning, since receivers cannot verify signatures across restarts).
+/// The webhook signer, from the secret in the environment (and, during a rotation, the previous secret: every
+/// delivery is then signed with both); without one, a secret made for this run (and a warning, since receivers
+/// cannot verify signatures across restarts). Errors name the variable, never its value.
 func webhookSigner(_ configuration: ServerConfiguration, environment: [String: String], logger: Logger) throws -> WebhookSigner {
     let variable = configuration.webhookSecretVariable
-    if let secret = environment[variable], !secret.isEmpty {
+    let previousVariable = configuration.webhookPreviousSecretVariable
+    func signer(_ name: String) throws -> WebhookSigner? {
+        guard let secret = environment[name], !secret.isEmpty else { return nil }
         do {
             return try WebhookSigner(secret: secret)
         } catch {
-            throw ConfigurationError("\(variable) is not a usable webhook secret: \(error)")
+            throw ConfigurationError("\(name) is not a usable webhook secret: \(error)")
         }
+    }
+    let previous = try signer(previousVariable)
+    if let current = try signer(variable) {
+        if previous != nil {
+            logger.notice("webhooks are signed with two secrets (\(variable) and \(previousVariable)) until \(previousVariable) is unset")
+        }
+        return WebhookSigner(current: current, previous: previous)
+    }
+    if previous != nil {
+        throw ConfigurationError("\(previousVariable) (the previous webhook secret) is set but \(variable) is not")
     }
     logger.warning(
         "\(variable) is not set: webhooks are signed with a secret generated for this run; set it (whsec_…) so receivers can verify them")

@@ -42,7 +42,7 @@ public struct SeedGateDependencies: Sendable {
         self.embedded = embedded
         self.httpClient = httpClient
         self.metricsRegistry = metricsRegistry
-        self.metrics = metrics ?? SeedGateMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+        self.metrics = metrics ?? PrometheusMetrics(registry: metricsRegistry).metrics
         self.now = now
         self.announcement = announcement
     }
@@ -54,13 +54,12 @@ public struct SeedGateDependencies: Sendable {
         _ configuration: ServerConfiguration, environment: [String: String], logger: Logger,
         _ body: (SeedGateDependencies) async throws -> T
     ) async throws -> T {
-        let manifests = try loadManifests(configuration)
-        let plan = try ProviderPlan.make(
-            configuration: configuration, manifests: Dictionary(manifests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
-            registered: Set(ProviderModules.ids), environment: environment
-        )
+        let plan = try ProviderPlan.checked(configuration, environment: environment)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            let store = try await openStore(configuration, logger: logger, in: &tasks)
+            // Every store write is a span (TracingJobStore; docs/tracing.md).
+            let store = TracingJobStore.wrap(
+                try await openStore(configuration, logger: logger, in: &tasks),
+                system: configuration.storeKind == .postgres ? "postgresql" : configuration.storeKind.rawValue)
             var baseURLs: [ProviderID: String] = [:]
             var emulatorCredentials: [ProviderID: [String: String]] = [:]
             var emulatorGroup: ServiceGroup?
@@ -80,13 +79,13 @@ public struct SeedGateDependencies: Sendable {
             }
             let client = AsyncHTTPClientTransport.makeClient()
             let registry = PrometheusCollectorRegistry()
-            let metrics = SeedGateMetrics(factory: PrometheusMetricsFactory(registry: registry))
+            let metrics = PrometheusMetrics(registry: registry).metrics
             let providers = ProviderDirectory(
                 plan.entries.map { entry in
                     let id = entry.manifest.id
                     let timeout = Duration.milliseconds(Int64(entry.timeoutSeconds * 1000))
                     return ConfiguredProvider(
-                        manifest: entry.manifest, adapter: InstrumentedAdapter(ProviderModules.module(id)!.adapter, metrics: metrics),
+                        manifest: entry.manifest, adapter: TracedAdapter(InstrumentedAdapter(ProviderModules.module(id)!.adapter, metrics: metrics)),
                         context: ProviderContext(
                             baseURL: entry.emulated ? baseURLs[id]! : entry.baseURL,
                             credentials: ProviderCredentials(entry.emulated ? emulatorCredentials[id] ?? [:] : entry.credentials),
@@ -166,6 +165,10 @@ public struct SeedGateDependencies: Sendable {
         let providers = plan.entries.map { entry in
             entry.emulated ? "\(entry.manifest.id) (emulated at \(baseURLs[entry.manifest.id] ?? "?"))" : "\(entry.manifest.id) (\(entry.baseURL))"
         }.joined(separator: ", ")
+        if configuration.demo {
+            return
+                "demo mode (asked for): every provider is emulated in-process, so every job is a sample and nothing is paid for; jobs in \(store); \(media); providers: \(providers)"
+        }
         if plan.embedded {
             return
                 "embedded mode: no configuration and no provider credentials, so every provider is emulated in-process on loopback; jobs in \(store); \(media); providers: \(providers). Set provider credentials (see docs/configuration.md) to use real providers."

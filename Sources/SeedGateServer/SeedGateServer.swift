@@ -12,17 +12,22 @@ public final class SeedGateServer: Sendable {
     let environment: [String: String]
     let logger: Logger
     let handleSignals: Bool
+    /// Run beside the application and shut down after it (the OTLP exporter, which flushes then).
+    let services: [any Service]
     private let running = Mutex<ServiceGroup?>(nil)
 
-    /// - Parameter handleSignals: shut down gracefully on SIGTERM/SIGINT (off in tests that run several servers).
+    /// - Parameters:
+    ///   - handleSignals: shut down gracefully on SIGTERM/SIGINT (off in tests that run several servers).
+    ///   - services: run beside the application, started before it and shut down after it.
     public init(
         configuration: ServerConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
-        handleSignals: Bool = true
+        handleSignals: Bool = true, services: [any Service] = []
     ) {
         self.configuration = configuration
         self.environment = environment
         self.logger = logger
         self.handleSignals = handleSignals
+        self.services = services
     }
 
     /// Runs until shut down. `onListening` receives the bound port (useful with port 0).
@@ -31,7 +36,8 @@ public final class SeedGateServer: Sendable {
             let application = try buildApplication(
                 configuration, dependencies: dependencies, environment: environment, logger: logger, onListening: onListening)
             let group = ServiceGroup(
-                configuration: .init(services: [application], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+                configuration: .init(
+                    services: services + [application], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
             running.withLock { $0 = group }
             defer { running.withLock { $0 = nil } }
             try await group.run()

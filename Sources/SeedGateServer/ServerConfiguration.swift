@@ -15,15 +15,19 @@ public struct ServerConfiguration: Sendable {
         public var credentialVariables: [String: String]
         public var emulated: Bool
         public var timeoutSeconds: Double
-        /// Tasks created per minute and tasks in flight, per model, overriding the manifest.
+        /// Caps on tasks created per minute and tasks in flight, for every model of the provider: a model's own
+        /// (lower) limit wins; a model without one of its own gets the cap.
         public var limits: Limits?
+        /// Per model name (`*`: every model), limits that replace the manifest's model limits (then capped by `limits`).
+        public var modelLimits: [String: Limits]
 
         public init(
             id: ProviderID, baseURL: String? = nil, credentialVariables: [String: String] = [:], emulated: Bool = false,
-            timeoutSeconds: Double = 30, limits: Limits? = nil
+            timeoutSeconds: Double = 30, limits: Limits? = nil, modelLimits: [String: Limits] = [:]
         ) {
             self.id = id
             self.limits = limits
+            self.modelLimits = modelLimits
             self.baseURL = baseURL
             self.credentialVariables = credentialVariables
             self.emulated = emulated
@@ -83,6 +87,9 @@ public struct ServerConfiguration: Sendable {
     public var allowRequestProviderSet = false
     /// Environment variable holding the webhook signing secret (`whsec_…`).
     public var webhookSecretVariable = "SEEDGATE_WEBHOOK_SECRET"
+    /// Environment variable holding the previous signing secret during a rotation: when it is set, every delivery
+    /// is signed with both secrets.
+    public var webhookPreviousSecretVariable = "SEEDGATE_WEBHOOK_SECRET_PREVIOUS"
     /// Endpoints that receive every job's events.
     public var webhookEndpoints: [String] = []
     public var webhookAllowHosts: [String] = []
@@ -102,6 +109,11 @@ public struct ServerConfiguration: Sendable {
     /// How long finished jobs keep media, records and idempotency keys (`retention:`; empty: for ever).
     public var retention = RetentionPolicy()
 
+    /// Demo mode asked for (`--demo`, `SEEDGATE_DEMO=1`): every provider emulated in-process, on any address.
+    public var demo = false
+    /// The configuration file read, if any. Without one (and on loopback) SeedGate may fall back to demo mode.
+    public var configurationFile: String?
+
     public init() {}
 
     /// Reads the file at `path` (if any) and applies environment overrides.
@@ -114,13 +126,20 @@ public struct ServerConfiguration: Sendable {
             } catch {
                 throw ConfigurationError("cannot read configuration file \(path): \(error.localizedDescription)")
             }
+            let unknown: [String]
             do {
+                unknown = try ConfigurationKeys.unknownKeys(in: text)
                 file = try YAMLDecoder().decode(ConfigurationFile.self, from: text)
             } catch {
                 throw ConfigurationError("configuration file \(path) is invalid: \(error)")
             }
+            if !unknown.isEmpty {
+                throw ConfigurationError(
+                    "configuration file \(path): " + (unknown.count == 1 ? unknown[0] : "\n  " + unknown.joined(separator: "\n  ")))
+            }
         }
         var configuration = try ServerConfiguration(file)
+        configuration.configurationFile = path ?? environment["SEEDGATE_CONFIG"]
         try configuration.apply(environment: environment)
         return configuration
     }
@@ -158,14 +177,26 @@ public struct ServerConfiguration: Sendable {
         emulatorQueueSeconds = file.emulators?.queueSeconds ?? emulatorQueueSeconds
         emulatorRunSeconds = file.emulators?.runSeconds ?? emulatorRunSeconds
         emulatorFileLifetimeSeconds = file.emulators?.fileLifetimeSeconds ?? emulatorFileLifetimeSeconds
-        providers = file.providers?.sorted { $0.key < $1.key }.map { id, provider in
-            ProviderSettings(
+        providers = try file.providers?.sorted { $0.key < $1.key }.map { id, provider in
+            let path = "providers.\(id)"
+            if let timeout = provider.timeoutSeconds, !(timeout > 0 && timeout <= 3600) {
+                throw ConfigurationError("\(path).timeout_seconds must be more than 0 and at most 3600 seconds, not \(timeout)")
+            }
+            let cap = try Self.limits(rpm: provider.rpm, concurrency: provider.concurrency, at: path)
+            var modelLimits: [String: Limits] = [:]
+            for (model, limits) in provider.models ?? [:] {
+                modelLimits[model] = try Self.limits(rpm: limits.rpm, concurrency: limits.concurrency, at: "\(path).models.\(model)")
+            }
+            return ProviderSettings(
                 id: ProviderID(id), baseURL: provider.baseURL, credentialVariables: provider.credentials ?? [:],
-                emulated: provider.emulated ?? false, timeoutSeconds: provider.timeoutSeconds ?? 30,
-                limits: provider.rpm == nil && provider.concurrency == nil ? nil : Limits(rpm: provider.rpm, concurrency: provider.concurrency)
+                emulated: provider.emulated ?? false, timeoutSeconds: provider.timeoutSeconds ?? 30, limits: cap, modelLimits: modelLimits
             )
         }
         if let routing = file.routing {
+            for (model, entries) in routing.routes ?? [:] {
+                try Self.checkRoute(entries.map(\.entry), at: "routing.routes.\(model)")
+            }
+            try Self.checkRoute((routing.defaultRoute ?? []).map(\.entry), at: "routing.default")
             self.routing = RoutingPolicy(
                 routes: (routing.routes ?? [:]).mapValues { $0.map(\.entry) },
                 defaultRoute: (routing.defaultRoute ?? []).map(\.entry),
@@ -175,6 +206,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let webhooks = file.webhooks {
             webhookSecretVariable = webhooks.secretEnv ?? webhookSecretVariable
+            webhookPreviousSecretVariable = webhooks.previousSecretEnv ?? webhookPreviousSecretVariable
             webhookEndpoints = webhooks.endpoints ?? []
             webhookAllowHosts = webhooks.allowHosts ?? []
             webhookDenyHosts = webhooks.denyHosts ?? []
@@ -209,6 +241,29 @@ public struct ServerConfiguration: Sendable {
         try applyMedia(file)
     }
 
+    /// Limits as written at `path` (nil when neither is given); each must be at least 1.
+    static func limits(rpm: Int?, concurrency: Int?, at path: String) throws -> Limits? {
+        if let rpm, rpm < 1 { throw ConfigurationError("\(path).rpm must be at least 1, not \(rpm)") }
+        if let concurrency, concurrency < 1 { throw ConfigurationError("\(path).concurrency must be at least 1, not \(concurrency)") }
+        return rpm == nil && concurrency == nil ? nil : Limits(rpm: rpm, concurrency: concurrency)
+    }
+
+    /// A route's entries: weights more than 0 (and at most 1,000,000), tiers from 0 to 99, no provider twice.
+    static func checkRoute(_ entries: [RoutingPolicy.Entry], at path: String) throws {
+        var seen: Set<ProviderID> = []
+        for (index, entry) in entries.enumerated() {
+            if let weight = entry.weight, !(weight > 0 && weight <= 1_000_000) {
+                throw ConfigurationError("\(path)[\(index)].weight must be more than 0 and at most 1000000, not \(weight)")
+            }
+            if let tier = entry.tier, !(0...99).contains(tier) {
+                throw ConfigurationError("\(path)[\(index)].tier must be from 0 to 99, not \(tier)")
+            }
+            guard seen.insert(entry.provider).inserted else {
+                throw ConfigurationError("\(path)[\(index)]: \(entry.provider) is already in this route")
+            }
+        }
+    }
+
     mutating func apply(environment: [String: String]) throws {
         if let host = environment["SEEDGATE_HOST"] { self.host = host }
         if let port = environment["SEEDGATE_PORT"] {
@@ -231,6 +286,13 @@ public struct ServerConfiguration: Sendable {
             emulatorFileLifetimeSeconds = seconds
         }
         if let url = environment["SEEDGATE_PUBLIC_URL"] { publicURL = url }
+        if let value = environment["SEEDGATE_DEMO"], !value.isEmpty {
+            switch value.lowercased() {
+            case "1", "true", "yes", "on": demo = true
+            case "0", "false", "no", "off": demo = false
+            default: throw ConfigurationError("SEEDGATE_DEMO must be 1/true or 0/false, not \(value)")
+            }
+        }
         if let window = environment["SEEDGATE_UNCONFIRMED_WINDOW"] {
             guard let seconds = Double(window), seconds >= 0 else {
                 throw ConfigurationError("SEEDGATE_UNCONFIRMED_WINDOW must be 0 or more seconds")

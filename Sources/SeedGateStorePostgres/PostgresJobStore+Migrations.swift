@@ -175,6 +175,21 @@ extension PostgresJobStore {
                 """,
                 "CREATE INDEX jobs_lanes ON jobs (lane_provider, model, id) WHERE status = 'queued' AND submission = 'pending'",
             ]),
+        PostgresMigration(
+            version: 8, name: "trace-ids",
+            statements: [
+                // A job remembers the trace context of the request that created it (`Job.traceParent`, in the body);
+                // its trace id gets a column of its own, so the job behind a log line's `trace_id` is one indexed
+                // lookup. Rows whose body already has a traceparent are backfilled (its second field); older jobs
+                // have none. The partial index holds only jobs with a trace id.
+                "ALTER TABLE jobs ADD COLUMN trace_id text",
+                """
+                UPDATE jobs SET trace_id = substr(old.doc ->> 'traceParent', 4, 32)
+                FROM (SELECT id, body::jsonb AS doc FROM jobs WHERE body LIKE '%"traceParent"%') AS old
+                WHERE jobs.id = old.id AND old.doc ->> 'traceParent' ~ '^[0-9a-f]{2}-[0-9a-f]{32}-'
+                """,
+                "CREATE INDEX jobs_trace ON jobs (trace_id) WHERE trace_id IS NOT NULL",
+            ]),
     ]
 
     /// The key of the transaction-scoped advisory lock that serialises migrations across replicas ("SeedGate").

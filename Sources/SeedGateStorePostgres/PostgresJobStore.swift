@@ -54,11 +54,11 @@ public final class PostgresJobStore: JobStore {
                     """
                     INSERT INTO jobs (id, tenant, status, model, provider, submission, upstream_task_id, due_at,
                         created_at, updated_at, idempotency_key, callback_token, finished_at, archive_phase, archive_due_at,
-                        lane_provider, version, body)
+                        lane_provider, trace_id, version, body)
                     VALUES (\(row.id.rawValue), \(row.tenant), \(row.status), \(row.model), \(row.provider), \(row.submission),
                         \(row.upstreamTaskID), \(row.dueAt), \(row.createdAt), \(row.updatedAt), \(row.idempotencyKey),
-                        \(row.callbackToken), \(row.finishedAt), \(row.archivePhase), \(row.archiveDueAt), \(row.laneProvider), 1,
-                        \(row.body))
+                        \(row.callbackToken), \(row.finishedAt), \(row.archivePhase), \(row.archiveDueAt), \(row.laneProvider),
+                        \(row.traceID), 1, \(row.body))
                     """,
                     logger: logger
                 )
@@ -85,7 +85,8 @@ public final class PostgresJobStore: JobStore {
                         due_at = \(row.dueAt), created_at = \(row.createdAt), updated_at = \(row.updatedAt),
                         idempotency_key = \(row.idempotencyKey), callback_token = \(row.callbackToken),
                         finished_at = \(row.finishedAt), archive_phase = \(row.archivePhase), archive_due_at = \(row.archiveDueAt),
-                        lane_provider = \(row.laneProvider), body = \(row.body), lease_until = NULL, archive_lease_until = NULL, version = version + 1
+                        lane_provider = \(row.laneProvider), trace_id = \(row.traceID), body = \(row.body), lease_until = NULL,
+                        archive_lease_until = NULL, version = version + 1
                     WHERE id = \(row.id.rawValue) AND version = \(version)
                     RETURNING id
                     """,

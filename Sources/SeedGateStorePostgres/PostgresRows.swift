@@ -28,6 +28,8 @@ enum PostgresRows {
         let archiveDueAt: Double?
         /// The provider of the job's `lane` (nil once it no longer waits).
         let laneProvider: String?
+        /// The trace id of the job's `traceParent` (nil: none).
+        let traceID: String?
         let body: String
 
         init(_ job: Job) throws {
@@ -47,6 +49,7 @@ enum PostgresRows {
             archivePhase = job.output?.archive?.phase.rawValue
             archiveDueAt = job.archiveDueAt?.timeIntervalSince1970
             laneProvider = job.lane?.provider.rawValue
+            traceID = job.traceID
             body = try PostgresRows.encode(job, what: "job \(job.id)")
         }
     }

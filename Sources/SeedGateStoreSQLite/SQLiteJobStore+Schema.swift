@@ -146,6 +146,21 @@ extension SQLiteJobStore {
                     CREATE INDEX jobs_lanes ON jobs (lane_provider, model, id) WHERE status = 'queued' AND submission = 'pending';
                     """)
         }
+        migrator.registerMigration("v7-trace-ids") { db in
+            // A job remembers the trace context of the request that created it (`Job.traceParent`, in the body); its
+            // trace id gets a column of its own, so the job behind a log line's `trace_id` is one indexed lookup. Rows
+            // whose body already has a traceparent are backfilled (its second field); older jobs have none. The
+            // partial index holds only jobs with a trace id.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN trace_id TEXT;
+                    UPDATE jobs SET trace_id = substr(json_extract(body, '$.traceParent'), 4, 32)
+                    WHERE substr(json_extract(body, '$.traceParent'), 3, 1) = '-'
+                        AND substr(json_extract(body, '$.traceParent'), 36, 1) = '-'
+                        AND substr(json_extract(body, '$.traceParent'), 4, 32) NOT GLOB '*[^0-9a-f]*';
+                    CREATE INDEX jobs_trace ON jobs (trace_id) WHERE trace_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

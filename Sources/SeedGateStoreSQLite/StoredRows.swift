@@ -10,12 +10,13 @@ enum StoredRows {
 
     /// The queryable `jobs` columns besides `id` and `version`, in the order of `JobRow.values`. `due_at` is the job's
     /// `dueAt` and `archive_due_at` its `archiveDueAt`, `lane_provider` its `lane`'s provider; `archive_phase` is `output.archive.phase` (NULL: no archive).
+    /// `trace_id` is the trace id of the job's `traceParent` (NULL: none).
     /// `lease_until` and `archive_lease_until` are always written empty: every write of a job ends a claim on its
     /// check and on its archive.
     static let valueColumns = [
         "tenant", "status", "model", "provider", "submission", "upstream_task_id", "due_at", "created_at",
         "updated_at", "idempotency_key", "callback_token", "lease_until", "finished_at", "archive_phase",
-        "archive_due_at", "archive_lease_until", "lane_provider",
+        "archive_due_at", "archive_lease_until", "lane_provider", "trace_id",
     ]
 
     /// A job's queryable columns plus its JSON body, encoded before the write transaction starts.
@@ -32,7 +33,7 @@ enum StoredRows {
             job.upstream?.taskID, job.dueAt?.timeIntervalSince1970, job.createdAt.timeIntervalSince1970,
             job.updatedAt.timeIntervalSince1970, job.idempotencyKey, job.callbackToken, nil as Double?,
             job.finishedAt?.timeIntervalSince1970, job.output?.archive?.phase.rawValue, job.archiveDueAt?.timeIntervalSince1970,
-            nil as Double?, job.lane?.provider.rawValue,
+            nil as Double?, job.lane?.provider.rawValue, job.traceID,
         ]
         return JobRow(id: job.id, tenant: job.tenant, values: values, body: try encode(job, what: "job \(job.id)"))
     }

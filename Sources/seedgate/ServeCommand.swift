@@ -21,23 +21,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "YAML configuration file (env SEEDGATE_CONFIG). Keys: docs/configuration.md.")
     var config: String?
 
+    @Flag(help: "Demo mode (env SEEDGATE_DEMO=1): every provider emulated in-process, on any address; nothing is paid for.")
+    var demo = false
+
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        // The environment with every secret given as X_FILE read (SecretFiles).
+        var environment: [String: String] = [:]
         var configuration: ServerConfiguration
         do {
-            configuration = try ServerConfiguration.load(file: config, environment: environment)
-        } catch {
-            throw ValidationError("\(error)")
+            (configuration, environment) = try SecretFiles.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw ConfigurationFailure.report(error)
         }
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        if demo { configuration.demo = true }
         LogSetup.bootstrap(level: configuration.logLevel, json: configuration.jsonLogs)
-        let server = SeedGateServer(configuration: configuration, environment: environment, logger: Logger(label: "seedgate"))
+        let logger = Logger(label: "seedgate")
+        let tracing = try TracingSetup.bootstrap(environment: environment, logger: logger)
+        let server = SeedGateServer(configuration: configuration, environment: environment, logger: logger, services: tracing)
         do {
             let portFile = portFile.map(PortFile.init)
             try await server.run(onListening: { port in portFile?.write(port) })
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            throw ConfigurationFailure.report(error)
         }
     }
 }

@@ -120,10 +120,23 @@ import Testing
             #expect(!providers.text.contains("emulator-key"))
 
             #expect(try await client.json(.GET, server.baseURL + "/healthz").status == 200)
-            #expect(try await client.json(.GET, server.baseURL + "/readyz").status == 200)
+            // A provider reached over HTTP (here the emulator as a separate server) counts as real: no demo.
+            let ready = try await client.json(.GET, server.baseURL + "/readyz")
+            #expect(ready.status == 200 && ready.body["demo"] as? Bool == false && (ready.body["emulated_providers"] as? [String]) == [])
             let spec = try await client.json(.GET, server.baseURL + "/openapi.yaml")
             #expect(spec.status == 200)
+            #expect(spec.headers.first(name: "Content-Type") == "application/yaml")
             #expect(spec.text == (try String(contentsOf: repositoryRoot.appendingPathComponent("openapi/seedgate.yaml"), encoding: .utf8)))
+            // The same document as JSON: at /openapi.json, and at /openapi.yaml for a client that only takes JSON.
+            for (path, accept) in [("/openapi.json", "*/*"), ("/openapi.yaml", "application/json")] {
+                let json = try await client.json(.GET, server.baseURL + path, headers: [("Accept", accept)])
+                #expect(json.status == 200, "\(path) with Accept \(accept)")
+                #expect(json.headers.first(name: "Content-Type") == "application/json")
+                #expect(json.body["openapi"] as? String == "3.1.0")
+                let schemes = (json.body["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+                #expect(schemes?.keys.sorted() == ["bearerKey", "headerKey"])
+                #expect((json.body["webhooks"] as? [String: Any])?["jobEvent"] != nil)
+            }
         }
     }
 }

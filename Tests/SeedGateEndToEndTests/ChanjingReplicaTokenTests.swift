@@ -20,7 +20,7 @@ import Testing
         store: {kind: sqlite, path: "\(directory.appendingPathComponent("jobs.sqlite").path)"}
         catalog_dir: "\(repositoryRoot.appendingPathComponent("Providers").path)"
         providers:
-          chanjing: {base_url: "\(emulator.baseURL)", timeout_seconds: 5, rpm: 100000, concurrency: 100000}
+          chanjing: {base_url: "\(emulator.baseURL)", timeout_seconds: 5, models: {"*": {rpm: 100000, concurrency: 100000}}}
         routing: {default: [chanjing]}
         log: {level: warning}
         """.write(to: config, atomically: true, encoding: .utf8)

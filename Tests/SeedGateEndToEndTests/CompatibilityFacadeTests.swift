@@ -259,6 +259,9 @@ import Testing
         let bob = [("Authorization", "Bearer bob-key")]
         let anonymous = try await client.json(.POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "x"])
         #expect(anonymous.status == 401)
+        #expect(anonymous.headers.first(name: "WWW-Authenticate") == #"Bearer realm="seedgate""#)
+        let arkAnonymous = try await client.json(.GET, server.baseURL + Self.tasks)
+        #expect(arkAnonymous.status == 401 && arkAnonymous.headers.first(name: "WWW-Authenticate")?.hasPrefix("Bearer") == true)
         let created = try await client.json(.POST, server.baseURL + Self.videos, body: ["model": "seedance-1.5-pro", "prompt": "x"], headers: alice)
         let id = try #require(created.body["id"] as? String)
         #expect(try await client.json(.GET, server.baseURL + Self.tasks + "/\(id)", headers: alice).status == 200)

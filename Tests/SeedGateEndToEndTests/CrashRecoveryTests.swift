@@ -15,7 +15,7 @@ import Testing
         try """
         store: {kind: sqlite, path: "\(directory.appendingPathComponent("jobs.sqlite").path)"}
         providers:
-          volcengine-ark: {base_url: "\(emulator.baseURL)", timeout_seconds: 5, rpm: 100000, concurrency: 100000}
+          volcengine-ark: {base_url: "\(emulator.baseURL)", timeout_seconds: 5, models: {"*": {rpm: 100000, concurrency: 100000}}}
         routing: {default: [volcengine-ark]}
         webhooks: {retry_base_seconds: 0.5}
         log: {level: warning}

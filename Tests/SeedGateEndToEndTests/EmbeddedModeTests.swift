@@ -21,10 +21,14 @@ struct EmbeddedModeTests {
             let listed = (providers["data"] as? [[String: Any]]) ?? []
             #expect(listed.count == 5)
             #expect(listed.allSatisfy { $0["emulated"] as? Bool == true })
+            let ready = try await client.json(.GET, server.baseURL + "/readyz").body
+            #expect(ready["demo"] as? Bool == true)
+            #expect((ready["emulated_providers"] as? [String])?.count == 5)
             let created = try await client.json(
                 .POST, server.baseURL + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "a kitten yawns", "provider": "acedata"])
             #expect(created.status == 202)
             let id = try #require(created.body["id"] as? String)
+            #expect(created.headers.first(name: "Location") == "/v1/jobs/\(id)")
             let deadline = ContinuousClock.now + .seconds(30)
             var job: [String: Any] = [:]
             while ContinuousClock.now < deadline {
@@ -34,6 +38,7 @@ struct EmbeddedModeTests {
             }
             #expect(job["status"] as? String == "succeeded")
             #expect(job["provider"] as? String == "acedata")
+            #expect(job["provider_emulated"] as? Bool == true, "a job an emulator served says so")
             #expect(((job["output"] as? [String: Any])?["video_url"] as? String)?.hasPrefix("http://127.0.0.1:") == true)
         }
     }

@@ -34,8 +34,7 @@ import Testing
           volcengine-ark:
             base_url: \(emulator.baseURL)
             timeout_seconds: 5
-            rpm: 100000
-            concurrency: 100000
+            models: {"*": {rpm: 100000, concurrency: 100000}}
         routing:
           default: [volcengine-ark]
         log:

@@ -62,12 +62,18 @@ import Testing
 
         let anonymous = try await client.json(.POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "x"])
         #expect(anonymous.status == 401)
-        #expect(try await client.json(.GET, base + "/v1/jobs", headers: auth("wrong")).status == 401)
+        #expect(anonymous.headers.first(name: "WWW-Authenticate") == #"Bearer realm="seedgate""#, "a 401 names the scheme to use")
+        let wrong = try await client.json(.GET, base + "/v1/jobs", headers: auth("wrong"))
+        #expect(wrong.status == 401 && wrong.headers.first(name: "WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        // The spec, as YAML or JSON, needs no key.
+        #expect(try await client.json(.GET, base + "/openapi.json").status == 200)
+        #expect(try await client.json(.GET, base + "/openapi.yaml").status == 200)
         #expect(try await client.json(.GET, base + "/healthz").status == 200)
 
         let created = try await client.json(
             .POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "alice's job"], headers: auth(Self.aliceKey))
         let id = try #require(created.body["id"] as? String)
+        #expect(created.headers.first(name: "Location") == "/v1/jobs/\(id)")
         _ = try await client.json(.POST, base + "/v1/jobs", body: ["model": "seedance-1.5-pro", "prompt": "bob's job"], headers: auth(Self.bobKey))
 
         #expect(try await client.json(.GET, base + "/v1/jobs/\(id)", headers: auth(Self.bobKey)).status == 404)

@@ -116,6 +116,61 @@ import Testing
         }
     }
 
+    // A second key for rotations, its signature computed the same way with Python's hmac.
+    static let previousSecret = "whsec_c2VlZGdhdGUtcHJldmlvdXMtdmVjdG9yLWtleS0zMmI=" // key: "seedgate-previous-vector-key-32b"
+    static let previousExpected = "v1,pTB/m39E8nQRIo95Z4z38mNXhHBRsYalmDXCx1qz6w8="
+
+    @Test func rotationSignsWithBothSecretsCurrentFirst() throws {
+        let signer = try WebhookSigner(secret: Self.secret, previousSecret: Self.previousSecret)
+        #expect(signer.signsWithPreviousSecret)
+        let headers = signer.headers(id: Self.id, timestamp: Self.timestamp, body: Self.body)
+        #expect(headers.map(\.1) == [Self.id, "1714564800", "\(Self.expected) \(Self.previousExpected)"])
+        // Built from two signers (as the server does, to name the variable of a bad secret): the same header.
+        let combined = WebhookSigner(
+            current: try WebhookSigner(secret: Self.secret), previous: try WebhookSigner(secret: Self.previousSecret))
+        #expect(combined.headers(id: Self.id, timestamp: Self.timestamp, body: Self.body).map(\.1) == headers.map(\.1))
+    }
+
+    @Test func rotationVerifiesWithEitherSecretAlone() throws {
+        let headers = try WebhookSigner(secret: Self.secret, previousSecret: Self.previousSecret)
+            .headers(id: Self.id, timestamp: Self.timestamp, body: Self.body)
+        // A receiver still on the old secret, and one already on the new secret, both accept the delivery.
+        try WebhookSigner(secret: Self.previousSecret).verify(headers: headers, body: Self.body, now: Self.timestamp)
+        try WebhookSigner(secret: Self.secret).verify(headers: headers, body: Self.body, now: Self.timestamp)
+        #expect(throws: WebhookSigner.VerificationError.noMatchingSignature) {
+            try WebhookSigner(secret: WebhookSigner.generateSecret()).verify(headers: headers, body: Self.body, now: Self.timestamp)
+        }
+        // A signer holding both keys accepts a signature made with either one.
+        let both = try WebhookSigner(secret: Self.secret, previousSecret: Self.previousSecret)
+        for single in [Self.expected, Self.previousExpected] {
+            try both.verify(id: Self.id, timestamp: "1714564800", signature: single, body: Self.body, now: Self.timestamp)
+        }
+    }
+
+    @Test func rotationWithoutOrWithTheSameSecretSignsOnce() throws {
+        for previous in [nil, Self.secret] {
+            let signer = try WebhookSigner(secret: Self.secret, previousSecret: previous)
+            #expect(!signer.signsWithPreviousSecret)
+            #expect(signer.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body) == Self.expected)
+        }
+        let lone = WebhookSigner(current: try WebhookSigner(secret: Self.secret), previous: nil)
+        #expect(lone.signature(id: Self.id, timestamp: Self.timestamp, body: Self.body) == Self.expected)
+        #expect(throws: WebhookSigner.SecretError.invalidBase64) {
+            try WebhookSigner(secret: Self.secret, previousSecret: "whsec_not base64!")
+        }
+    }
+
+    @Test func rotatingSignerNeverRevealsEitherSecret() throws {
+        let signer = try WebhookSigner(secret: Self.secret, previousSecret: Self.previousSecret)
+        var dumped = ""
+        dump(signer, to: &dumped)
+        for text in [signer.description, String(reflecting: signer), "\(signer)", dumped] {
+            for secretText in ["c2VlZGdhdGU", "seedgate-test-vector", "seedgate-previous-vector"] {
+                #expect(!text.contains(secretText))
+            }
+        }
+    }
+
     @Test func malformedHeaders() throws {
         let signer = try WebhookSigner(secret: Self.secret)
         #expect(throws: WebhookSigner.VerificationError.missingHeader("webhook-signature")) {

@@ -35,7 +35,7 @@ import Testing
             }
             let store = try SQLiteJobStore(path: path)
             defer { try? store.close() }
-            #expect(try await store.appliedMigrations().last == "v6-submission-lanes")
+            #expect(try await store.appliedMigrations().last == "v7-trace-ids")
             try await JobStoreBehaviour.backfilledLanesAreFound(store, first: first, second: second, now: now)
         }
     }

@@ -30,7 +30,7 @@ import Testing
                             let store = try SQLiteJobStore(path: path)
                             defer { try? store.close() }
                             _ = try await store.insert(JobFixtures.job(), events: [])
-                            #expect(try await store.appliedMigrations().count == 7)
+                            #expect(try await store.appliedMigrations().count == 8)
                         }
                     }
                     try await group.waitForAll()
@@ -48,13 +48,13 @@ import Testing
             #expect(
                 try await store.appliedMigrations() == [
                     "v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases", "v4-provider-shared-state",
-                    "v5-archive-and-retention", "v6-submission-lanes",
+                    "v5-archive-and-retention", "v6-submission-lanes", "v7-trace-ids",
                 ])
             #expect(
                 try await store.indexNames(on: "jobs") == [
                     "jobs_due", "jobs_tenant", "jobs_upstream", "jobs_idempotency", "jobs_callback_token", "jobs_archive_due",
                     "jobs_retention", "jobs_tenant_retention", "jobs_media_retention", "jobs_tenant_media_retention",
-                    "jobs_key_retention", "jobs_tenant_key_retention", "jobs_lanes",
+                    "jobs_key_retention", "jobs_tenant_key_retention", "jobs_lanes", "jobs_trace",
                 ])
             #expect(try await store.indexNames(on: "job_events") == ["job_events_job"])
         }
@@ -80,7 +80,7 @@ import Testing
             #expect(
                 try await reopened.appliedMigrations() == [
                     "v1-jobs", "v1-job-events", "v2-callbacks-and-deliveries", "v3-due-at-and-leases", "v4-provider-shared-state",
-                    "v5-archive-and-retention", "v6-submission-lanes",
+                    "v5-archive-and-retention", "v6-submission-lanes", "v7-trace-ids",
                 ])
             #expect(try await reopened.job(id: detailed.id) == detailed.with { $0.version = 2 })
             #expect(try await reopened.job(id: plain.id) == plain.with { $0.version = 1 })
@@ -121,7 +121,7 @@ import Testing
             }
             let store = try SQLiteJobStore(path: path)
             defer { try? store.close() }
-            #expect(try await store.appliedMigrations().last == "v6-submission-lanes")
+            #expect(try await store.appliedMigrations().last == "v7-trace-ids")
             #expect(try await store.job(id: job.id) == job)
             #expect(try await store.jobsDueForCheck(dueBy: now, limit: 10).map(\.id) == [job.id], "its next check carried over")
             let claimed = try await store.claimDueForCheck(dueBy: now, limit: 10, leaseUntil: now.addingTimeInterval(30))

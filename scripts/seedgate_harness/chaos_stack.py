@@ -42,8 +42,7 @@ def server_config(tmp: Path, emulator_ports: dict[str, int], timeout: float) -> 
             f"    base_url: http://127.0.0.1:{port}",
             f"    credentials: {credentials}",
             f"    timeout_seconds: {timeout:g}",
-            "    rpm: 100000",
-            "    concurrency: 100000",
+            '    models: {"*": {rpm: 100000, concurrency: 100000}}',
         ]
     lines += ["routing:", f"  default: [{ROUTES['seedance-1.5-pro'][0][0]}]", "  routes:"]
     for model, entries in ROUTES.items():

@@ -27,8 +27,7 @@ providers:
     base_url: http://127.0.0.1:{emulator_port}
     credentials: {{api_key: LOAD_ARK_KEY}}
     timeout_seconds: 10
-    rpm: 100000
-    concurrency: 100000
+    models: {{"*": {{rpm: 100000, concurrency: 100000}}}}
 routing:
   default: [{PROVIDER}]
 """

@@ -11,14 +11,27 @@ info:
     (`succeeded`, `failed`, `cancelled` or `expired`). Requests are validated against the model catalogue before
     any provider is paid. Every error is `application/problem+json` with a stable `code` and, where one field is at
     fault, its name in `field`.
+
+    Authentication: when client keys are configured (`clients:`), every operation except health, readiness, the
+    spec and provider callbacks needs a key, as `Authorization: Bearer <key>` or `X-API-Key: <key>`; a missing or
+    unknown key gets 401 with `WWW-Authenticate: Bearer`. With no keys configured the API is open (the server logs so
+    at start-up). A key sees only its tenant's jobs (others answer 404); an admin key sees every tenant's.
+
+    Webhooks: job events are POSTed to the job's `callback_url` and to the configured endpoints, signed as
+    Standard Webhooks (see `webhooks` below and docs/webhooks.md).
 servers:
   - url: http://127.0.0.1:8080
+security:
+  - bearerKey: []
+  - headerKey: []
 tags:
   - name: Jobs
   - name: Catalogue
   - name: Operations
   - name: Content
     description: Archived result files (served by hand-written routes; not generated).
+  - name: Spec
+    description: This document, as YAML or JSON (served by hand-written routes; not generated).
 paths:
   /v1/jobs:
     post:
@@ -43,6 +56,9 @@ paths:
         '202':
           description: The job was accepted and is queued (or, for a replayed idempotency key, the job it created).
           headers:
+            Location:
+              description: The job's URL, `/v1/jobs/{job_id}`.
+              schema: { type: string, examples: [/v1/jobs/job_01jd3m5x8k0000000000000000] }
             Idempotent-Replayed:
               description: '`true` when this answer is the job of an earlier request with the same Idempotency-Key.'
               schema: { type: string, enum: ['true'] }
@@ -58,6 +74,7 @@ paths:
         '413': { $ref: '#/components/responses/Problem' }
         '415': { $ref: '#/components/responses/Problem' }
         '422': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
     get:
       operationId: listJobs
@@ -87,6 +104,7 @@ paths:
             application/json:
               schema: { $ref: '#/components/schemas/JobList' }
         '400': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}:
     get:
@@ -106,6 +124,7 @@ paths:
             application/json:
               schema: { $ref: '#/components/schemas/Job' }
         '404': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/events:
     get:
@@ -125,6 +144,7 @@ paths:
             text/event-stream:
               schema: { $ref: '#/components/schemas/JobEvent' }
         '404': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/content:
     get:
@@ -176,7 +196,8 @@ paths:
             image/png: { schema: { type: string, format: binary } }
             image/jpeg: { schema: { type: string, format: binary } }
         '304': { description: Not modified (the `If-None-Match` ETag matches). }
-        '401': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
         '404': { $ref: '#/components/responses/Problem' }
         '409': { $ref: '#/components/responses/Problem' }
         '410': { $ref: '#/components/responses/Problem' }
@@ -198,6 +219,7 @@ paths:
         '404': { $ref: '#/components/responses/Problem' }
         '409': { $ref: '#/components/responses/Problem' }
         '410': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/jobs/{job_id}/cancel:
     post:
@@ -218,10 +240,12 @@ paths:
         '404': { $ref: '#/components/responses/Problem' }
         '409': { $ref: '#/components/responses/Problem' }
         '502': { $ref: '#/components/responses/Problem' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/callbacks/{provider}/{token}:
     post:
       operationId: receiveProviderCallback
+      security: []
       tags: [Operations]
       summary: Where providers report status changes (the URL SeedGate hands them per job)
       description: |
@@ -261,6 +285,7 @@ paths:
           content:
             application/json:
               schema: { $ref: '#/components/schemas/ModelList' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /v1/providers:
     get:
@@ -273,10 +298,12 @@ paths:
           content:
             application/json:
               schema: { $ref: '#/components/schemas/ProviderList' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
         default: { $ref: '#/components/responses/Problem' }
   /healthz:
     get:
       operationId: getHealth
+      security: []
       tags: [Operations]
       summary: The process is up
       responses:
@@ -289,21 +316,23 @@ paths:
   /readyz:
     get:
       operationId: getReadiness
+      security: []
       tags: [Operations]
-      summary: The job store is reachable
+      summary: The job store is reachable, and whether providers are real or emulated
       responses:
         '200':
           description: Ready.
           content:
             application/json:
-              schema: { $ref: '#/components/schemas/Health' }
+              schema: { $ref: '#/components/schemas/Readiness' }
         '503': { $ref: '#/components/responses/Problem' }
         default: { $ref: '#/components/responses/Problem' }
   /openapi.yaml:
     get:
       operationId: getOpenAPIDocument
-      tags: [Operations]
-      summary: This document
+      security: []
+      tags: [Spec]
+      summary: 'This document (as YAML, or as JSON for Accept: application/json)'
       responses:
         '200':
           description: The OpenAPI document SeedGate serves.
@@ -312,7 +341,74 @@ paths:
               schema:
                 type: object
                 required: [openapi, info, paths]
+            application/json:
+              schema:
+                type: object
+                required: [openapi, info, paths]
         default: { $ref: '#/components/responses/Problem' }
+  /openapi.json:
+    get:
+      operationId: getOpenAPIDocumentJSON
+      security: []
+      tags: [Spec]
+      summary: This document as JSON
+      responses:
+        '200':
+          description: The OpenAPI document SeedGate serves, as JSON.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [openapi, info, paths]
+        default: { $ref: '#/components/responses/Problem' }
+webhooks:
+  jobEvent:
+    post:
+      operationId: jobEventWebhook
+      summary: A job event, POSTed to the job's callback_url and to every configured endpoint
+      description: |
+        Sent for each state change (`job.queued`, `job.running`, then one of `job.succeeded`, `job.failed`,
+        `job.cancelled`, `job.expired`) and, after a success with archiving on, `job.archived` or
+        `job.archive_failed`. Signed as Standard Webhooks: `webhook-signature` is `v1,<base64 HMAC-SHA256 of
+        "<webhook-id>.<webhook-timestamp>.<body>">` keyed with the secret's bytes (after `whsec_`); during a secret
+        rotation it carries two signatures separated by a space. A non-2xx answer (or none within 10 s) is retried
+        with backoff; `webhook-id` stays the same across retries, so receivers deduplicate on it.
+      parameters:
+        - name: webhook-id
+          in: header
+          required: true
+          description: The event's id, the same on every retry.
+          schema: { type: string }
+        - name: webhook-timestamp
+          in: header
+          required: true
+          description: Unix seconds when this attempt was signed.
+          schema: { type: string }
+        - name: webhook-signature
+          in: header
+          required: true
+          description: One or more space-separated `v1,<base64>` signatures.
+          schema: { type: string }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              # components/schemas/WebhookEvent, spelt out: the generator refuses a $ref in a webhook to a schema
+              # that no path uses.
+              type: object
+              required: [type, timestamp, data]
+              properties:
+                type:
+                  type: string
+                  enum: [job.queued, job.running, job.succeeded, job.failed, job.cancelled, job.expired, job.archived, job.archive_failed]
+                timestamp: { type: string, format: date-time }
+                data: { $ref: '#/components/schemas/Job' }
+      responses:
+        '200':
+          description: Any 2xx marks the delivery done.
+        default:
+          description: Anything else (or no answer) is retried until `webhooks.retry_for_seconds` has passed, then dead-lettered.
 components:
   links:
     GetJob:
@@ -330,9 +426,33 @@ components:
       in: path
       required: true
       schema: { type: string, maxLength: 64 }
+  securitySchemes:
+    bearerKey:
+      type: http
+      scheme: bearer
+      description: 'A client key from the `clients` configuration, as `Authorization: Bearer <key>`.'
+    headerKey:
+      type: apiKey
+      in: header
+      name: X-API-Key
+      description: The same client key, in the X-API-Key header instead.
   responses:
     Problem:
       description: An error (RFC 9457 problem details).
+      content:
+        application/problem+json:
+          schema: { $ref: '#/components/schemas/Problem' }
+    Unauthorized:
+      description: No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+      headers:
+        WWW-Authenticate:
+          description: '`Bearer realm="seedgate"`.'
+          schema: { type: string }
+      content:
+        application/problem+json:
+          schema: { $ref: '#/components/schemas/Problem' }
+    Forbidden:
+      description: A signed content link whose signature does not match or has expired (`code` `invalid_signature`).
       content:
         application/problem+json:
           schema: { $ref: '#/components/schemas/Problem' }
@@ -489,6 +609,11 @@ components:
         status: { $ref: '#/components/schemas/JobStatus' }
         model: { type: string }
         provider: { type: string, description: The provider handling the job, once one is chosen. }
+        provider_emulated:
+          type: boolean
+          description: >-
+            True when the provider handling the job is emulated in SeedGate (demo mode, or `emulated: true` in the
+            configuration): its video is a sample, not a generation, and nothing was paid for.
         request: { $ref: '#/components/schemas/JobRequest' }
         output: { $ref: '#/components/schemas/JobOutput' }
         usage: { $ref: '#/components/schemas/Usage' }
@@ -757,6 +882,29 @@ components:
       required: [status]
       properties:
         status: { type: string, enum: [ok] }
+    Readiness:
+      type: object
+      required: [status, demo, emulated_providers]
+      properties:
+        status: { type: string, enum: [ok] }
+        demo:
+          type: boolean
+          description: True in demo mode, where every provider is emulated and no job is real.
+        emulated_providers:
+          type: array
+          description: The providers SeedGate emulates in-process (empty when all are real).
+          items: { type: string }
+    WebhookEvent:
+      type: object
+      description: The body of a webhook delivery.
+      required: [type, timestamp, data]
+      properties:
+        type: { $ref: '#/components/schemas/WebhookEventType' }
+        timestamp: { type: string, format: date-time, description: When the event happened. }
+        data: { $ref: '#/components/schemas/Job' }
+    WebhookEventType:
+      type: string
+      enum: [job.queued, job.running, job.succeeded, job.failed, job.cancelled, job.expired, job.archived, job.archive_failed]
     ProviderConsidered:
       type: object
       required: [provider, reason]

@@ -756,6 +756,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Job/provider`.
             package var provider: Swift.String?
+            /// True when the provider handling the job is emulated in SeedGate (demo mode, or `emulated: true` in the configuration): its video is a sample, not a generation, and nothing was paid for.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/provider_emulated`.
+            package var providerEmulated: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/Job/request`.
             package var request: Components.Schemas.JobRequest
             /// - Remark: Generated from `#/components/schemas/Job/output`.
@@ -818,6 +822,7 @@ extension Components {
             ///   - status:
             ///   - model:
             ///   - provider: The provider handling the job
+            ///   - providerEmulated: True when the provider handling the job is emulated in SeedGate (demo mode, or `emulated: true` in the configuration): its video is a sample, not a generation, and nothing was paid for.
             ///   - request:
             ///   - output:
             ///   - usage:
@@ -839,6 +844,7 @@ extension Components {
                 status: Components.Schemas.JobStatus,
                 model: Swift.String,
                 provider: Swift.String? = nil,
+                providerEmulated: Swift.Bool? = nil,
                 request: Components.Schemas.JobRequest,
                 output: Components.Schemas.JobOutput? = nil,
                 usage: Components.Schemas.Usage? = nil,
@@ -860,6 +866,7 @@ extension Components {
                 self.status = status
                 self.model = model
                 self.provider = provider
+                self.providerEmulated = providerEmulated
                 self.request = request
                 self.output = output
                 self.usage = usage
@@ -882,6 +889,7 @@ extension Components {
                 case status
                 case model
                 case provider
+                case providerEmulated = "provider_emulated"
                 case request
                 case output
                 case usage
@@ -1928,6 +1936,43 @@ extension Components {
             }
             package enum CodingKeys: String, CodingKey {
                 case status
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Readiness`.
+        package struct Readiness: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+            }
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            package var status: Components.Schemas.Readiness.StatusPayload
+            /// True in demo mode, where every provider is emulated and no job is real.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Readiness/demo`.
+            package var demo: Swift.Bool
+            /// The providers SeedGate emulates in-process (empty when all are real).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Readiness/emulated_providers`.
+            package var emulatedProviders: [Swift.String]
+            /// Creates a new `Readiness`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - demo: True in demo mode, where every provider is emulated and no job is real.
+            ///   - emulatedProviders: The providers SeedGate emulates in-process (empty when all are real).
+            package init(
+                status: Components.Schemas.Readiness.StatusPayload,
+                demo: Swift.Bool,
+                emulatedProviders: [Swift.String]
+            ) {
+                self.status = status
+                self.demo = demo
+                self.emulatedProviders = emulatedProviders
+            }
+            package enum CodingKeys: String, CodingKey {
+                case status
+                case demo
+                case emulatedProviders = "emulated_providers"
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProviderConsidered`.

@@ -161,6 +161,29 @@ package enum Operations {
                     }
                 }
             }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/get(listJobs)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// An error (RFC 9457 problem details).
             ///
             /// - Remark: Generated from `#/paths//v1/jobs/get(listJobs)/responses/default`.
@@ -273,6 +296,10 @@ package enum Operations {
             package struct Accepted: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers`.
                 package struct Headers: Sendable, Hashable {
+                    /// The job's URL, `/v1/jobs/{job_id}`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers/Location`.
+                    package var location: Swift.String?
                     /// - Remark: Generated from `#/paths/v1/jobs/POST/responses/202/headers/Idempotent-Replayed`.
                     @frozen package enum IdempotentReplayedPayload: String, Codable, Hashable, Sendable, CaseIterable {
                         case _true = "true"
@@ -284,8 +311,13 @@ package enum Operations {
                     /// Creates a new `Headers`.
                     ///
                     /// - Parameters:
+                    ///   - location: The job's URL, `/v1/jobs/{job_id}`.
                     ///   - idempotentReplayed: `true` when this answer is the job of an earlier request with the same Idempotency-Key.
-                    package init(idempotentReplayed: Operations.CreateJob.Output.Accepted.Headers.IdempotentReplayedPayload? = nil) {
+                    package init(
+                        location: Swift.String? = nil,
+                        idempotentReplayed: Operations.CreateJob.Output.Accepted.Headers.IdempotentReplayedPayload? = nil
+                    ) {
+                        self.location = location
                         self.idempotentReplayed = idempotentReplayed
                     }
                 }
@@ -456,6 +488,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
                             response: self
                         )
                     }
@@ -658,6 +713,29 @@ package enum Operations {
                     }
                 }
             }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/get(getJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// An error (RFC 9457 problem details).
             ///
             /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/get(getJob)/responses/default`.
@@ -834,6 +912,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/events/get(streamJobEvents)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
                             response: self
                         )
                     }
@@ -1060,6 +1161,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "badGateway",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/jobs/{job_id}/cancel/post(cancelJob)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
                             response: self
                         )
                     }
@@ -1396,6 +1520,29 @@ package enum Operations {
                     }
                 }
             }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// An error (RFC 9457 problem details).
             ///
             /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/default`.
@@ -1526,6 +1673,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No key, or a key no client holds (`code` `unauthorized`), when client keys are configured.
+            ///
+            /// - Remark: Generated from `#/paths//v1/providers/get(listProviders)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
                             response: self
                         )
                     }
@@ -1722,7 +1892,7 @@ package enum Operations {
             }
         }
     }
-    /// The job store is reachable
+    /// The job store is reachable, and whether providers are real or emulated
     ///
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
@@ -1754,12 +1924,12 @@ package enum Operations {
                 /// - Remark: Generated from `#/paths/readyz/GET/responses/200/content`.
                 @frozen package enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/readyz/GET/responses/200/content/application\/json`.
-                    case json(Components.Schemas.Health)
+                    case json(Components.Schemas.Readiness)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    package var json: Components.Schemas.Health {
+                    package var json: Components.Schemas.Readiness {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -1875,141 +2045,6 @@ package enum Operations {
             package static var allCases: [Self] {
                 [
                     .json,
-                    .applicationProblemJson
-                ]
-            }
-        }
-    }
-    /// This document
-    ///
-    /// - Remark: HTTP `GET /openapi.yaml`.
-    /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIDocument)`.
-    package enum GetOpenAPIDocument {
-        package static let id: Swift.String = "getOpenAPIDocument"
-        package struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/openapi.yaml/GET/header`.
-            package struct Headers: Sendable, Hashable {
-                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOpenAPIDocument.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOpenAPIDocument.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            package var headers: Operations.GetOpenAPIDocument.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - headers:
-            package init(headers: Operations.GetOpenAPIDocument.Input.Headers = .init()) {
-                self.headers = headers
-            }
-        }
-        @frozen package enum Output: Sendable, Hashable {
-            package struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/content`.
-                @frozen package enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/openapi.yaml/GET/responses/200/content/application\/yaml`.
-                    case yaml(OpenAPIRuntime.HTTPBody)
-                    /// The associated value of the enum case if `self` is `.yaml`.
-                    ///
-                    /// - Throws: An error if `self` is not `.yaml`.
-                    /// - SeeAlso: `.yaml`.
-                    package var yaml: OpenAPIRuntime.HTTPBody {
-                        get throws {
-                            switch self {
-                            case let .yaml(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                package var body: Operations.GetOpenAPIDocument.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                package init(body: Operations.GetOpenAPIDocument.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// The OpenAPI document SeedGate serves.
-            ///
-            /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIDocument)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.GetOpenAPIDocument.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            package var ok: Operations.GetOpenAPIDocument.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// An error (RFC 9457 problem details).
-            ///
-            /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIDocument)/responses/default`.
-            ///
-            /// HTTP response code: `default`.
-            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
-            /// The associated value of the enum case if `self` is `.`default``.
-            ///
-            /// - Throws: An error if `self` is not `.`default``.
-            /// - SeeAlso: `.`default``.
-            package var `default`: Components.Responses.Problem {
-                get throws {
-                    switch self {
-                    case let .`default`(_, response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "default",
-                            response: self
-                        )
-                    }
-                }
-            }
-        }
-        @frozen package enum AcceptableContentType: AcceptableProtocol {
-            case yaml
-            case applicationProblemJson
-            case other(Swift.String)
-            package init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/yaml":
-                    self = .yaml
-                case "application/problem+json":
-                    self = .applicationProblemJson
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            package var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .yaml:
-                    return "application/yaml"
-                case .applicationProblemJson:
-                    return "application/problem+json"
-                }
-            }
-            package static var allCases: [Self] {
-                [
-                    .yaml,
                     .applicationProblemJson
                 ]
             }

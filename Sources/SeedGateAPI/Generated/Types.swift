@@ -80,16 +80,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /healthz`.
     /// - Remark: Generated from `#/paths//healthz/get(getHealth)`.
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output
-    /// The job store is reachable
+    /// The job store is reachable, and whether providers are real or emulated
     ///
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output
-    /// This document
-    ///
-    /// - Remark: HTTP `GET /openapi.yaml`.
-    /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIDocument)`.
-    func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -213,19 +208,12 @@ extension APIProtocol {
     package func getHealth(headers: Operations.GetHealth.Input.Headers = .init()) async throws -> Operations.GetHealth.Output {
         try await getHealth(Operations.GetHealth.Input(headers: headers))
     }
-    /// The job store is reachable
+    /// The job store is reachable, and whether providers are real or emulated
     ///
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
     package func getReadiness(headers: Operations.GetReadiness.Input.Headers = .init()) async throws -> Operations.GetReadiness.Output {
         try await getReadiness(Operations.GetReadiness.Input(headers: headers))
-    }
-    /// This document
-    ///
-    /// - Remark: HTTP `GET /openapi.yaml`.
-    /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIDocument)`.
-    package func getOpenAPIDocument(headers: Operations.GetOpenAPIDocument.Input.Headers = .init()) async throws -> Operations.GetOpenAPIDocument.Output {
-        try await getOpenAPIDocument(Operations.GetOpenAPIDocument.Input(headers: headers))
     }
 }
 

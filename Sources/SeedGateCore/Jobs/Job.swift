@@ -40,6 +40,10 @@ public struct Job: Sendable, Codable, Equatable {
     /// Unconfirmed jobs only: until when a provider callback may still name the task of the create whose answer was
     /// lost (then the job fails `submit_outcome_unknown`).
     public var unconfirmedUntil: Date?
+    /// The W3C `traceparent` of the request that created the job (nil: it came outside any trace, or before
+    /// tracing). The dispatcher, poller and webhook delivery continue this trace when they act for the job, so a job
+    /// is one trace from its create request to its last webhook. A plain string: the core does no tracing.
+    public var traceParent: String?
     /// Compare-and-set version; the store bumps it on every write.
     public var version: Int
 
@@ -72,10 +76,20 @@ public struct Job: Sendable, Codable, Equatable {
         self.nextCheckAt = nil
         self.submitAfter = nil
         self.unconfirmedUntil = nil
+        self.traceParent = nil
         self.version = 0
     }
 
     public var model: String { spec.model }
+
+    /// The trace id of `traceParent` (its second field, 32 hex digits), which the stores index as `trace_id` so a
+    /// job can be found from the `trace_id` of a log line; nil when there is none or it is malformed.
+    public var traceID: String? {
+        guard let traceParent else { return nil }
+        let fields = traceParent.split(separator: "-", omittingEmptySubsequences: false)
+        guard fields.count >= 4, fields[1].utf8.count == 32, fields[1].utf8.allSatisfy({ $0.isLowercaseHexDigit }) else { return nil }
+        return String(fields[1])
+    }
 
     /// The provider the next create attempt goes to: the route, in order, round after round (a provider whose
     /// create circuit is open is skipped at dispatch time).
@@ -102,6 +116,10 @@ public struct Job: Sendable, Codable, Equatable {
         case .submitting, .abandoned: nil
         }
     }
+}
+
+extension UInt8 {
+    fileprivate var isLowercaseHexDigit: Bool { (0x30...0x39).contains(self) || (0x61...0x66).contains(self) }
 }
 
 /// Where a job stands with respect to paying a provider.

@@ -16,15 +16,29 @@ public struct RoutingPolicy: Sendable, Equatable {
 
     /// Model name → route.
     public var routes: [String: [Entry]]
-    /// The route for models without their own; when empty, every configured provider serving the model, by name.
+    /// The route for models without their own; when empty, every configured provider serving the model, in
+    /// `fallbackOrder`.
     public var defaultRoute: [Entry]
     /// Whether a request may name its provider.
     public var allowRequestProvider: Bool
+    /// The order of the providers serving a model when neither its route nor `defaultRoute` says: this list first
+    /// (the server passes its provider registration order, which docs/configuration.md explains), then any other
+    /// provider by name.
+    public var fallbackOrder: [ProviderID]
 
-    public init(routes: [String: [Entry]] = [:], defaultRoute: [Entry] = [], allowRequestProvider: Bool = false) {
+    public init(
+        routes: [String: [Entry]] = [:], defaultRoute: [Entry] = [], allowRequestProvider: Bool = false, fallbackOrder: [ProviderID] = []
+    ) {
         self.routes = routes
         self.defaultRoute = defaultRoute
         self.allowRequestProvider = allowRequestProvider
+        self.fallbackOrder = fallbackOrder
+    }
+
+    /// `providers` in `fallbackOrder`, then the others by name.
+    public func inFallbackOrder(_ providers: some Sequence<ProviderID>) -> [ProviderID] {
+        let rank = Dictionary(fallbackOrder.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        return providers.sorted { (rank[$0] ?? Int.max, $0.rawValue) < (rank[$1] ?? Int.max, $1.rawValue) }
     }
 
     /// The providers to try for `model`, best first: routed, configured, and offering the model.
@@ -32,7 +46,7 @@ public struct RoutingPolicy: Sendable, Equatable {
         for model: String, serving: Set<ProviderID>, using generator: inout some RandomNumberGenerator
     ) -> [ProviderID] {
         let entries = routes[model] ?? defaultRoute
-        if entries.isEmpty { return serving.sorted() }
+        if entries.isEmpty { return inFallbackOrder(serving) }
         let usable = entries.enumerated().filter { serving.contains($0.element.provider) }
         let tiers = Dictionary(grouping: usable) { $0.element.tier ?? $0.offset }
         var order: [ProviderID] = []

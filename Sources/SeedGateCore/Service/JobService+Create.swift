@@ -82,6 +82,7 @@ extension JobService {
         )
         job.requestedSpec = spec
         job.requestFingerprint = request.fingerprint
+        job.traceParent = traceContext()
         let stored = try await store.insert(job, events: [.statusChanged(job, at: date, webhookURLs: webhookURLs(for: job))])
         observer?.jobWritten(from: nil, to: stored)
         logger.info("job queued", metadata: ["job.id": "\(job.id)", "model": "\(spec.model)", "route": "\(route.map(\.rawValue))"])

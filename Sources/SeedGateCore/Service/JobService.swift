@@ -41,6 +41,9 @@ public struct JobService: Sendable {
     /// Seconds a job whose create answer was lost waits `unconfirmed` for the provider's callback to name the task
     /// (0: such jobs fail `submit_outcome_unknown` at once).
     public let unconfirmedWindow: TimeInterval
+    /// The caller's trace context as a W3C `traceparent` (nil: none), recorded on each job it creates
+    /// (`Job.traceParent`) so the job's later work continues the trace. The runtime supplies it; the core does no tracing.
+    let traceContext: @Sendable () -> String?
 
     public init(
         store: any JobStore, providers: ProviderDirectory, routing: RoutingPolicy, signals: JobSignals = JobSignals(),
@@ -49,12 +52,13 @@ public struct JobService: Sendable {
         webhookEndpoints: [String] = [], callbackURLPolicy: @escaping @Sendable (String) -> String? = { _ in nil },
         observer: (any JobObserver)? = nil, archivePolicy: ArchivePolicy = ArchivePolicy(enabled: false),
         contentBase: @escaping @Sendable () -> String? = { nil }, unconfirmedWindow: TimeInterval = JobService.defaultUnconfirmedWindow,
-        logger: Logger = Logger(label: "seedgate.jobs"),
+        traceContext: @escaping @Sendable () -> String? = { nil }, logger: Logger = Logger(label: "seedgate.jobs"),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.archivePolicy = archivePolicy
         self.contentBase = contentBase
         self.unconfirmedWindow = max(0, unconfirmedWindow)
+        self.traceContext = traceContext
         self.observer = observer
         self.callbackURLPolicy = callbackURLPolicy
         self.store = store

@@ -39,7 +39,10 @@ public struct CallbackSender<Spec: Sendable>: Service {
     }
 
     public func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // No AsyncHTTPClient spans in a traced process: they would record the callback URL, whose token is a secret.
+        var configuration = HTTPClient.Configuration()
+        configuration.tracing.tracer = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             try await cancelWhenGracefulShutdown { try await self.tickUntilCancelled(client: client) }
         } catch is CancellationError {

@@ -56,6 +56,8 @@ public actor EmulatedTaskBook<Spec: Sendable> {
     public nonisolated let faults = FaultPlan(honoured: .all)
     /// Client references of the tasks made while recording is on (`/emulator/references`), off by default.
     public nonisolated let references = TaskReferences()
+    /// The `traceparent` of the last creates and status reads received (`/emulator/traces`).
+    public nonisolated let traceHeaders = ReceivedTraceHeaders()
 
     /// - Parameter now: the clock; tests pass a manual one to step through statuses without waiting.
     public init(now: @escaping @Sendable () -> Date = { Date() }) {

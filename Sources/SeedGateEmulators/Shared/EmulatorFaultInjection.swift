@@ -20,7 +20,9 @@ struct EmulatorFaultInjection<Spec: Sendable, Dialect: EmulatorFaultDialect>: Ro
     let dialect: Dialect
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        switch dialect.operation(of: request) {
+        let operation = dialect.operation(of: request)
+        if let operation { book.traceHeaders.record(operation, traceParent: request.headers[.traceParent]) }
+        return switch operation {
         case .create?: try await create(request, context: context, next: next)
         case .statusRead?: try await read(request, context: context, next: next)
         case nil: try await next(request, context)

@@ -13,6 +13,7 @@ import SeedGateCore
 ///   task held, oldest first: the status is the neutral one (`queued` … `expired`, never overridden) and
 ///   `finished_at_ms` is when the task reached its terminal status (unix milliseconds), `null` until then.
 /// - `GET`/`POST`/`DELETE /emulator/references`: which client reference each task's create carried (`TaskReferences`).
+/// - `GET`/`DELETE /emulator/traces`: the `traceparent` of the last creates and status reads (`ReceivedTraceHeaders`).
 enum EmulatorFaultRoutes {
     static func add<Spec: Sendable>(to router: Router<EmulatorRequestContext>, book: EmulatedTaskBook<Spec>) {
         let faults = book.faults
@@ -37,6 +38,7 @@ enum EmulatorFaultRoutes {
             return answer(["tasks": tasks])
         }
         TaskReferenceRoutes.add(to: router, references: book.references)
+        ReceivedTraceHeaderRoutes.add(to: router, traces: book.traceHeaders)
     }
 
     private static func answer(_ value: some Encodable) -> Response {

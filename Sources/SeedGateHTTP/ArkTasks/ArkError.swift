@@ -116,6 +116,7 @@ struct ArkError: SeedGateResponseError, Sendable, Equatable {
     func response(from request: Request, context: some RequestContext) -> Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if statusCode == 401 { headers[.wwwAuthenticate] = APIKeys.challenge }
         let suffix = context.requestID.map { " Request ID: \($0)" } ?? ""
         let body = Body(error: .init(code: code, message: message + suffix, param: param, type: type))
         return HTTPJSON.response(body, status: status, headers: headers)

@@ -94,6 +94,7 @@ struct OpenAIError: SeedGateResponseError, Sendable, Equatable {
     func response(from request: Request, context: some RequestContext) -> Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if statusCode == 401 { headers[.wwwAuthenticate] = APIKeys.challenge }
         return HTTPJSON.response(Body(error: .init(message: message, type: type, param: param, code: code)), status: status, headers: headers)
     }
 

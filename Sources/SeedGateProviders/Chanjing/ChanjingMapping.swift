@@ -1,8 +1,8 @@
 import Foundation
 import SeedGateCore
 
-/// Translation between SeedGate's vocabulary and Chanjing's ai_creation API (facts: docs/providers/chanjing.md,
-/// shared/provider-docs/chanjing-seedance-lite.zh.md).
+/// Translation between SeedGate's vocabulary and Chanjing's ai_creation API (facts: docs/providers/chanjing.md and
+/// its source [S004], Chanjing's page for Doubao-Seedance-1.0-lite-i2v).
 enum ChanjingMapping {
     /// `creation_type` of a video task (3 is an image). [S004]
     static let videoCreationType = 4

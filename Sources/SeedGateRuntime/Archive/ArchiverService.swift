@@ -32,13 +32,14 @@ public struct ArchiverService: Service {
     public func run() async throws {
         // Its own client: redirects are followed by hand (each hop passes the destination guard), and the read
         // timeout is the stall timeout.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(10), read: .milliseconds(Int64(settings.stallTimeout * 1000))),
-                decompression: .disabled
-            ))
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .milliseconds(Int64(settings.stallTimeout * 1000))),
+            decompression: .disabled
+        )
+        // No AsyncHTTPClient spans: they would record the result URL's query (a provider's signed link).
+        configuration.tracing.tracer = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let transfer = ArchiveTransfer(
             client: client, media: media, destinations: destinations, settings: settings,
             limiter: settings.bandwidthBytesPerSecond.map { BandwidthLimiter(bytesPerSecond: $0) })

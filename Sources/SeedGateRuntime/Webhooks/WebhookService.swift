@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SeedGateCore
 import ServiceLifecycle
+import Tracing
 
 /// Delivers the webhook outbox: claims due deliveries (a lease keeps other workers and replicas off them), checks
 /// the destination (no link-local or metadata addresses; configured allow/deny lists), signs the payload per
@@ -70,10 +71,30 @@ public struct WebhookService: Service {
         return body
     }
 
+    /// One attempt, as a span `webhook.deliver` in the job's trace (`Job.traceParent` of the event's job), whose
+    /// context the poster sends as `traceparent`; the attempt's log lines carry the job's `trace_id`.
     func deliver(_ item: ClaimedDelivery) async {
+        let delivery = item.delivery
+        let attributes: SpanAttributes = [
+            "seedgate.job.id": "\(delivery.jobID)", "seedgate.webhook.event": "\(delivery.eventType)",
+            "seedgate.webhook.attempt": .int64(Int64(delivery.attempts + 1)),
+        ]
+        await SeedGateTracing.withSpan("webhook.deliver", continuing: item.event.job?.traceParent, ofKind: .client, attributes: attributes) {
+            span in await deliver(item, in: span)
+        }
+    }
+
+    private func deliver(_ item: ClaimedDelivery, in span: any Span) async {
         let delivery = item.delivery
         let started = ContinuousClock.now
         let outcome = await attempt(item)
+        switch outcome {
+        case .delivered(let status): span.attributes["http.response.status_code"] = status
+        case .failed(let status, _, let retryAt):
+            if let status { span.attributes["http.response.status_code"] = status }
+            span.attributes["seedgate.webhook.dead"] = retryAt == nil
+            span.setStatus(SpanStatus(code: .error))
+        }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         switch outcome {
         case .delivered: metrics?.webhookAttempt(outcome: "delivered", seconds: seconds)

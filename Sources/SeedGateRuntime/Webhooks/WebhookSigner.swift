@@ -6,7 +6,11 @@ import Foundation
 /// Every delivery carries three headers: `webhook-id`, `webhook-timestamp` (integer unix seconds) and
 /// `webhook-signature`, which holds `v1,<base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}"))>`.
 ///
-/// The signer never reveals its key: `description`, `debugDescription` and reflection (`dump`) are redacted.
+/// During a secret rotation the signer holds two keys, the current one and the previous one: `webhook-signature`
+/// then carries both signatures, space-separated (current first), as the specification allows, so a receiver
+/// configured with either secret verifies every delivery; `verify` accepts a signature made with either key.
+///
+/// The signer never reveals its keys: `description`, `debugDescription` and reflection (`dump`) are redacted.
 public struct WebhookSigner: Sendable {
     /// Prefix of secrets in the Standard Webhooks format: `whsec_` followed by the base64-encoded key.
     public static let secretPrefix = "whsec_"
@@ -55,30 +59,40 @@ public struct WebhookSigner: Sendable {
         }
     }
 
-    private let key: SymmetricKey
+    /// The signing keys: the current one first, then, during a rotation, the previous one.
+    private let keys: [SymmetricKey]
 
     /// Creates a signer from a secret.
     ///
     /// - `whsec_<base64>`: the key is the base64-decoded bytes after the prefix (the Standard Webhooks format).
     /// - Any other string: the key is the string's UTF-8 bytes (for receivers configured with plain secrets).
     public init(secret: String) throws(SecretError) {
-        let bytes: Data
-        if secret.hasPrefix(Self.secretPrefix) {
-            guard let decoded = Data(base64Encoded: String(secret.dropFirst(Self.secretPrefix.count))) else {
-                throw .invalidBase64
-            }
-            bytes = decoded
-        } else {
-            bytes = Data(secret.utf8)
+        keys = [try Self.key(fromSecret: secret)]
+    }
+
+    /// Creates a signer for a rotation: every delivery is signed with `secret` and, when given, also with
+    /// `previousSecret` (the same secret twice signs once).
+    public init(secret: String, previousSecret: String?) throws(SecretError) {
+        let current = try Self.key(fromSecret: secret)
+        guard let previousSecret else {
+            keys = [current]
+            return
         }
-        guard !bytes.isEmpty else { throw .empty }
-        key = SymmetricKey(data: bytes)
+        keys = Self.distinct([current, try Self.key(fromSecret: previousSecret)])
     }
 
     /// Creates a signer from a raw key.
     public init(key: SymmetricKey) {
-        self.key = key
+        keys = [key]
     }
+
+    /// Creates a signer for a rotation from two signers: it signs with `current`'s key and then `previous`'s.
+    public init(current: WebhookSigner, previous: WebhookSigner?) {
+        keys = Self.distinct(current.keys + (previous?.keys ?? []))
+    }
+
+    /// Whether deliveries carry a second signature, made with the previous secret (a rotation is under way).
+    public var signsWithPreviousSecret: Bool { keys.count > 1 }
 
     /// Generates a new random secret in the `whsec_<base64>` format (32 random bytes).
     public static func generateSecret() -> String {
@@ -86,7 +100,7 @@ public struct WebhookSigner: Sendable {
         return secretPrefix + key.withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    /// The `webhook-signature` value for a message: `v1,<base64 HMAC-SHA256>`.
+    /// The `webhook-signature` value for a message: `v1,<base64 HMAC-SHA256>`, one per key, space-separated.
     public func signature(id: String, timestamp: Date, body: Data) -> String {
         signature(id: id, unixSeconds: Self.unixSeconds(timestamp), body: body)
     }
@@ -105,8 +119,8 @@ public struct WebhookSigner: Sendable {
     /// Verifies a delivery from its header values.
     ///
     /// Succeeds when the timestamp is within `tolerance` of `now` (either direction) and at least one of the
-    /// space-separated `v1,` signatures matches; signatures of other versions are ignored. The comparison is
-    /// constant-time.
+    /// space-separated `v1,` signatures matches one made with any of the signer's keys; signatures of other versions
+    /// are ignored. The comparison is constant-time.
     public func verify(
         id: String, timestamp: String, signature: String, body: Data,
         now: Date = Date(), tolerance: Duration = defaultTolerance
@@ -114,14 +128,15 @@ public struct WebhookSigner: Sendable {
         guard let seconds = Int64(timestamp.trimmingCharacters(in: .whitespaces)) else { throw .invalidTimestamp }
         let skew = abs(now.timeIntervalSince1970 - Double(seconds))
         guard skew <= tolerance / .seconds(1) else { throw .timestampOutsideTolerance }
-        let expected = HMAC<SHA256>.authenticationCode(for: Self.signedContent(id, seconds, body), using: key)
+        let content = Self.signedContent(id, seconds, body)
+        let expected = keys.map { HMAC<SHA256>.authenticationCode(for: content, using: $0) }
         var matched = false
         for candidate in signature.split(separator: " ", omittingEmptySubsequences: true) {
             guard candidate.hasPrefix("v1,"), let mac = Data(base64Encoded: String(candidate.dropFirst(3))) else {
                 continue
             }
-            // Keep looping after a match so timing does not depend on which candidate matched.
-            if expected == mac { matched = true }
+            // Keep looping after a match so timing does not depend on which candidate (or key) matched.
+            for code in expected where code == mac { matched = true }
         }
         guard matched else { throw .noMatchingSignature }
     }
@@ -142,8 +157,36 @@ public struct WebhookSigner: Sendable {
     }
 
     private func signature(id: String, unixSeconds: Int64, body: Data) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Self.signedContent(id, unixSeconds, body), using: key)
-        return "v1," + Data(mac).base64EncodedString()
+        let content = Self.signedContent(id, unixSeconds, body)
+        return keys.map { key in
+            "v1," + Data(HMAC<SHA256>.authenticationCode(for: content, using: key)).base64EncodedString()
+        }.joined(separator: " ")
+    }
+
+    /// The key a secret stands for (see `init(secret:)`).
+    private static func key(fromSecret secret: String) throws(SecretError) -> SymmetricKey {
+        let bytes: Data
+        if secret.hasPrefix(secretPrefix) {
+            guard let decoded = Data(base64Encoded: String(secret.dropFirst(secretPrefix.count))) else {
+                throw .invalidBase64
+            }
+            bytes = decoded
+        } else {
+            bytes = Data(secret.utf8)
+        }
+        guard !bytes.isEmpty else { throw .empty }
+        return SymmetricKey(data: bytes)
+    }
+
+    /// The keys in order, each once.
+    private static func distinct(_ keys: [SymmetricKey]) -> [SymmetricKey] {
+        var seen: [Data] = []
+        return keys.filter { key in
+            let bytes = key.withUnsafeBytes { Data($0) }
+            guard !seen.contains(bytes) else { return false }
+            seen.append(bytes)
+            return true
+        }
     }
 
     private static func signedContent(_ id: String, _ unixSeconds: Int64, _ body: Data) -> Data {
@@ -158,10 +201,10 @@ public struct WebhookSigner: Sendable {
 }
 
 extension WebhookSigner: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// A redacted description: the key is never shown.
-    public var description: String { "WebhookSigner(secret: <redacted>)" }
-    /// A redacted description: the key is never shown.
+    /// A redacted description: the keys are never shown.
+    public var description: String { keys.count > 1 ? "WebhookSigner(secrets: <redacted>, <redacted>)" : "WebhookSigner(secret: <redacted>)" }
+    /// A redacted description: the keys are never shown.
     public var debugDescription: String { description }
-    /// An empty mirror, so `dump` and reflection-based loggers cannot reach the key.
+    /// An empty mirror, so `dump` and reflection-based loggers cannot reach the keys.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
