@@ -10,22 +10,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
         abstract: "Check a configuration (file and environment) and print the effective settings; secrets only as set/unset."
     )
 
-    @Option(help: "YAML configuration file (env SEEDGATE_CONFIG). Keys: docs/configuration.md.")
-    var config: String?
-
-    @Option(help: "Address serve would listen on (env SEEDGATE_HOST), as serve's --host.")
-    var host: String?
-
-    @Flag(help: "Check demo mode (env SEEDGATE_DEMO=1), as serve's --demo.")
-    var demo = false
+    @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
+        let (configuration, environment) = try options.load()
         do {
-            // The environment with every secret given as X_FILE read (SecretFiles).
-            let (loaded, environment) = try SecretFiles.load(file: config, environment: ProcessInfo.processInfo.environment)
-            var configuration = loaded
-            if let host { configuration.host = host }
-            if demo { configuration.demo = true }
             print(try ConfigurationReport.check(configuration, environment: environment))
             print("configuration OK")
         } catch let error as ConfigurationError {

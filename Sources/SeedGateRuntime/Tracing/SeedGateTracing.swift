@@ -59,6 +59,12 @@ public enum SeedGateTracing {
         for link in links {
             span.addLink(SpanLink(context: context(continuing: link), attributes: [:]))
         }
+        return try await running(span, body)
+    }
+
+    /// Runs `body` with `span` as the current context; an error is recorded on the span (status error) and rethrown.
+    /// The caller ends the span.
+    static func running<T>(_ span: any Span, _ body: (any Span) async throws -> T) async rethrows -> T {
         do {
             return try await ServiceContext.$current.withValue(span.context) { try await body(span) }
         } catch {

@@ -82,13 +82,7 @@ extension TracedJobStoreForwarding {
             if let id = jobID ?? job?.id { attributes["seedgate.job.id"] = id.rawValue }
             if let job { attributes["seedgate.job.status"] = job.status.rawValue }
         }
-        do {
-            return try await ServiceContext.$current.withValue(span.context) { try await body(span) }
-        } catch {
-            span.recordError(error)
-            span.setStatus(SpanStatus(code: .error))
-            throw error
-        }
+        return try await SeedGateTracing.running(span, body)
     }
 
     // MARK: writes
