@@ -43,10 +43,12 @@ let package = Package(
         .target(
             name: "SeedGateCore",
             dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict,
-            plugins: ["GitRevision"]
+            swiftSettings: strict
         ),
-        // Writes BuildInfo's git revision (`git rev-parse`, or SEEDGATE_GIT_REVISION) into SeedGateCore at build time.
+        // The version and git revision (`seedgate --version`, `seedgate_build_info`): a leaf module of its own, so the
+        // revision GitRevision writes recompiles this one file, not the core everything depends on.
+        .target(name: "SeedGateBuildInfo", swiftSettings: strict, plugins: ["GitRevision"]),
+        // Writes BuildInfo's git revision (`git rev-parse`, or SEEDGATE_GIT_REVISION) into SeedGateBuildInfo at build time.
         .plugin(name: "GitRevision", capability: .buildTool()),
         // One folder per provider; adapters build UpstreamRequests and parse UpstreamResponses, no I/O library.
         .target(
@@ -81,6 +83,7 @@ let package = Package(
         .target(
             name: "SeedGateRuntime",
             dependencies: [
+                "SeedGateBuildInfo",
                 "SeedGateCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -172,6 +175,7 @@ let package = Package(
         .executableTarget(
             name: "seedgate",
             dependencies: [
+                "SeedGateBuildInfo",
                 "SeedGateServer",
                 "SeedGateEmulators",
                 "SeedGateCore",
@@ -243,6 +247,7 @@ let package = Package(
         .testTarget(
             name: "SeedGateHTTPTests",
             dependencies: [
+                "SeedGateBuildInfo",
                 "SeedGateCore",
                 "SeedGateServer",
                 "SeedGateRuntime",
@@ -257,6 +262,7 @@ let package = Package(
         .testTarget(
             name: "SeedGateEndToEndTests",
             dependencies: [
+                "SeedGateBuildInfo",
                 "seedgate",
                 "SeedGateCore",
                 "SeedGateAPI",

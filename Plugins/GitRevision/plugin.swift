@@ -1,19 +1,20 @@
 import Foundation
 import PackagePlugin
 
-/// Gives the target it is applied to (SeedGateCore) a generated `BuildRevision.swift`:
+/// Gives the target it is applied to (SeedGateBuildInfo) a generated `BuildRevision.swift`:
 /// `let buildRevision = "<short hash>[-dirty]"`, read by `BuildInfo.revision` and printed by `seedgate --version`.
 ///
 /// The revision is `SEEDGATE_GIT_REVISION` when that is set (Docker builds, whose context has no `.git`), else
 /// `git rev-parse --short HEAD` of the package directory with `-dirty` when tracked files differ from HEAD, else
 /// `unknown` (no git, not a clone).
 ///
-/// It is a *prebuild* command because only that kind runs on every build: a build command runs only when its
-/// declared inputs change, and no file SwiftPM could watch changes when a tracked file is edited (the `-dirty` part)
-/// or when `git commit` moves a branch held in `packed-refs`. The command is `/bin/sh` (a prebuild command may not run
-/// a tool built from source, and a shell needs no build step); it costs two `git` calls, a few milliseconds. It
-/// rewrites the file only when its text changes, so an unchanged revision leaves SeedGateCore's inputs untouched and
-/// nothing is recompiled.
+/// It is a *prebuild* command: a build command runs only when its declared inputs change, and no file SwiftPM could
+/// watch changes when a tracked file is edited (the `-dirty` part) or when `git commit` moves a branch held in
+/// `packed-refs`. SwiftPM runs it whenever it plans a build (a clean build, new files, a changed manifest), not after a
+/// commit alone, so an incremental build may show an earlier revision; clean builds (CI, Docker) are exact. The command
+/// is `/bin/sh` (a prebuild command may not run a tool built from source, and a shell needs no build step); it costs two
+/// `git` calls, a few milliseconds. It rewrites the file only when its text changes, and SeedGateBuildInfo is a leaf
+/// module, so a new revision recompiles one small module.
 @main
 struct GitRevision: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {

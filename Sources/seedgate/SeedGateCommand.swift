@@ -1,4 +1,5 @@
 import ArgumentParser
+import SeedGateBuildInfo
 import SeedGateCore
 
 @main

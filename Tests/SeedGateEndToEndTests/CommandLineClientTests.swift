@@ -1,4 +1,5 @@
 import Foundation
+import SeedGateBuildInfo
 import SeedGateCore
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SeedGateBuildInfo
 import SeedGateCore
 import SeedGateServer
 import SeedGateTesting

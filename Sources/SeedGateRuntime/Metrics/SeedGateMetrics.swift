@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import SeedGateBuildInfo
 import SeedGateCore
 
 /// SeedGate's metrics, on whatever swift-metrics factory the server gives it (a Prometheus registry in
