@@ -60,9 +60,9 @@ SECTION = r"§\d+(?:\.\d+)*"
 FILE_SECTIONS = re.compile(rf"(?P<file>[\w./-]+\.md)`?\s+(?P<chain>{SECTION}(?:\s*/\s*{SECTION})*)")
 BARE_SECTION = re.compile(r"§(§?)(\d+(?:\.\d+)*)(?:[\u2013-](\d+))?")
 PATH_ROOTS = "docs|Providers|Sources|Tests|openapi|docker|scripts|tests"
-PATH = re.compile(rf"(?<![\w./-])((?:{PATH_ROOTS})/[^\s`'\"()\[\]<>{{}},;*…\\]*)")
-HASHES = re.compile(r"#*")
 PATH_CHARS = r"[^\s`'\"()\[\]<>{},;*…\\]"
+PATH = re.compile(rf"(?<![\w./-])((?:{PATH_ROOTS})/{PATH_CHARS}*)")
+HASHES = re.compile(r"#*")
 # Links and relative paths that leave the citing file's folder; paths into the team's shared folder; capitalised
 # document names (ARCHITECTURE.md). Each must resolve inside the repository (the shared folder never does).
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
